@@ -1,0 +1,51 @@
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
+import type { DocumentNode } from "graphql";
+import type { Kysely, Migration } from "kysely";
+import type { Population } from "../population/generate.ts";
+import type { Progress } from "../seed/progress.ts";
+import type { Dialect, Store } from "../store/open-store.ts";
+
+type Env = Record<string, string | undefined>;
+
+/** What resolvers get: this agency's store, this request's loaders, and start-time settings. */
+export interface SubgraphContext<DB, Loaders, Settings = undefined> {
+  store: Store<DB>;
+  loaders: Loaders;
+  settings: Settings;
+}
+
+export interface SeedInput<DB> {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  population: Population;
+  progress: Progress;
+}
+
+/**
+ * Everything that makes one agency's subgraph. The kit does the rest (server, store, migrations,
+ * health, seeding), so an agency is its schema, its tables, its loaders and its seed mapping.
+ */
+export interface AgencyDefinition<DB, Loaders, Settings = undefined> {
+  /** The subgraph name in the supergraph, and the agency name in policies. */
+  name: string;
+  title: string;
+  defaultPort: number;
+  typeDefs: DocumentNode;
+  migrations: Record<string, Migration>;
+  /** Data tables, children before parents: a re-seed empties them in this order. */
+  tables: readonly string[];
+  settings?: (env: Env) => Settings;
+  createLoaders(store: Store<DB>): Loaders;
+  resolvers: GraphQLResolverMap<SubgraphContext<DB, Loaders, Settings>>;
+  seed(input: SeedInput<DB>): Promise<void>;
+}
+
+/** Identity function that fixes the generic parameters, so agency files need no annotations. */
+export function defineAgency<DB, Loaders, Settings = undefined>(
+  definition: AgencyDefinition<DB, Loaders, Settings>,
+): AgencyDefinition<DB, Loaders, Settings> {
+  return definition;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a list of agencies mixes store and loader types; each one is checked where it is defined.
+export type AnyAgency = AgencyDefinition<any, any, any>;

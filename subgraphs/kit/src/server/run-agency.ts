@@ -1,0 +1,35 @@
+import { portFrom } from "../config.ts";
+import { createLogger } from "../logger.ts";
+import { terminalProgress } from "../seed/progress.ts";
+import type { AnyAgency } from "./agency.ts";
+import { startSubgraph } from "./start-subgraph.ts";
+
+/**
+ * The entry point of an agency that hosts its own subgraph (`npm run start -w subgraphs/police`):
+ * start, tell a parent launcher where it listens, and stop cleanly on a signal.
+ */
+export async function runAgency(agency: AnyAgency): Promise<void> {
+  const logger = createLogger(agency.name);
+  try {
+    const running = await startSubgraph(agency, {
+      port: portFrom(process.env, "PORT", agency.defaultPort),
+      progress: terminalProgress(agency.name),
+      logger,
+    });
+    process.send?.({ type: "ready", name: agency.name, url: running.url });
+    if (!process.send) process.stdout.write(`${agency.title} subgraph: ${running.url}\n`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await running.stop();
+      process.exit(0);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    process.on("disconnect", stop);
+  } catch (error) {
+    logger.error("could not start", { error: (error as Error).message });
+    process.exitCode = 1;
+  }
+}
