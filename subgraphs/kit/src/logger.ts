@@ -18,7 +18,11 @@ export function createLogger(
   level: LogLevel = (process.env.LOG_LEVEL as LogLevel | undefined) ?? "info",
 ): Logger {
   const threshold = rank[level] ?? rank.info;
-  const write = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>) => {
+  const write = (
+    lvl: Exclude<LogLevel, "silent">,
+    msg: string,
+    fields?: Record<string, unknown>,
+  ) => {
     if (rank[lvl] < threshold) return;
     process.stderr.write(
       `${JSON.stringify({ time: new Date().toISOString(), level: lvl, name, msg, ...fields })}\n`,

@@ -11,7 +11,9 @@ function isCalendarDate(value: string): boolean {
 
 function parseDate(value: unknown): string {
   if (typeof value !== "string" || !isCalendarDate(value)) {
-    throw new GraphQLError(`Date must be a calendar date written YYYY-MM-DD; got ${JSON.stringify(value)}.`);
+    throw new GraphQLError(
+      `Date must be a calendar date written YYYY-MM-DD; got ${JSON.stringify(value)}.`,
+    );
   }
   return value;
 }

@@ -11,6 +11,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** A GraphQL-shaped error body, so clients parse every failure the same way. */
-export function sendGraphQLError(res: ServerResponse, status: number, message: string, code: string) {
+export function sendGraphQLError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  code: string,
+) {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }

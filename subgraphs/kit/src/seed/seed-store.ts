@@ -5,12 +5,12 @@ import type { Store } from "../store/open-store.ts";
 import { type Progress, silentProgress } from "./progress.ts";
 
 /** True when the agency's main table (the last in `tables`) has no rows. */
-export async function storeIsEmpty(agency: AnyAgency, store: Store<unknown>): Promise<boolean> {
+export async function storeIsEmpty<DB>(agency: AnyAgency, store: Store<DB>): Promise<boolean> {
   const main = agency.tables.at(-1);
   if (!main) return true;
-  const row = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(main)}`.execute(
-    store.db,
-  );
+  const row = await sql<{
+    n: number | string;
+  }>`select count(*) as n from ${sql.table(main)}`.execute(store.db);
   return Number(row.rows[0]?.n ?? 0) === 0;
 }
 
@@ -18,9 +18,9 @@ export async function storeIsEmpty(agency: AnyAgency, store: Store<unknown>): Pr
  * Replaces the agency's data with its part of the population, in one transaction: a seed that
  * fails part way leaves the store as it was.
  */
-export async function seedStore(
+export async function seedStore<DB>(
   agency: AnyAgency,
-  store: Store<unknown>,
+  store: Store<DB>,
   population: Population,
   progress: Progress = silentProgress,
 ): Promise<void> {

@@ -49,9 +49,15 @@ export async function startSubgraph(
 
   try {
     if (await storeIsEmpty(agency, store)) {
-      const subjects = options.seedSubjects ?? countFrom(env, "MASH_SEED_SUBJECTS", DEFAULT_SUBJECTS);
+      const subjects =
+        options.seedSubjects ?? countFrom(env, "MASH_SEED_SUBJECTS", DEFAULT_SUBJECTS);
       const started = Date.now();
-      await seedStore(agency, store, generatePopulation({ subjects }), options.progress ?? silentProgress);
+      await seedStore(
+        agency,
+        store,
+        generatePopulation({ subjects }),
+        options.progress ?? silentProgress,
+      );
       logger.info("seeded an empty store", { subjects, ms: Date.now() - started });
     }
 

@@ -15,8 +15,11 @@ export async function insertBatches<DB, T extends keyof DB & string>(
   const size = Math.max(1, Math.floor(30_000 / width));
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
-    // biome-ignore lint/suspicious/noExplicitAny: rows come from each agency's typed seed mapper; Kysely cannot name a generic table's insert type.
-    await db.insertInto(table).values(chunk as any).execute();
+    await db
+      .insertInto(table)
+      // biome-ignore lint/suspicious/noExplicitAny: rows come from each agency's typed seed mapper; Kysely cannot name a generic table's insert type.
+      .values(chunk as any)
+      .execute();
     onProgress?.(Math.min(rows.length, i + size));
   }
 }

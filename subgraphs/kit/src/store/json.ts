@@ -1,6 +1,9 @@
 import type { SelectQueryBuilder, Simplify } from "kysely";
 import { jsonArrayFrom as pgArray, jsonObjectFrom as pgObject } from "kysely/helpers/postgres";
-import { jsonArrayFrom as sqliteArray, jsonObjectFrom as sqliteObject } from "kysely/helpers/sqlite";
+import {
+  jsonArrayFrom as sqliteArray,
+  jsonObjectFrom as sqliteObject,
+} from "kysely/helpers/sqlite";
 import type { Dialect } from "./open-store.ts";
 
 /**

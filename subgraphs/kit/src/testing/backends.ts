@@ -13,7 +13,10 @@ let reachable: Promise<string | null> | undefined;
 /** Null when PostgreSQL answers, else why not. Asked once per test process. */
 function postgresProblem(): Promise<string | null> {
   reachable ??= (async () => {
-    const client = new pg.Client({ connectionString: testDatabaseUrl, connectionTimeoutMillis: 3000 });
+    const client = new pg.Client({
+      connectionString: testDatabaseUrl,
+      connectionTimeoutMillis: 3000,
+    });
     try {
       await client.connect();
       await client.query("select 1");
@@ -49,7 +52,10 @@ export async function storeBackends(): Promise<BackendInfo[]> {
       `PostgreSQL suites not run: ${testDatabaseUrl} is not reachable (${problem}). Set MASH_TEST_DATABASE_URL to run them.\n`,
     );
   }
-  return [{ backend: "sqlite" }, { backend: "postgres", ...(problem ? { unavailable: problem } : {}) }];
+  return [
+    { backend: "sqlite" },
+    { backend: "postgres", ...(problem ? { unavailable: problem } : {}) },
+  ];
 }
 
 export interface TempStores {

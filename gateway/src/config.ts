@@ -1,0 +1,86 @@
+import { ConfigError, portFrom } from "@mash/kit";
+
+type Env = Record<string, string | undefined>;
+
+export interface SubgraphEndpoint {
+  name: string;
+  url: string;
+}
+
+/** The agencies of a default hub, and where `npm start` runs each. */
+export const defaultSubgraphs: SubgraphEndpoint[] = [
+  { name: "mash", url: "http://127.0.0.1:4001/graphql" },
+  { name: "police", url: "http://127.0.0.1:4002/graphql" },
+  { name: "childrens-services", url: "http://127.0.0.1:4003/graphql" },
+  { name: "health", url: "http://127.0.0.1:4004/graphql" },
+  { name: "education", url: "http://127.0.0.1:4005/graphql" },
+  { name: "probation", url: "http://127.0.0.1:4006/graphql" },
+  { name: "adult-social-care", url: "http://127.0.0.1:4007/graphql" },
+];
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  subgraphs: SubgraphEndpoint[];
+  /** Run from this supergraph file instead of composing the running subgraphs at start. */
+  supergraphFile: string | undefined;
+  /** How long a subgraph may take to answer a health check or an SDL fetch. */
+  subgraphTimeoutMs: number;
+}
+
+/**
+ * `MASH_SUBGRAPH_URLS="mash=http://host:4001/graphql,police=..."` lists every subgraph; without it
+ * the defaults above are used.
+ */
+export function parseSubgraphUrls(raw: string): SubgraphEndpoint[] {
+  const seen = new Set<string>();
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const eq = entry.indexOf("=");
+      const name = eq > 0 ? entry.slice(0, eq).trim() : "";
+      const url = entry.slice(eq + 1).trim();
+      if (!/^[a-z][a-z0-9-]*$/.test(name)) {
+        throw new ConfigError(
+          "MASH_SUBGRAPH_URLS",
+          `"${entry}" is not name=url with a lower-case name`,
+        );
+      }
+      if (seen.has(name))
+        throw new ConfigError("MASH_SUBGRAPH_URLS", `names subgraph "${name}" twice`);
+      seen.add(name);
+      try {
+        const parsed = new URL(url);
+        if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error();
+      } catch {
+        throw new ConfigError(
+          "MASH_SUBGRAPH_URLS",
+          `the URL for "${name}" ("${url}") is not an http(s) URL`,
+        );
+      }
+      return { name, url };
+    });
+}
+
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  const subgraphs = env.MASH_SUBGRAPH_URLS
+    ? parseSubgraphUrls(env.MASH_SUBGRAPH_URLS)
+    : defaultSubgraphs;
+  if (subgraphs.length === 0) throw new ConfigError("MASH_SUBGRAPH_URLS", "lists no subgraphs");
+  const timeout = Number(env.MASH_SUBGRAPH_TIMEOUT_MS ?? 2000);
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    throw new ConfigError(
+      "MASH_SUBGRAPH_TIMEOUT_MS",
+      `"${env.MASH_SUBGRAPH_TIMEOUT_MS}" is not a positive number`,
+    );
+  }
+  return {
+    port: portFrom(env, "PORT", 4000),
+    host: env.HOST || "127.0.0.1",
+    subgraphs,
+    supergraphFile: env.MASH_SUPERGRAPH_FILE || undefined,
+    subgraphTimeoutMs: timeout,
+  };
+}

@@ -1,0 +1,27 @@
+import { createLogger } from "@mash/kit";
+import { CompositionError } from "./compose/compose.ts";
+import { loadGatewayConfig } from "./config.ts";
+import { startGateway } from "./server/start-gateway.ts";
+
+const logger = createLogger("gateway");
+try {
+  const running = await startGateway(loadGatewayConfig(), logger);
+  process.send?.({ type: "ready", name: "gateway", url: running.url });
+  if (!process.send) process.stdout.write(`MASH gateway: ${running.url}\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await running.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  process.on("disconnect", stop);
+} catch (error) {
+  // A composition error is already a list naming subgraph, type and field; print it whole.
+  const message = error instanceof CompositionError ? error.message : (error as Error).message;
+  logger.error("gateway did not start", { error: message });
+  if (error instanceof CompositionError) process.stderr.write(`${message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { ConfigError, defaultDataDir, portFrom } from "@mash/kit";
+import { agencies } from "./agencies.ts";
+
+/**
+ * `npm start`: every agency subgraph in its own process (as agencies that host their own would
+ * run them), then the gateway composing them. Prints the URLs when all are ready; Ctrl-C stops
+ * everything.
+ */
+const root = fileURLToPath(new URL("..", import.meta.url));
+const started = Date.now();
+const children: ChildProcess[] = [];
+let stopping = false;
+
+interface Ready {
+  type: "ready";
+  name: string;
+  url: string;
+}
+
+function launch(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    cwd: root,
+    env: { LOG_LEVEL: "warn", ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.on("message", (message: Ready) => {
+      if (message?.type === "ready") resolve({ child, url: message.url });
+    });
+    child.on("exit", (code, signal) => {
+      if (!stopping)
+        reject(new Error(`${name} stopped before it was ready (exit ${code ?? signal}).`));
+    });
+  });
+}
+
+async function stopAll(exitCode: number): Promise<never> {
+  stopping = true;
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGTERM");
+          setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+        }),
+    ),
+  );
+  process.exit(exitCode);
+}
+
+process.on("SIGINT", () => {
+  process.stdout.write("\nStopping MASH Gateway...\n");
+  void stopAll(0);
+});
+process.on("SIGTERM", () => void stopAll(0));
+
+try {
+  const gatewayPort = portFrom(process.env, "PORT", 4000);
+  const basePort = portFrom(process.env, "MASH_SUBGRAPH_BASE_PORT", 4001);
+  const store = process.env.MASH_DATABASE_URL
+    ? "PostgreSQL (MASH_DATABASE_URL)"
+    : `SQLite in ${process.env.MASH_DATA_DIR || defaultDataDir}`;
+  process.stdout.write(
+    `Starting ${agencies.length} agency subgraphs and the gateway (stores: ${store})...\n`,
+  );
+
+  const subgraphs = await Promise.all(
+    agencies.map((agency, i) =>
+      launch(agency.name, `subgraphs/${agency.name}/src/main.ts`, {
+        PORT: String(basePort === 0 ? 0 : basePort + i),
+      }).then(({ url }) => ({ name: agency.name, url })),
+    ),
+  );
+  const gateway = await launch("gateway", "gateway/src/main.ts", {
+    PORT: String(gatewayPort),
+    MASH_SUBGRAPH_URLS: subgraphs.map((s) => `${s.name}=${s.url}`).join(","),
+  });
+  const base = gateway.url.replace(/\/graphql$/, "").replace("127.0.0.1", "localhost");
+  const width = Math.max(...subgraphs.map((s) => s.name.length));
+  process.stdout.write(
+    [
+      "",
+      `MASH Gateway is ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      "  Development only: authorization is not enforced yet; use synthetic data.",
+      `  Console and graph: ${base}/graphql`,
+      `  Health:            ${base}/health`,
+      "  Subgraphs:",
+      ...subgraphs.map((s) => `    ${s.name.padEnd(width)}  ${s.url}`),
+      "Press Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
+  process.send?.({ type: "ready", url: gateway.url });
+} catch (error) {
+  const message =
+    error instanceof ConfigError ? `Configuration: ${error.message}` : (error as Error).message;
+  process.stderr.write(`MASH Gateway did not start: ${message}\n`);
+  await stopAll(1);
+}

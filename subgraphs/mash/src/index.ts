@@ -1,0 +1,20 @@
+import { defineAgency, loadSchema } from "@mash/kit";
+import { createLoaders } from "./loaders.ts";
+import { resolvers } from "./resolvers.ts";
+import { seed } from "./seed.ts";
+import { loadSettings } from "./settings.ts";
+import { migrations, tables } from "./store.ts";
+
+/** The hub itself: subjects, households, enquiries and search. */
+export const mash = defineAgency({
+  name: "mash",
+  title: "MASH hub",
+  defaultPort: 4001,
+  typeDefs: loadSchema(new URL("./schema.graphql", import.meta.url)),
+  migrations,
+  tables,
+  settings: loadSettings,
+  createLoaders,
+  resolvers,
+  seed,
+});

@@ -1,0 +1,4 @@
+import { runAgency } from "@mash/kit";
+import { mash } from "./index.ts";
+
+await runAgency(mash);

@@ -1,0 +1,57 @@
+import { insertBatches, type SeedInput, toFlag } from "@mash/kit";
+import { dueBy } from "./enquiries.ts";
+import { subjectKeys } from "./search/keys.ts";
+import { loadSettings } from "./settings.ts";
+import type { MashDB } from "./store.ts";
+
+/** The hub's part of the population: every person, their search keys, and the enquiries. */
+export async function seed({ db, population, progress }: SeedInput<MashDB>): Promise<void> {
+  const settings = loadSettings(process.env);
+  const subjects: MashDB["subjects"][] = [];
+  const keys: MashDB["search_keys"][] = [];
+  for (const p of population.persons) {
+    subjects.push({
+      id: p.id,
+      given_name: p.given,
+      family_name: p.family,
+      date_of_birth: p.dateOfBirth,
+      nhs_number: p.nhsNumber,
+      address_line1: p.address.line1,
+      postcode: p.address.postcode,
+      sealed: toFlag(p.sealed),
+      household_id: p.householdId,
+    });
+    for (const k of subjectKeys({
+      given: p.given,
+      family: p.family,
+      dateOfBirth: p.dateOfBirth,
+      postcode: p.address.postcode,
+    })) {
+      keys.push({ key: k.key, subject_id: p.id, weight: k.weight });
+    }
+  }
+  const enquiries: MashDB["enquiries"][] = population.enquiries.map((e) => ({
+    id: e.id,
+    number: e.number,
+    status: e.status,
+    rag: e.rag,
+    opened_at: e.openedAt,
+    due_by: dueBy(new Date(e.openedAt), e.rag, settings),
+    reason: e.reason,
+    outcome: e.outcome,
+    closed_at: e.closedAt,
+    close_reason: e.closeReason,
+  }));
+  const links = population.enquiries.flatMap((e) =>
+    e.subjects.map((subject_id) => ({ enquiry_id: e.id, subject_id })),
+  );
+
+  await insertBatches(db, "subjects", subjects, (d) => progress("subjects", d, subjects.length));
+  await insertBatches(db, "search_keys", keys, (d) => progress("search keys", d, keys.length));
+  await insertBatches(db, "enquiries", enquiries, (d) =>
+    progress("enquiries", d, enquiries.length),
+  );
+  await insertBatches(db, "enquiry_subjects", links, (d) =>
+    progress("enquiry links", d, links.length),
+  );
+}

@@ -1,0 +1,154 @@
+import { fromFlag } from "@mash/kit";
+import type { Kysely, Migration } from "kysely";
+
+export interface MashDB {
+  subjects: {
+    id: string;
+    given_name: string;
+    family_name: string;
+    date_of_birth: string | null;
+    nhs_number: string | null;
+    address_line1: string | null;
+    postcode: string | null;
+    sealed: number;
+    household_id: string | null;
+  };
+  /** Name, date and postcode keys that let search find candidates by index, not by scan. */
+  search_keys: { key: string; subject_id: string; weight: number };
+  enquiries: {
+    id: string;
+    number: number;
+    status: string;
+    rag: string;
+    opened_at: string;
+    due_by: string;
+    reason: string;
+    outcome: string | null;
+    closed_at: string | null;
+    close_reason: string | null;
+  };
+  enquiry_subjects: { enquiry_id: string; subject_id: string };
+}
+
+export const tables = ["enquiry_subjects", "enquiries", "search_keys", "subjects"] as const;
+
+export const migrations: Record<string, Migration> = {
+  "0001_initial": {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then, not today's types.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("subjects")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("given_name", "text", (c) => c.notNull())
+        .addColumn("family_name", "text", (c) => c.notNull())
+        .addColumn("date_of_birth", "text")
+        .addColumn("nhs_number", "text")
+        .addColumn("address_line1", "text")
+        .addColumn("postcode", "text")
+        .addColumn("sealed", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("household_id", "text")
+        .execute();
+      await db.schema.createIndex("subjects_nhs").on("subjects").column("nhs_number").execute();
+      await db.schema
+        .createIndex("subjects_household")
+        .on("subjects")
+        .column("household_id")
+        .execute();
+      await db.schema
+        .createTable("search_keys")
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("subject_id", "text", (c) => c.notNull().references("subjects.id"))
+        .addColumn("weight", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("search_keys_pk", ["key", "subject_id"])
+        .execute();
+      await db.schema
+        .createIndex("search_keys_subject")
+        .on("search_keys")
+        .column("subject_id")
+        .execute();
+      await db.schema
+        .createTable("enquiries")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("number", "integer", (c) => c.notNull().unique())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("rag", "text", (c) => c.notNull())
+        .addColumn("opened_at", "text", (c) => c.notNull())
+        .addColumn("due_by", "text", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("outcome", "text")
+        .addColumn("closed_at", "text")
+        .addColumn("close_reason", "text")
+        .execute();
+      await db.schema
+        .createIndex("enquiries_status")
+        .on("enquiries")
+        .columns(["status", "opened_at"])
+        .execute();
+      await db.schema
+        .createTable("enquiry_subjects")
+        .addColumn("enquiry_id", "text", (c) => c.notNull().references("enquiries.id"))
+        .addColumn("subject_id", "text", (c) => c.notNull().references("subjects.id"))
+        .addPrimaryKeyConstraint("enquiry_subjects_pk", ["enquiry_id", "subject_id"])
+        .execute();
+      await db.schema
+        .createIndex("enquiry_subjects_subject")
+        .on("enquiry_subjects")
+        .column("subject_id")
+        .execute();
+    },
+  },
+};
+
+export type SubjectRow = MashDB["subjects"];
+export type EnquiryRow = MashDB["enquiries"];
+
+export interface SubjectView {
+  id: string;
+  name: { given: string; family: string };
+  dateOfBirth: string | null;
+  nhsNumber: string | null;
+  address: { line1: string; postcode: string } | null;
+  sealed: boolean;
+  householdId: string | null;
+}
+
+export function toSubject(row: SubjectRow): SubjectView {
+  return {
+    id: row.id,
+    name: { given: row.given_name, family: row.family_name },
+    dateOfBirth: row.date_of_birth,
+    nhsNumber: row.nhs_number,
+    address:
+      row.address_line1 && row.postcode
+        ? { line1: row.address_line1, postcode: row.postcode }
+        : null,
+    sealed: fromFlag(row.sealed) ?? false,
+    householdId: row.household_id,
+  };
+}
+
+export interface EnquiryView {
+  id: string;
+  status: string;
+  rag: string;
+  openedAt: string;
+  dueBy: string;
+  reason: string;
+  outcome: string | null;
+  closedAt: string | null;
+  closeReason: string | null;
+}
+
+export function toEnquiry(row: EnquiryRow): EnquiryView {
+  return {
+    id: row.id,
+    status: row.status,
+    rag: row.rag,
+    openedAt: row.opened_at,
+    dueBy: row.due_by,
+    reason: row.reason,
+    outcome: row.outcome,
+    closedAt: row.closed_at,
+    closeReason: row.close_reason,
+  };
+}
