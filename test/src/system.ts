@@ -3,6 +3,11 @@ import { createLogger, type RunningSubgraph, startSubgraph } from "@mash/kit";
 import { type Backend, tempStores } from "@mash/kit/testing";
 import { agencies } from "../../scripts/agencies.ts";
 
+export interface GraphQLBody<T> {
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
 export interface TestSystem {
   gatewayUrl: string;
   gateway: RunningGateway;
@@ -67,7 +72,7 @@ export async function startSystem(
           headers: { "content-type": "application/json", ...headers },
           body: JSON.stringify({ query, variables }),
         });
-        return { status: response.status, body: await response.json() };
+        return { status: response.status, body: (await response.json()) as GraphQLBody<never> };
       },
       async stop() {
         await gateway.stop();

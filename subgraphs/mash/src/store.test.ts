@@ -75,8 +75,10 @@ for (const { backend, unavailable } of await storeBackends()) {
       expect(ids[0]).toBe("S-1001");
       expect(hits[0]?.score).toBe(1);
       expect(ids.indexOf("S-1004")).toBeGreaterThan(0);
-      for (const h of hits)
-        expect(h.score).toBeGreaterThanOrEqual(0), expect(h.score).toBeLessThanOrEqual(1);
+      for (const h of hits) {
+        expect(h.score).toBeGreaterThanOrEqual(0);
+        expect(h.score).toBeLessThanOrEqual(1);
+      }
     });
 
     it("tolerates swapped, misspelt and partial names", async () => {

@@ -9,6 +9,7 @@ export const resolvers = {
   DateTime: DateTimeScalar,
   Subject: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    police: (subject: { id: string }, _args: unknown, ctx: Context) => ctx.loaders.section.load(subject.id),
+    police: (subject: { id: string }, _args: unknown, ctx: Context) =>
+      ctx.loaders.section.load(subject.id),
   },
 };

@@ -1,10 +1,30 @@
-import { agencyRng, ageOn, groupBy, insertBatches, type Person, type SeedInput, toFlag } from "@mash/kit";
+import {
+  agencyRng,
+  ageOn,
+  groupBy,
+  insertBatches,
+  type Person,
+  type SeedInput,
+  toFlag,
+} from "@mash/kit";
 import type { PoliceDB } from "./store.ts";
 
 interface GoldenPoliceRecord {
   warningMarkers?: string[];
-  incidents?: { id: string; occurredAt: string; category: string; summary: string; childPresent: boolean }[];
-  intelligence?: { id: string; grading: string; handlingCode: string; summary: string; source: string }[];
+  incidents?: {
+    id: string;
+    occurredAt: string;
+    category: string;
+    summary: string;
+    childPresent: boolean;
+  }[];
+  intelligence?: {
+    id: string;
+    grading: string;
+    handlingCode: string;
+    summary: string;
+    source: string;
+  }[];
 }
 
 const incidentKinds = [
@@ -34,7 +54,8 @@ export async function seed({ db, population, progress }: SeedInput<PoliceDB>): P
 
   for (const [subjectId, record] of Object.entries(golden)) {
     persons.push({ subject_id: subjectId });
-    for (const marker of record.warningMarkers ?? []) markers.push({ subject_id: subjectId, marker });
+    for (const marker of record.warningMarkers ?? [])
+      markers.push({ subject_id: subjectId, marker });
     for (const i of record.incidents ?? []) {
       incidents.push({
         subject_id: subjectId,
@@ -69,7 +90,15 @@ export async function seed({ db, population, progress }: SeedInput<PoliceDB>): P
     const known = new Set<string>();
     for (let n = rng.chance(0.05 + 0.7 * first.risk) ? rng.int(1, 3) : 0; n > 0; n--) {
       const [category, summary] = rng.pick(incidentKinds);
-      const occurredAt = new Date(Date.UTC(2020 + rng.int(0, 6), rng.int(0, 10), rng.int(1, 28), rng.int(0, 23), rng.int(0, 59)));
+      const occurredAt = new Date(
+        Date.UTC(
+          2020 + rng.int(0, 6),
+          rng.int(0, 10),
+          rng.int(1, 28),
+          rng.int(0, 23),
+          rng.int(0, 59),
+        ),
+      );
       incidentSerial += 1;
       for (const adult of adults) {
         known.add(adult.id);
@@ -101,15 +130,22 @@ export async function seed({ db, population, progress }: SeedInput<PoliceDB>): P
         }
       }
       if (known.has(adult.id) && own.chance(0.3)) {
-        markers.push({ subject_id: adult.id, marker: own.pick(["VIOLENCE", "DRUGS", "WEAPONS", "MENTAL_HEALTH"]) });
+        markers.push({
+          subject_id: adult.id,
+          marker: own.pick(["VIOLENCE", "DRUGS", "WEAPONS", "MENTAL_HEALTH"]),
+        });
       }
     }
     for (const id of known) persons.push({ subject_id: id });
   }
 
   await insertBatches(db, "persons", persons, (d) => progress("persons", d, persons.length));
-  await insertBatches(db, "warning_markers", markers, (d) => progress("warning markers", d, markers.length));
-  await insertBatches(db, "incidents", incidents, (d) => progress("incidents", d, incidents.length));
+  await insertBatches(db, "warning_markers", markers, (d) =>
+    progress("warning markers", d, markers.length),
+  );
+  await insertBatches(db, "incidents", incidents, (d) =>
+    progress("incidents", d, incidents.length),
+  );
   await insertBatches(db, "intelligence", intelligence, (d) =>
     progress("intelligence", d, intelligence.length),
   );

@@ -1,4 +1,4 @@
-import { generatePopulation, loadFixtures, openStore, seedStore, type Store } from "@mash/kit";
+import { generatePopulation, loadFixtures, openStore, type Store, seedStore } from "@mash/kit";
 import { storeBackends, tempStores } from "@mash/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { police } from "./index.ts";

@@ -105,15 +105,20 @@ export async function startSubgraph(
     const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`;
     logger.info("subgraph ready", { url, store: store.dialect });
 
+    let stopped: Promise<void> | undefined;
     return {
       name: agency.name,
       url,
       port,
       store,
-      async stop() {
-        await close(http);
-        await apollo.stop();
-        await store.close();
+      // Idempotent: a test or a signal handler may stop a subgraph that is already stopping.
+      stop() {
+        stopped ??= (async () => {
+          await close(http);
+          await apollo.stop();
+          await store.close();
+        })();
+        return stopped;
       },
     };
   } catch (error) {

@@ -1,0 +1,137 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build, type Plugin } from "esbuild";
+import { contentHash } from "./content-hash.ts";
+import { type ContractOperation, loadOperations } from "./operations.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const gatewayRoot = resolve(here, "../..");
+export const DEFAULT_OUT_DIR = join(gatewayRoot, "dist/console");
+export const DEFAULT_OPERATIONS_DIR = join(gatewayRoot, "operations");
+const OPERATIONS_MODULE = "mash:contract-operations";
+
+export interface BuildConsoleOptions {
+  outDir?: string;
+  operationsDir?: string;
+}
+
+export interface BuiltConsole {
+  outDir: string;
+  files: { name: string; bytes: number }[];
+  totalBytes: number;
+  operations: string[];
+}
+
+/** Serves the contract operations to app.tsx as a JSON module, read fresh on every build. */
+function contractOperationsPlugin(operations: ContractOperation[]): Plugin {
+  return {
+    name: "mash-contract-operations",
+    setup(context) {
+      context.onResolve({ filter: /^mash:contract-operations$/ }, () => ({
+        path: OPERATIONS_MODULE,
+        namespace: "mash-contract",
+      }));
+      context.onLoad({ filter: /.*/, namespace: "mash-contract" }, () => ({
+        contents: JSON.stringify(operations),
+        loader: "json",
+      }));
+    },
+  };
+}
+
+// The `?v=` query lets the server mark assets immutable while their file names stay fixed.
+function indexHtml(scriptVersion: string, styleVersion: string): string {
+  return `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>MASH Gateway console</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/console/console.css?v=${styleVersion}">
+<script defer src="/console/console.js?v=${scriptVersion}"></script>
+</head>
+<body>
+<noscript>The MASH Gateway console needs JavaScript.</noscript>
+<div id="root"></div>
+</body>
+</html>
+`;
+}
+
+export async function buildConsole(options: BuildConsoleOptions = {}): Promise<BuiltConsole> {
+  const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
+  const operations = await loadOperations(options.operationsDir ?? DEFAULT_OPERATIONS_DIR);
+  const result = await build({
+    entryPoints: { console: join(here, "app.tsx") },
+    outdir: outDir,
+    write: false,
+    bundle: true,
+    minify: true,
+    format: "iife",
+    platform: "browser",
+    target: ["es2020"],
+    jsx: "automatic",
+    define: { "process.env.NODE_ENV": '"production"' },
+    // Everything GraphiQL's CSS points at goes inline: no font or image request leaves the page.
+    loader: {
+      ".woff": "dataurl",
+      ".woff2": "dataurl",
+      ".ttf": "dataurl",
+      ".png": "dataurl",
+      ".gif": "dataurl",
+      ".svg": "dataurl",
+    },
+    logLevel: "warning",
+    plugins: [contractOperationsPlugin(operations)],
+  });
+
+  const outputs = new Map(result.outputFiles.map((file) => [basename(file.path), file.contents]));
+  const script = outputs.get("console.js");
+  const style = outputs.get("console.css");
+  if (!script || !style || outputs.size !== 2) {
+    throw new Error(`unexpected esbuild outputs: ${[...outputs.keys()].join(", ")}`);
+  }
+  const files: [string, Uint8Array | string][] = [
+    ["console.js", script],
+    ["console.css", style],
+    ["index.html", indexHtml(contentHash(script), contentHash(style))],
+  ];
+  await mkdir(outDir, { recursive: true });
+  await Promise.all(files.map(([name, body]) => writeFile(join(outDir, name), body)));
+
+  const sizes = files.map(([name, body]) => ({ name, bytes: Buffer.byteLength(body) }));
+  return {
+    outDir,
+    files: sizes,
+    totalBytes: sizes.reduce((sum, file) => sum + file.bytes, 0),
+    operations: operations.map((operation) => operation.name),
+  };
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1_000_000
+    ? `${(bytes / 1_000_000).toFixed(2)} MB`
+    : `${(bytes / 1000).toFixed(1)} kB`;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const built = await buildConsole();
+  const files = built.files.map((file) => `${file.name} ${formatBytes(file.bytes)}`).join(", ");
+  const elapsed = Math.round(performance.now() - started);
+  console.log(
+    `console: ${relative(process.cwd(), built.outDir) || "."} ${formatBytes(built.totalBytes)} ` +
+      `(${files}; ${built.operations.length} operations) in ${elapsed} ms`,
+  );
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

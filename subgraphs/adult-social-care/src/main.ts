@@ -1,0 +1,4 @@
+import { runAgency } from "@mash/kit";
+import { adultSocialCare } from "./index.ts";
+
+await runAgency(adultSocialCare);

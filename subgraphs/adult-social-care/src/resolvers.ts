@@ -1,0 +1,15 @@
+import type { SubgraphContext } from "@mash/kit";
+import { DateTimeScalar } from "@mash/kit";
+import type { Loaders } from "./loaders.ts";
+import type { AdultSocialCareDB } from "./store.ts";
+
+type Context = SubgraphContext<AdultSocialCareDB, Loaders>;
+
+export const resolvers = {
+  DateTime: DateTimeScalar,
+  Subject: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    adultSocialCare: (subject: { id: string }, _args: unknown, ctx: Context) =>
+      ctx.loaders.section.load(subject.id),
+  },
+};

@@ -1,0 +1,4 @@
+import { runAgency } from "@mash/kit";
+import { childrensServices } from "./index.ts";
+
+await runAgency(childrensServices);

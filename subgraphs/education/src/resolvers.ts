@@ -1,0 +1,15 @@
+import type { SubgraphContext } from "@mash/kit";
+import { DateScalar } from "@mash/kit";
+import type { Loaders } from "./loaders.ts";
+import type { EducationDB } from "./store.ts";
+
+type Context = SubgraphContext<EducationDB, Loaders>;
+
+export const resolvers = {
+  Date: DateScalar,
+  Subject: {
+    __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
+    education: (subject: { id: string }, _args: unknown, ctx: Context) =>
+      ctx.loaders.section.load(subject.id),
+  },
+};

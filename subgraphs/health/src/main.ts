@@ -1,0 +1,4 @@
+import { runAgency } from "@mash/kit";
+import { health } from "./index.ts";
+
+await runAgency(health);

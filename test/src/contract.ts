@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+
+/**
+ * The shared contract (operations, golden fixtures, expectations) lives beside the repository in
+ * `../shared/contract`; tests read it there rather than from copies. `MASH_CONTRACT_DIR` points
+ * elsewhere. Without it (a clone on its own), suites that need it say so instead of passing.
+ */
+export const contractDir =
+  process.env.MASH_CONTRACT_DIR ??
+  fileURLToPath(new URL("../../../shared/contract", import.meta.url));
+
+export function contractAvailable(): string | undefined {
+  if (existsSync(`${contractDir}/fixtures.yaml`)) return undefined;
+  if (process.env.CI === "true")
+    throw new Error(`CI=true but the shared contract is not at ${contractDir}`);
+  process.stderr.write(
+    `Contract suites not run: no shared contract at ${contractDir} (set MASH_CONTRACT_DIR).\n`,
+  );
+  return `no shared contract at ${contractDir}`;
+}
+
+export function contractOperation(name: string): string {
+  return readFileSync(`${contractDir}/operations/${name}.graphql`, "utf8");
+}
+
+export function contractOperationNames(): string[] {
+  return readdirSync(`${contractDir}/operations`)
+    .filter((f) => f.endsWith(".graphql"))
+    .map((f) => f.replace(/\.graphql$/, ""))
+    .sort();
+}
+
+export interface ContractFixtures {
+  users: { username: string; name: string; agency: string; roles: string[] }[];
+  subjects: {
+    id: string;
+    name: { given: string; family: string };
+    dateOfBirth: string;
+    nhsNumber: string;
+    address: { line1: string; postcode: string };
+    sealed: boolean;
+    household?: string[];
+  }[];
+  enquiries: {
+    id: string;
+    status: string;
+    rag: string;
+    openedAt: string;
+    reason: string;
+    subjects: string[];
+    outcome?: string;
+  }[];
+  records: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+export function contractFixtures(): ContractFixtures {
+  return parse(readFileSync(`${contractDir}/fixtures.yaml`, "utf8")) as ContractFixtures;
+}
+
+/** Which response section each agency's records appear under. */
+export const sectionOf: Record<string, string> = {
+  police: "police",
+  "childrens-services": "socialCare",
+  health: "health",
+  education: "education",
+  probation: "probation",
+  "adult-social-care": "adultSocialCare",
+};

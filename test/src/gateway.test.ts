@@ -1,0 +1,159 @@
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { CompositionError, DEVELOPMENT_ONLY_WARNING, startGateway } from "@mash/gateway";
+import { createLogger, type Logger } from "@mash/kit";
+import { close, listen, sendJson } from "@mash/kit/http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSystem, type TestSystem } from "./system.ts";
+
+const quiet = createLogger("test", "silent");
+
+function capturingLogger(): { logger: Logger; warnings: string[] } {
+  const warnings: string[] = [];
+  const logger: Logger = { ...quiet, warn: (msg) => warnings.push(msg) };
+  return { logger, warnings };
+}
+
+describe("the gateway over running subgraphs", () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startSystem({ subjects: 50 });
+  });
+  afterAll(() => system?.stop());
+
+  it("reports healthy when the supergraph is loaded and every subgraph answers", async () => {
+    const response = await fetch(system.gatewayUrl.replace("/graphql", "/health"));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { status: string; subgraphs: Record<string, string> };
+    expect(body.status).toBe("ok");
+    expect(Object.keys(body.subgraphs).sort()).toEqual(system.subgraphs.map((s) => s.name).sort());
+    expect(Object.values(body.subgraphs).every((v) => v === "ok")).toBe(true);
+  });
+
+  it("never shows a client the query plan, whatever it asks", async () => {
+    const response = await fetch(system.gatewayUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "apollo-query-plan-experimental": "1",
+      },
+      body: JSON.stringify({ query: '{ subject(id: "S-1001") { id police { known } } }' }),
+    });
+    const body = (await response.json()) as { data: { subject: { id: string } } };
+    expect(body.data.subject.id).toBe("S-1001");
+    expect(JSON.stringify(body)).not.toMatch(/queryPlan|Fetch\(service/);
+  });
+
+  it("turns Apollo's telemetry off", () => {
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe("true");
+  });
+
+  it("names the subgraph that is down, with 503", async () => {
+    const police = system.subgraphs.find((s) => s.name === "police");
+    if (!police) throw new Error("no police subgraph");
+    await police.stop();
+    const health = system.gatewayUrl.replace("/graphql", "/health");
+    const down = await fetch(health);
+    expect(down.status).toBe(503);
+    const body = (await down.json()) as {
+      unavailable: string[];
+      subgraphs: Record<string, string>;
+    };
+    expect(body.unavailable).toEqual(["police"]);
+    expect(body.subgraphs.police).toBe("unreachable");
+    expect(body.subgraphs.mash).toBe("ok");
+  });
+});
+
+describe("starting the gateway", () => {
+  it("runs from a given supergraph file, warning that it is development-only", async () => {
+    const system = await startSystem({ subjects: 20 });
+    const { logger, warnings } = capturingLogger();
+    try {
+      const gateway = await startGateway(
+        {
+          port: 0,
+          host: "127.0.0.1",
+          subgraphs: system.subgraphs.map((s) => ({ name: s.name, url: s.url })),
+          supergraphFile: fileURLToPath(
+            new URL("../../gateway/supergraph.graphql", import.meta.url),
+          ),
+          subgraphTimeoutMs: 2000,
+        },
+        logger,
+      );
+      try {
+        expect(warnings).toContain(DEVELOPMENT_ONLY_WARNING);
+        expect(gateway.supergraphSource).toMatch(/supergraph\.graphql$/);
+        const response = await fetch(gateway.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            query: '{ subject(id: "S-1003") { name { given } probation { mappaLevel } } }',
+          }),
+        });
+        expect(await response.json()).toEqual({
+          data: { subject: { name: { given: "Ryan" }, probation: { mappaLevel: 2 } } },
+        });
+      } finally {
+        await gateway.stop();
+      }
+    } finally {
+      await system.stop();
+    }
+  });
+
+  it("refuses to start when the subgraphs do not compose, naming subgraph, type and field", async () => {
+    // A stand-in agency whose schema claims a hub field with another type.
+    const sdl = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
+type Subject @key(fields: "id") { id: ID! sealed: String }`;
+    const fake = createServer((_, res) => sendJson(res, 200, { data: { _service: { sdl } } }));
+    const port = await listen(fake, 0, "127.0.0.1");
+    const system = await startSystem({ subjects: 10 });
+    try {
+      const mash = system.subgraphs.find((s) => s.name === "mash");
+      const error = await startGateway(
+        {
+          port: 0,
+          host: "127.0.0.1",
+          subgraphs: [
+            { name: "mash", url: mash?.url ?? "" },
+            { name: "rogue", url: `http://127.0.0.1:${port}/graphql` },
+          ],
+          supergraphFile: undefined,
+          subgraphTimeoutMs: 2000,
+        },
+        quiet,
+      ).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CompositionError);
+      expect((error as Error).message).toMatch(
+        /"Subject\.sealed".*subgraph "mash".*subgraph "rogue"/,
+      );
+    } finally {
+      await system.stop();
+      await close(fake);
+    }
+  });
+
+  it("names a subgraph that does not answer", async () => {
+    const error = await startGateway(
+      {
+        port: 0,
+        host: "127.0.0.1",
+        subgraphs: [{ name: "police", url: "http://127.0.0.1:9/graphql" }],
+        supergraphFile: undefined,
+        subgraphTimeoutMs: 500,
+      },
+      quiet,
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toMatch(
+      /subgraph "police" at http:\/\/127.0.0.1:9\/graphql did not answer/,
+    );
+  });
+});

@@ -1,0 +1,70 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** `npm start` as a user runs it: seven subgraph processes and the gateway, then Ctrl-C. */
+describe("npm start", () => {
+  it("starts every process on an empty data directory, serves the graph, and stops on SIGINT", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "mash-start-"));
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: "0",
+        MASH_SUBGRAPH_BASE_PORT: "0",
+        MASH_DATA_DIR: dataDir,
+        MASH_SEED_SUBJECTS: "100",
+      },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    let output = "";
+    child.stdout?.on("data", (d) => {
+      output += d;
+    });
+    child.stderr?.on("data", (d) => {
+      output += d;
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.on(
+          "message",
+          (m: { type?: string; url?: string }) => m.type === "ready" && m.url && resolve(m.url),
+        );
+        child.on("exit", (code) =>
+          reject(new Error(`npm start exited (${code}) before it was ready:\n${output}`)),
+        );
+      });
+      expect(output).toMatch(/MASH Gateway is ready in [\d.]+ s\./);
+      expect(output).toMatch(/Development only: authorization is not enforced yet/);
+      const health = await fetch(url.replace("/graphql", "/health"));
+      expect(health.status).toBe(200);
+      const search = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: '{ searchSubjects(name: "Amelia Doe") { subject { id police { known } } } }',
+        }),
+      });
+      const body = (await search.json()) as { data: { searchSubjects: { subject: unknown }[] } };
+      expect(body.data.searchSubjects[0]?.subject).toEqual({
+        id: "S-1001",
+        police: { known: false },
+      });
+
+      const exited = new Promise<number | null>((resolve) =>
+        child.on("exit", (code) => resolve(code)),
+      );
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+      await expect(fetch(url.replace("/graphql", "/health"))).rejects.toThrow();
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
