@@ -90,7 +90,12 @@ try {
     [
       "",
       `MASH Gateway is ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
-      "  Development only: authorization is not enforced yet; use synthetic data.",
+      ...(process.env.MASH_AUTH_ISSUER
+        ? [`  Sign-in: ${process.env.MASH_AUTH_ISSUER}`]
+        : [
+            "  Development sign-in: pick a fixture user in the console, or `npm run --silent token -- sw.patel`.",
+            "  Synthetic data only.",
+          ]),
       `  Console and graph: ${base}/graphql`,
       `  Health:            ${base}/health`,
       "  Subgraphs:",

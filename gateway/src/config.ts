@@ -1,4 +1,5 @@
 import { ConfigError, portFrom } from "@mash/kit";
+import { defaultPoliciesDir } from "./authz/policy/load.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -26,6 +27,8 @@ export interface GatewayConfig {
   supergraphFile: string | undefined;
   /** How long a subgraph may take to answer a health check or an SDL fetch. */
   subgraphTimeoutMs: number;
+  /** The sharing rules: roles.yaml and one file per agency. */
+  policiesDir: string;
 }
 
 /**
@@ -82,5 +85,6 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     subgraphs,
     supergraphFile: env.MASH_SUPERGRAPH_FILE || undefined,
     subgraphTimeoutMs: timeout,
+    policiesDir: env.MASH_POLICIES_DIR || defaultPoliciesDir,
   };
 }

@@ -1,11 +1,12 @@
 import { createLogger } from "@mash/kit";
+import { PolicyError } from "./authz/policy/types.ts";
 import { CompositionError } from "./compose/compose.ts";
 import { loadGatewayConfig } from "./config.ts";
 import { startGateway } from "./server/start-gateway.ts";
 
 const logger = createLogger("gateway");
 try {
-  const running = await startGateway(loadGatewayConfig(), logger);
+  const running = await startGateway(loadGatewayConfig(), { logger });
   process.send?.({ type: "ready", name: "gateway", url: running.url });
   if (!process.send) process.stdout.write(`MASH gateway: ${running.url}\n`);
   let stopping = false;
@@ -20,8 +21,10 @@ try {
   process.on("disconnect", stop);
 } catch (error) {
   // A composition error is already a list naming subgraph, type and field; print it whole.
-  const message = error instanceof CompositionError ? error.message : (error as Error).message;
+  const message = (error as Error).message;
   logger.error("gateway did not start", { error: message });
-  if (error instanceof CompositionError) process.stderr.write(`${message}\n`);
+  // Composition and policy errors are lists naming where each problem is; print them whole.
+  if (error instanceof CompositionError || error instanceof PolicyError)
+    process.stderr.write(`${message}\n`);
   process.exitCode = 1;
 }

@@ -5,6 +5,8 @@ import { startSystem, type TestSystem } from "./system.ts";
 const missing = contractAvailable();
 const fixtures = missing ? undefined : contractFixtures();
 const HOUR = 3600_000;
+/** The data-path suite reads as the MASH manager, who may also close enquiries. */
+const manager = { as: "mgr.okafor" };
 const ragHours: Record<string, number> = { RED: 4, AMBER: 24, GREEN: 72 };
 
 /**
@@ -43,8 +45,10 @@ describe.skipIf(missing)(
   "contract operations against the golden fixtures, through the gateway",
   () => {
     let system: TestSystem;
+    // The data path, every field as the stores hold it, so one comparison covers every field.
+    // What each role may see is tested against expectations.yaml and in the suite below.
     beforeAll(async () => {
-      system = await startSystem();
+      system = await startSystem({ authorization: "off" });
     });
     afterAll(() => system?.stop());
 
@@ -53,7 +57,7 @@ describe.skipIf(missing)(
       async (id, subject) => {
         const { status, body } = await system.query<{
           subject: Record<string, Record<string, unknown>>;
-        }>(contractOperation("SubjectOverview"), { id });
+        }>(contractOperation("SubjectOverview"), { id }, manager);
         expect(status).toBe(200);
         expect(body.errors).toBeUndefined();
         const actual = body.data?.subject as Record<string, unknown>;
@@ -76,7 +80,11 @@ describe.skipIf(missing)(
     );
 
     it("SubjectOverview of an unknown id is null, not an error", async () => {
-      const { body } = await system.query(contractOperation("SubjectOverview"), { id: "S-0000" });
+      const { body } = await system.query(
+        contractOperation("SubjectOverview"),
+        { id: "S-0000" },
+        manager,
+      );
       expect(body).toEqual({ data: { subject: null } });
     });
 
@@ -86,6 +94,7 @@ describe.skipIf(missing)(
         const { body } = await system.query<{ enquiry: Record<string, unknown> }>(
           contractOperation("EnquiryWorkspace"),
           { id },
+          manager,
         );
         expect(body.errors).toBeUndefined();
         expect(body.data?.enquiry).toEqual({
@@ -108,7 +117,11 @@ describe.skipIf(missing)(
     it("FindSubject ranks S-1001 first for Amelia Doe 2017-03-14 and shows every agency's flag", async () => {
       const { body } = await system.query<{
         searchSubjects: { score: number; subject: Record<string, unknown> }[];
-      }>(contractOperation("FindSubject"), { name: "Amelia Doe", dateOfBirth: "2017-03-14" });
+      }>(
+        contractOperation("FindSubject"),
+        { name: "Amelia Doe", dateOfBirth: "2017-03-14" },
+        manager,
+      );
       expect(body.errors).toBeUndefined();
       const hits = body.data?.searchSubjects ?? [];
       expect(hits[0]?.score).toBe(1);
@@ -136,15 +149,24 @@ describe.skipIf(missing)(
           dueBy: string;
           subjects: { id: string }[];
         };
-      }>(contractOperation("OpenEnquiry"), {
-        input: { reason: "Health visitor concern about Leo", rag: "AMBER", subjectIds: ["S-1007"] },
-      });
+      }>(
+        contractOperation("OpenEnquiry"),
+        {
+          input: {
+            reason: "Health visitor concern about Leo",
+            rag: "AMBER",
+            subjectIds: ["S-1007"],
+          },
+        },
+        manager,
+      );
       expect(opened.body.errors).toBeUndefined();
       const e = opened.body.data?.openEnquiry;
       expect(e).toMatchObject({ status: "OPEN", rag: "AMBER", subjects: [{ id: "S-1007" }] });
       const workspace = await system.query<{ enquiry: { openedAt: string; dueBy: string } }>(
         contractOperation("EnquiryWorkspace"),
         { id: e?.id },
+        manager,
       );
       const { openedAt, dueBy } = workspace.body.data?.enquiry ?? { openedAt: "", dueBy: "" };
       expect(Date.parse(dueBy) - Date.parse(openedAt)).toBe(24 * HOUR);
@@ -158,6 +180,7 @@ describe.skipIf(missing)(
             outcome: "EARLY_HELP",
             reason: "Family agreed to early help",
           },
+          manager,
         );
       expect((await close()).body).toEqual({
         data: { closeEnquiry: { id: e?.id, status: "CLOSED" } },
@@ -170,8 +193,13 @@ describe.skipIf(missing)(
 
     it("OpenEnquiry with bad input names the problem and stores nothing", async () => {
       const count = async () =>
-        (await system.query<{ enquiries: unknown[] }>("{ enquiries(first: 500) { id } }")).body.data
-          ?.enquiries.length;
+        (
+          await system.query<{ enquiries: unknown[] }>(
+            "{ enquiries(first: 500) { id } }",
+            {},
+            manager,
+          )
+        ).body.data?.enquiries.length;
       const before = await count();
       for (const [input, message] of [
         [{ reason: "", rag: "RED", subjectIds: ["S-1001"] }, /input.reason is empty/],
@@ -181,11 +209,76 @@ describe.skipIf(missing)(
         ],
         [{ reason: "x", rag: "RED", subjectIds: [] }, /input.subjectIds is empty/],
       ] as const) {
-        const { body } = await system.query(contractOperation("OpenEnquiry"), { input });
+        const { body } = await system.query(contractOperation("OpenEnquiry"), { input }, manager);
         expect(body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
         expect(body.errors?.[0]?.message).toMatch(message);
       }
       expect(await count()).toBe(before);
+    });
+  },
+);
+
+/** Who reads each agency's records as their own (the "own agency sees its own section" rules). */
+const ownerRole: Record<string, string> = {
+  police: "pc.jones",
+  "childrens-services": "sw.patel",
+  health: "nurse.evans",
+  education: "dsl.murphy",
+  probation: "po.khan",
+  "adult-social-care": "asw.brown",
+};
+
+describe.skipIf(missing)(
+  "with the sharing rules on, each agency sees its own golden records whole",
+  () => {
+    let system: TestSystem;
+    beforeAll(async () => {
+      system = await startSystem();
+    });
+    afterAll(() => system?.stop());
+
+    const cases = Object.entries(fixtures?.records ?? {}).flatMap(([agency, bySubject]) =>
+      Object.keys(bySubject).map((id) => [agency, id] as const),
+    );
+    it.each(cases)("%s reads %s without an enquiry", async (agency, id) => {
+      const section = sectionOf[agency] as string;
+      const { body } = await system.query<{ subject: Record<string, Record<string, unknown>> }>(
+        contractOperation("SubjectOverview"),
+        { id },
+        { as: ownerRole[agency] },
+      );
+      expect((body.errors ?? []).filter((e) => e.path?.[1] === section)).toEqual([]);
+      expectSection(
+        body.data?.subject[section] as Record<string, unknown>,
+        fixtures?.records[agency]?.[id],
+        `${id}.${section}`,
+      );
+    });
+
+    it("only the decision maker closes an enquiry; a refused close changes nothing", async () => {
+      const opened = await system.query<{ openEnquiry: { id: string } }>(
+        contractOperation("OpenEnquiry"),
+        { input: { reason: "Nursery reports bruising", rag: "RED", subjectIds: ["S-1004"] } },
+        { as: "sw.patel" },
+      );
+      const id = opened.body.data?.openEnquiry.id;
+      expect(id).toMatch(/^ENQ-\d+$/);
+      const refused = await system.query(
+        contractOperation("CloseEnquiry"),
+        { id, outcome: "NO_FURTHER_ACTION", reason: "Explained by a fall" },
+        { as: "sw.patel" },
+      );
+      expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+        code: "UNAUTHORIZED_FIELD_OR_TYPE",
+        owner: "mash",
+      });
+      expect(refused.body.errors?.[0]?.path).toEqual(["closeEnquiry"]);
+      const workspace = await system.query<{ enquiry: { status: string } }>(
+        contractOperation("EnquiryWorkspace"),
+        { id },
+        { as: "sw.patel" },
+      );
+      expect(workspace.body.data?.enquiry.status).toBe("OPEN");
     });
   },
 );

@@ -55,6 +55,22 @@ export interface ContractFixtures {
   records: Record<string, Record<string, Record<string, unknown>>>;
 }
 
+export interface Expectation {
+  name: string;
+  as: string;
+  enquiry?: string;
+  breakGlass?: string;
+  operation: string;
+  variables: Record<string, unknown>;
+  visible: string[];
+  withheld: string[];
+  first?: string;
+}
+
+export function contractExpectations(): Expectation[] {
+  return parse(readFileSync(`${contractDir}/expectations.yaml`, "utf8")) as Expectation[];
+}
+
 export function contractFixtures(): ContractFixtures {
   return parse(readFileSync(`${contractDir}/fixtures.yaml`, "utf8")) as ContractFixtures;
 }

@@ -1,12 +1,41 @@
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CompositionError, DEVELOPMENT_ONLY_WARNING, startGateway } from "@mash/gateway";
+import {
+  CompositionError,
+  DEVELOPMENT_IDENTITY_WARNING,
+  devUsers,
+  type GatewayConfig,
+  loadDevSigningKey,
+  loadIdentityConfig,
+  signDevToken,
+  startGateway,
+} from "@mash/gateway";
 import { createLogger, type Logger } from "@mash/kit";
 import { close, listen, sendJson } from "@mash/kit/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultPoliciesDir } from "../../gateway/src/authz/policy/load.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 
 const quiet = createLogger("test", "silent");
+
+const identity = loadIdentityConfig({
+  MASH_DATA_DIR: mkdtempSync(join(tmpdir(), "mash-gw-test-")),
+});
+
+function config(overrides: Partial<GatewayConfig>): GatewayConfig {
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    subgraphs: [],
+    supergraphFile: undefined,
+    subgraphTimeoutMs: 2000,
+    policiesDir: defaultPoliciesDir,
+    ...overrides,
+  };
+}
 
 function capturingLogger(): { logger: Logger; warnings: string[] } {
   const warnings: string[] = [];
@@ -36,6 +65,7 @@ describe("the gateway over running subgraphs", () => {
       headers: {
         "content-type": "application/json",
         "apollo-query-plan-experimental": "1",
+        ...(await system.headersFor({ as: "pc.jones" })),
       },
       body: JSON.stringify({ query: '{ subject(id: "S-1001") { id police { known } } }' }),
     });
@@ -66,28 +96,28 @@ describe("the gateway over running subgraphs", () => {
 });
 
 describe("starting the gateway", () => {
-  it("runs from a given supergraph file, warning that it is development-only", async () => {
+  it("runs from a given supergraph file, warning that development sign-in is on", async () => {
     const system = await startSystem({ subjects: 20 });
     const { logger, warnings } = capturingLogger();
     try {
       const gateway = await startGateway(
-        {
-          port: 0,
-          host: "127.0.0.1",
+        config({
           subgraphs: system.subgraphs.map((s) => ({ name: s.name, url: s.url })),
           supergraphFile: fileURLToPath(
             new URL("../../gateway/supergraph.graphql", import.meta.url),
           ),
           subgraphTimeoutMs: 2000,
-        },
-        logger,
+        }),
+        { logger: logger, identity },
       );
       try {
-        expect(warnings).toContain(DEVELOPMENT_ONLY_WARNING);
+        expect(warnings).toContain(DEVELOPMENT_IDENTITY_WARNING);
         expect(gateway.supergraphSource).toMatch(/supergraph\.graphql$/);
+        const user = devUsers().find((u) => u.username === "po.khan");
+        const token = user && (await signDevToken(await loadDevSigningKey(identity.dataDir), user));
         const response = await fetch(gateway.url, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
           body: JSON.stringify({
             query: '{ subject(id: "S-1003") { name { given } probation { mappaLevel } } }',
           }),
@@ -113,17 +143,15 @@ type Subject @key(fields: "id") { id: ID! sealed: String }`;
     try {
       const mash = system.subgraphs.find((s) => s.name === "mash");
       const error = await startGateway(
-        {
-          port: 0,
-          host: "127.0.0.1",
+        config({
           subgraphs: [
             { name: "mash", url: mash?.url ?? "" },
             { name: "rogue", url: `http://127.0.0.1:${port}/graphql` },
           ],
           supergraphFile: undefined,
           subgraphTimeoutMs: 2000,
-        },
-        quiet,
+        }),
+        { logger: quiet, identity },
       ).then(
         () => null,
         (e: unknown) => e,
@@ -140,14 +168,12 @@ type Subject @key(fields: "id") { id: ID! sealed: String }`;
 
   it("names a subgraph that does not answer", async () => {
     const error = await startGateway(
-      {
-        port: 0,
-        host: "127.0.0.1",
+      config({
         subgraphs: [{ name: "police", url: "http://127.0.0.1:9/graphql" }],
         supergraphFile: undefined,
         subgraphTimeoutMs: 500,
-      },
-      quiet,
+      }),
+      { logger: quiet, identity },
     ).then(
       () => null,
       (e: unknown) => e,

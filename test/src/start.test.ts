@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,12 +40,28 @@ describe("npm start", () => {
         );
       });
       expect(output).toMatch(/MASH Gateway is ready in [\d.]+ s\./);
-      expect(output).toMatch(/Development only: authorization is not enforced yet/);
+      expect(output).toMatch(/Development sign-in/);
       const health = await fetch(url.replace("/graphql", "/health"));
       expect(health.status).toBe(200);
-      const search = await fetch(url, {
+      // `npm run --silent token -- pc.jones`, as the README tells a developer.
+      const token = execFileSync(
+        process.execPath,
+        ["--import", "tsx", "gateway/src/identity/token-cli.ts", "pc.jones"],
+        {
+          cwd: root,
+          env: { ...process.env, MASH_DATA_DIR: dataDir },
+          encoding: "utf8",
+        },
+      ).trim();
+      const anonymous = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      expect(anonymous.status).toBe(401);
+      const search = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
         body: JSON.stringify({
           query: '{ searchSubjects(name: "Amelia Doe") { subject { id police { known } } } }',
         }),

@@ -1,46 +1,73 @@
-import { type RunningGateway, startGateway } from "@mash/gateway";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  devUsers,
+  type GatewayOptions,
+  loadDevSigningKey,
+  loadIdentityConfig,
+  type RunningGateway,
+  signDevToken,
+  startGateway,
+} from "@mash/gateway";
 import { createLogger, type RunningSubgraph, startSubgraph } from "@mash/kit";
 import { type Backend, tempStores } from "@mash/kit/testing";
+import { defaultPoliciesDir } from "../../gateway/src/authz/policy/load.ts";
 import { agencies } from "../../scripts/agencies.ts";
 
 export interface GraphQLBody<T> {
-  data?: T;
+  data?: T | null;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface AsUser {
+  /** A development user from the fixtures; no token at all when absent. */
+  as?: string;
+  /** X-MASH-Enquiry. */
+  enquiry?: string;
+  /** X-MASH-Break-Glass. */
+  breakGlass?: string;
+  headers?: Record<string, string>;
 }
 
 export interface TestSystem {
   gatewayUrl: string;
   gateway: RunningGateway;
   subgraphs: RunningSubgraph[];
+  /** A bearer token for a development user. */
+  token(username: string): Promise<string>;
+  headersFor(who: AsUser): Promise<Record<string, string>>;
   /** POSTs an operation to the gateway and returns the parsed body. */
   query<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
-    headers?: Record<string, string>,
-  ): Promise<{
-    status: number;
-    body: {
-      data?: T;
-      errors?: {
-        message: string;
-        path?: (string | number)[];
-        extensions?: Record<string, unknown>;
-      }[];
-    };
-  }>;
+    who?: AsUser,
+  ): Promise<{ status: number; body: GraphQLBody<T> }>;
   stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  subjects?: number;
+  backend?: Backend;
+  policiesDir?: string;
+  authorization?: GatewayOptions["authorization"];
 }
 
 /**
  * The whole graph in this process, on free ports and private stores: seven subgraphs seeded
- * with a small population, and the gateway composing them as `npm start` does.
+ * with a small population, and the gateway composing them as `npm start` does, with the
+ * development identity and the repository's policies unless told otherwise.
  */
-export async function startSystem(
-  options: { subjects?: number; backend?: Backend } = {},
-): Promise<TestSystem> {
+export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   const temp = tempStores(options.backend ?? "sqlite");
+  const gatewayData = mkdtempSync(join(tmpdir(), "mash-gateway-"));
   const quiet = createLogger("test", "error");
   const subgraphs: RunningSubgraph[] = [];
+  const cleanup = async () => {
+    await Promise.all(subgraphs.map((s) => s.stop()));
+    await temp.cleanup();
+    rmSync(gatewayData, { recursive: true, force: true });
+  };
   try {
     for (const agency of agencies) {
       subgraphs.push(
@@ -52,6 +79,7 @@ export async function startSystem(
         }),
       );
     }
+    const identity = loadIdentityConfig({ MASH_DATA_DIR: gatewayData });
     const gateway = await startGateway(
       {
         port: 0,
@@ -59,30 +87,48 @@ export async function startSystem(
         subgraphs: subgraphs.map((s) => ({ name: s.name, url: s.url })),
         supergraphFile: undefined,
         subgraphTimeoutMs: 2000,
+        policiesDir: options.policiesDir ?? defaultPoliciesDir,
       },
-      quiet,
+      { logger: quiet, identity, authorization: options.authorization },
     );
+    const key = await loadDevSigningKey(gatewayData);
+    const tokens = new Map<string, string>();
+    const token = async (username: string) => {
+      let t = tokens.get(username);
+      if (!t) {
+        const user = devUsers().find((u) => u.username === username);
+        if (!user) throw new Error(`no development user ${username}`);
+        tokens.set(username, (t = await signDevToken(key, user)));
+      }
+      return t;
+    };
+    const headersFor = async (who: AsUser) => ({
+      ...(who.as ? { authorization: `Bearer ${await token(who.as)}` } : {}),
+      ...(who.enquiry ? { "x-mash-enquiry": who.enquiry } : {}),
+      ...(who.breakGlass ? { "x-mash-break-glass": who.breakGlass } : {}),
+      ...who.headers,
+    });
     return {
       gatewayUrl: gateway.url,
       gateway,
       subgraphs,
-      async query(query, variables, headers) {
+      token,
+      headersFor,
+      async query<T>(query: string, variables?: Record<string, unknown>, who: AsUser = {}) {
         const response = await fetch(gateway.url, {
           method: "POST",
-          headers: { "content-type": "application/json", ...headers },
+          headers: { "content-type": "application/json", ...(await headersFor(who)) },
           body: JSON.stringify({ query, variables }),
         });
-        return { status: response.status, body: (await response.json()) as GraphQLBody<never> };
+        return { status: response.status, body: (await response.json()) as GraphQLBody<T> };
       },
       async stop() {
         await gateway.stop();
-        await Promise.all(subgraphs.map((s) => s.stop()));
-        await temp.cleanup();
+        await cleanup();
       },
     };
   } catch (error) {
-    await Promise.all(subgraphs.map((s) => s.stop()));
-    await temp.cleanup();
+    await cleanup();
     throw error;
   }
 }

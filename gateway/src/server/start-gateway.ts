@@ -6,106 +6,204 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
+import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import { createLogger, type Logger } from "@mash/kit";
 import { close, graphqlHandler, listen, sendJson } from "@mash/kit/http";
+import type { GraphQLSchema } from "graphql";
+import { AuthorizingGateway } from "../authz/authorizing-gateway.ts";
+import { planGuard } from "../authz/plan-guard.ts";
+import { holdPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
+import { createPurposeResolver } from "../authz/purpose.ts";
 import { loadSupergraph } from "../compose/load-supergraph.ts";
 import type { GatewayConfig } from "../config.ts";
 import { createConsoleHandler } from "../console/serve.ts";
 import { checkSubgraphs } from "../health/subgraph-health.ts";
+import { type IdentityConfig, loadIdentityConfig } from "../identity/config.ts";
+import { loadDevSigningKey } from "../identity/dev-keys.ts";
+import { createVerifier } from "../identity/verify.ts";
+import { devRoutes } from "./dev-routes.ts";
+import { authorizeRequest, type GatewayContext, RequestRefused } from "./request-auth.ts";
 
 export interface RunningGateway {
   url: string;
   port: number;
   /** Where the supergraph came from: a file, or the running subgraphs. */
   supergraphSource: string;
+  policies: PolicyHolder;
   stop(): Promise<void>;
 }
 
-export const DEVELOPMENT_ONLY_WARNING =
-  "Development only: authorization is not enforced yet, so every caller sees every field. Do not load real records.";
+export const DEVELOPMENT_IDENTITY_WARNING =
+  "Development identity: anyone who reaches this gateway can sign in as a fixture user. Configure MASH_AUTH_ISSUER for real use; load synthetic data only.";
+
+export interface GatewayOptions {
+  logger?: Logger;
+  identity?: IdentityConfig;
+  /**
+   * "enforce" applies the sharing rules. "off" returns every field to any signed-in caller and
+   * exists only so benchmarks can measure what enforcement costs; nothing else may use it.
+   */
+  authorization?: "enforce" | "off";
+  /** Follow policy file edits (default true). */
+  watchPolicies?: boolean;
+}
 
 export async function startGateway(
   config: GatewayConfig,
-  logger: Logger = createLogger("gateway"),
+  options: GatewayOptions = {},
 ): Promise<RunningGateway> {
+  const logger = options.logger ?? createLogger("gateway");
+  const identity = options.identity ?? loadIdentityConfig();
   // The gateway otherwise reports usage telemetry to Apollo; a safeguarding hub sends nothing out.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const supergraph = await loadSupergraph(config);
-  const urlOf = new Map(config.subgraphs.map((s) => [s.name, s.url]));
-
-  const gateway = new ApolloGateway({
+  const policies = holdPolicies({
+    dir: config.policiesDir,
     supergraphSdl: supergraph.sdl,
-    // Query plans name every subgraph and field fetched; no client may ask for them.
-    __exposeQueryPlanExperimental: false,
-    buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: urlOf.get(name) ?? url }),
-    logger: {
-      debug: () => {},
-      info: (m) => logger.info(String(m)),
-      warn: (m) => logger.warn(String(m)),
-      error: (m) => logger.error(String(m)),
-    },
+    logger,
+    watch: options.watchPolicies,
   });
-  const apollo = new ApolloServer({
-    gateway,
-    includeStacktraceInErrorResponses: false,
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginUsageReportingDisabled(),
-      ApolloServerPluginSchemaReportingDisabled(),
-    ],
-  });
-  await apollo.start();
+  try {
+    const urlOf = new Map(config.subgraphs.map((s) => [s.name, s.url]));
+    const hub = policies.authority().policy;
+    const hubUrl = urlOf.get(hub.agencies.get(hub.hub)?.subgraphs[0] ?? hub.hub);
+    if (!hubUrl)
+      throw new Error(`No URL for the hub's subgraph "${hub.hub}" among the configured subgraphs.`);
 
-  const handleGraphQL = graphqlHandler({ server: apollo, context: async () => ({}) });
-  const handleConsole = createConsoleHandler();
-
-  const health = async (res: ServerResponse) => {
-    const results = await checkSubgraphs(config.subgraphs, config.subgraphTimeoutMs);
-    const down = results.filter((r) => !r.ok);
-    sendJson(res, down.length ? 503 : 200, {
-      status: down.length ? "unavailable" : "ok",
-      supergraph: "loaded",
-      subgraphs: Object.fromEntries(results.map((r) => [r.name, r.ok ? "ok" : r.problem])),
-      ...(down.length ? { unavailable: down.map((r) => r.name) } : {}),
+    let apiSchema: GraphQLSchema | undefined;
+    const gateway = new ApolloGateway({
+      supergraphSdl: supergraph.sdl,
+      // Query plans name every subgraph and field fetched; no client may ask for them.
+      __exposeQueryPlanExperimental: false,
+      experimental_didResolveQueryPlan: planGuard(() => apiSchema),
+      buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: urlOf.get(name) ?? url }),
+      logger: {
+        debug: () => {},
+        info: (m) => logger.info(String(m)),
+        warn: (m) => logger.warn(String(m)),
+        error: (m) => logger.error(String(m)),
+      },
     });
-  };
+    gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+      apiSchema = schema;
+    });
+    const enforce = options.authorization !== "off";
+    const served: GatewayInterface = enforce
+      ? new AuthorizingGateway(gateway, () => policies.authority())
+      : gateway;
+    const apollo = new ApolloServer<GatewayContext>({
+      gateway: served,
+      includeStacktraceInErrorResponses: false,
+      plugins: [
+        ApolloServerPluginLandingPageDisabled(),
+        ApolloServerPluginUsageReportingDisabled(),
+        ApolloServerPluginSchemaReportingDisabled(),
+      ],
+    });
+    await apollo.start();
 
-  const http = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? "/").split("?")[0];
-    const failed = (error: Error) => {
-      logger.error("request failed", { path, error: error.message });
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal error" }] });
-      else res.end();
+    const verify = await createVerifier(identity);
+    const resolveEnquiry = createPurposeResolver({ hubUrl, timeoutMs: config.subgraphTimeoutMs });
+    const contexts = new WeakMap<IncomingMessage, GatewayContext>();
+    const handleGraphQL = graphqlHandler<GatewayContext>({
+      server: apollo,
+      context: async (req) => contexts.get(req) as GatewayContext,
+    });
+    const handleConsole = createConsoleHandler();
+    const handleDev =
+      identity.mode === "development"
+        ? devRoutes(await loadDevSigningKey(identity.dataDir), identity.audience)
+        : () => false;
+
+    const health = async (res: ServerResponse) => {
+      const results = await checkSubgraphs(config.subgraphs, config.subgraphTimeoutMs);
+      const down = results.filter((r) => !r.ok);
+      sendJson(res, down.length ? 503 : 200, {
+        status: down.length ? "unavailable" : "ok",
+        supergraph: "loaded",
+        policies: policies.authority().policy.version,
+        subgraphs: Object.fromEntries(results.map((r) => [r.name, r.ok ? "ok" : r.problem])),
+        ...(down.length ? { unavailable: down.map((r) => r.name) } : {}),
+      });
     };
-    if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) {
-      health(res).catch(failed);
-      return;
-    }
-    if (handleConsole(req, res)) return;
-    if (path === "/graphql") {
-      handleGraphQL(req, res).catch(failed);
-      return;
-    }
-    if (path === "/") {
-      res.writeHead(302, { location: "/graphql" }).end();
-      return;
-    }
-    sendJson(res, 404, {
-      error: `Nothing at ${path}. The graph is at /graphql; health at /health.`,
-    });
-  });
-  const port = await listen(http, config.port, config.host);
-  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/graphql`;
-  logger.warn(DEVELOPMENT_ONLY_WARNING);
-  logger.info("gateway ready", { url, supergraph: supergraph.source });
 
-  return {
-    url,
-    port,
-    supergraphSource: supergraph.source,
-    async stop() {
-      await close(http);
-      await apollo.stop();
-    },
-  };
+    const graphql = async (req: IncomingMessage, res: ServerResponse) => {
+      try {
+        contexts.set(
+          req,
+          await authorizeRequest(req, {
+            verify,
+            resolveEnquiry,
+            authority: () => policies.authority(),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof RequestRefused)) throw error;
+        res.setHeader(
+          "www-authenticate",
+          error.status === 401 ? 'Bearer realm="mash-gateway"' : "",
+        );
+        if (error.status !== 401) res.removeHeader("www-authenticate");
+        sendJson(res, error.status, {
+          errors: [{ message: error.message, extensions: { code: error.code } }],
+        });
+        return;
+      }
+      await handleGraphQL(req, res);
+    };
+
+    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const path = (req.url ?? "/").split("?")[0] ?? "/";
+      const failed = (error: Error) => {
+        logger.error("request failed", { path, error: error.message });
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal error" }] });
+        else res.end();
+      };
+      if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) {
+        health(res).catch(failed);
+        return;
+      }
+      if (handleConsole(req, res) || handleDev(req, res, path)) return;
+      if (path === "/graphql") {
+        graphql(req, res).catch(failed);
+        return;
+      }
+      if (path === "/") {
+        res.writeHead(302, { location: "/graphql" }).end();
+        return;
+      }
+      sendJson(res, 404, {
+        error: `Nothing at ${path}. The graph is at /graphql; health at /health.`,
+      });
+    });
+    const port = await listen(http, config.port, config.host);
+    const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/graphql`;
+    logger.info("gateway ready", {
+      url,
+      supergraph: supergraph.source,
+      identity:
+        identity.mode === "development"
+          ? "development sign-in (tokens from npm run token)"
+          : `external issuer ${identity.issuer}`,
+      authorization: enforce ? "enforced" : "OFF",
+    });
+    if (identity.mode === "development") {
+      logger.warn(DEVELOPMENT_IDENTITY_WARNING);
+    }
+
+    return {
+      url,
+      port,
+      supergraphSource: supergraph.source,
+      policies,
+      async stop() {
+        policies.stop();
+        await close(http);
+        await apollo.stop();
+      },
+    };
+  } catch (error) {
+    policies.stop();
+    throw error;
+  }
 }

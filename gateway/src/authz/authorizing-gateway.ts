@@ -1,0 +1,114 @@
+import { createHash } from "node:crypto";
+import type { ApolloGateway } from "@apollo/gateway";
+import type {
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+} from "@apollo/server-gateway-interface";
+import {
+  buildSchema,
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  print,
+  printSchema,
+} from "graphql";
+import type { Authority } from "./ability.ts";
+import { filterResult } from "./filter.ts";
+import { createJudge, type RequestAuthorization } from "./judge.ts";
+import { rewriteForAuthorization } from "./rewrite.ts";
+
+/** Where the request context carries authorization: set by the HTTP layer, read here. */
+export interface AuthorizationContext {
+  authorization?: RequestAuthorization;
+  /** Set by the gateway for the plan guard; never by a client. */
+  judge?: ReturnType<typeof createJudge>;
+}
+
+const MAX_CACHED = 2000;
+
+/**
+ * Wraps ApolloGateway's executor: rewrite the document for this request's authorization, re-key
+ * it so query plans are never shared between different authorization contexts (the gateway
+ * caches plans by queryHash), execute, then filter the result field by field.
+ */
+export class AuthorizingGateway implements GatewayInterface {
+  private readonly rewritten = new Map<string, { document: DocumentNode; queryHash: string }>();
+  /**
+   * A resolver-free copy of the API schema for re-executing results: Apollo Server wraps the
+   * resolvers of the schema it serves (for plugins), and those wrappers ignore a custom resolver.
+   */
+  private filterSchema: GraphQLSchema | undefined;
+
+  constructor(
+    private readonly inner: ApolloGateway,
+    private readonly authority: () => Authority | undefined,
+  ) {}
+
+  onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface["onSchemaLoadOrUpdate"]>[0]) {
+    return this.inner.onSchemaLoadOrUpdate(callback);
+  }
+
+  stop() {
+    return this.inner.stop();
+  }
+
+  async load(options: Parameters<GatewayInterface["load"]>[0]) {
+    const loaded = await this.inner.load(options);
+    this.filterSchema = buildSchema(printSchema(loaded.schema));
+    this.inner.onSchemaLoadOrUpdate(({ apiSchema }) => {
+      this.filterSchema = buildSchema(printSchema(apiSchema));
+    });
+    const executor = loaded.executor;
+    if (!executor) return loaded;
+    return {
+      ...loaded,
+      executor: (rc: GatewayGraphQLRequestContext) => this.execute(rc, executor),
+    };
+  }
+
+  private async execute(rc: GatewayGraphQLRequestContext, executor: GatewayExecutor) {
+    const context = rc.context as AuthorizationContext;
+    const authority = this.authority();
+    // Fail closed: no loaded policy, or a request that reached here without authorization.
+    if (!authority || !context.authorization) {
+      return {
+        errors: [
+          new GraphQLError("Authorization is not available; no data is returned.", {
+            extensions: { code: "AUTHORIZATION_UNAVAILABLE" },
+          }),
+        ],
+      };
+    }
+    const judge = createJudge(authority, context.authorization);
+    const cacheKey = `${judge.key}|${rc.queryHash}|${rc.operationName ?? ""}`;
+    let entry = this.rewritten.get(cacheKey);
+    if (!entry) {
+      let document: DocumentNode;
+      try {
+        document = rewriteForAuthorization(rc.schema, rc.document, judge);
+      } catch (error) {
+        if (error instanceof GraphQLError) return { errors: [error] };
+        throw error;
+      }
+      entry = { document, queryHash: createHash("sha256").update(print(document)).digest("hex") };
+      if (this.rewritten.size >= MAX_CACHED)
+        this.rewritten.delete(this.rewritten.keys().next().value as string);
+      this.rewritten.set(cacheKey, entry);
+    }
+    const result = await executor({
+      ...rc,
+      document: entry.document,
+      queryHash: entry.queryHash,
+      context: { ...rc.context, judge },
+    });
+    return filterResult({
+      schema: this.filterSchema ?? rc.schema,
+      document: rc.document,
+      operationName: rc.operationName,
+      variables: rc.request.variables,
+      result,
+      judge,
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  execute,
+  type GraphQLError,
+  type GraphQLFieldResolver,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  getNamedType,
+  isObjectType,
+} from "graphql";
+import { helperAlias } from "./rewrite.ts";
+
+type Row = Record<string, unknown>;
+
+export interface FieldJudge {
+  /** The person objects hang under: the nearest object of this type decides "in enquiry". */
+  scopeType: string;
+  scopeKey: string;
+  /** Fields conditional rules read on each type (fetched under helper aliases). */
+  conditionFields(type: string): readonly string[];
+  /** Throws the withheld-field error when the field may not be seen on this object. */
+  check(type: string, field: string, object: Row, scope: string | undefined): void;
+}
+
+/**
+ * The result-time half of enforcement: runs the client's own operation again, over the data the
+ * gateway fetched, with a resolver that reads each field by its response key and asks the judge
+ * first. graphql-js then does what a hand-written filter would get wrong: aliases, fragments,
+ * variables, @include/@skip, error paths, null propagation into non-null parents, and dropping
+ * every helper field the client did not ask for.
+ */
+export function filterResult(options: {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName: string | null | undefined;
+  variables: Record<string, unknown> | undefined;
+  result: ExecutionResult;
+  judge: FieldJudge;
+}): ExecutionResult {
+  const { judge } = options;
+  const scopeOf = new WeakMap<object, string | undefined>();
+  const canonical = new WeakMap<object, Row>();
+
+  const conditionView = (type: string, object: Row): Row => {
+    let view = canonical.get(object);
+    if (!view) {
+      view = {};
+      for (const f of judge.conditionFields(type)) view[f] = object[helperAlias(f)];
+      canonical.set(object, view);
+    }
+    return view;
+  };
+
+  const adopt = (value: unknown, returnType: GraphQLOutputType, scope: string | undefined) => {
+    const named = getNamedType(returnType);
+    if (!isObjectType(named)) return;
+    const own = named.name === judge.scopeType;
+    const visit = (item: unknown) => {
+      if (Array.isArray(item)) item.forEach(visit);
+      else if (item && typeof item === "object") {
+        const key = own ? (item as Row)[helperAlias(judge.scopeKey)] : undefined;
+        scopeOf.set(item, own ? (typeof key === "string" ? key : undefined) : scope);
+      }
+    };
+    visit(value);
+  };
+
+  const fieldResolver: GraphQLFieldResolver<Row, unknown> = (source, _args, _ctx, info) => {
+    const type = info.parentType.name;
+    const scope = scopeOf.get(source);
+    judge.check(type, info.fieldName, conditionView(type, source), scope);
+    const value = source[info.path.key as string];
+    adopt(value, info.returnType, scope);
+    return value;
+  };
+
+  const root = (options.result.data ?? null) as Row | null;
+  if (root === null) return options.result;
+  const filtered = execute({
+    schema: options.schema,
+    document: options.document,
+    operationName: options.operationName,
+    variableValues: options.variables,
+    rootValue: root,
+    fieldResolver,
+  }) as ExecutionResult;
+  const errors: GraphQLError[] = [...(options.result.errors ?? []), ...(filtered.errors ?? [])];
+  return { ...filtered, ...(errors.length ? { errors } : {}) };
+}

@@ -1,0 +1,93 @@
+import { GraphQLError } from "graphql";
+import type { Authority, Decision } from "./ability.ts";
+import type { FieldJudge } from "./filter.ts";
+import type { RewriteRules } from "./rewrite.ts";
+
+/** The purpose a request states, as the hub holds it. */
+export interface StatedEnquiry {
+  id: string;
+  open: boolean;
+  subjects: ReadonlySet<string>;
+}
+
+export interface RequestAuthorization {
+  roles: readonly string[];
+  enquiry: StatedEnquiry | undefined;
+  /** A role allowed to break the glass gave a valid reason. */
+  breakGlass: boolean;
+}
+
+export const WITHHELD = "UNAUTHORIZED_FIELD_OR_TYPE";
+
+/**
+ * Everything enforcement needs for one request, from the abilities that can apply to it: the one
+ * for people outside the stated enquiry and, when an open enquiry is stated, the one for people
+ * it links.
+ */
+export function createJudge(
+  authority: Authority,
+  request: RequestAuthorization,
+): FieldJudge & RewriteRules & { key: string } {
+  const { policy } = authority;
+  const base = { roles: request.roles, breakGlass: request.breakGlass };
+  const outside = authority.ability({ ...base, inEnquiry: false });
+  const linked = request.enquiry?.open
+    ? authority.ability({ ...base, inEnquiry: true })
+    : undefined;
+  const helpers = new Map<string, string[]>();
+  const conditions = new Map<string, string[]>();
+
+  const withheld = (
+    type: string,
+    field: string,
+    decision: Decision,
+    inEnquiry: boolean,
+  ): GraphQLError => {
+    const owner = policy.owners.get(`${type}.${field}`) ?? policy.hub;
+    const title = policy.agencies.get(owner)?.title ?? owner;
+    const reason =
+      decision.rule?.reason ??
+      `The sharing agreement does not give your role this part of ${title}'s data${inEnquiry ? "" : " without an open enquiry that links this person"}. Ask ${title}.`;
+    return new GraphQLError(reason, {
+      extensions: { code: WITHHELD, rule: decision.rule?.id ?? "default-deny", reason, owner },
+    });
+  };
+
+  return {
+    key: `${policy.version}|${[...request.roles].sort().join(",")}|${linked ? "E" : "-"}|${request.breakGlass ? "B" : "-"}`,
+    scopeType: policy.scope.type,
+    scopeKey: policy.scope.key,
+    mayAllow: (type, field) =>
+      authority.mayAllow(outside, type, field) ||
+      (linked !== undefined && authority.mayAllow(linked, type, field)),
+    helperFields(type) {
+      let list = helpers.get(type);
+      if (!list) {
+        const own = type === policy.scope.type ? [policy.scope.key] : [];
+        helpers.set(
+          type,
+          (list = [...new Set([...own, ...(policy.conditionFields.get(type) ?? [])])]),
+        );
+      }
+      return list;
+    },
+    conditionFields(type) {
+      let list = conditions.get(type);
+      if (!list) conditions.set(type, (list = [...(policy.conditionFields.get(type) ?? [])]));
+      return list;
+    },
+    check(type, field, object, scope) {
+      const inEnquiry =
+        linked !== undefined &&
+        scope !== undefined &&
+        (request.enquiry?.subjects.has(scope) ?? false);
+      const decision = authority.decide(
+        inEnquiry ? (linked as typeof outside) : outside,
+        type,
+        field,
+        object,
+      );
+      if (!decision.allowed) throw withheld(type, field, decision, inEnquiry);
+    },
+  };
+}

@@ -1,0 +1,234 @@
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import { buildASTSchema, type GraphQLSchema, parse } from "graphql";
+import { checkRules, type RawPolicyFile } from "./check-rules.ts";
+import { readOwnership } from "./ownership.ts";
+import { readYaml, type YamlFile } from "./read-yaml.ts";
+import type { AgencyDef, PolicyProblem, PolicySet, RoleDef } from "./types.ts";
+
+/** The repository's policies folder; `MASH_POLICIES_DIR` points elsewhere. */
+export const defaultPoliciesDir = fileURLToPath(new URL("../../../../policies", import.meta.url));
+
+const schemaDir = (dir: string) => join(dir, "schema");
+
+interface RawRoles {
+  hub: string;
+  scope: { type: string; key: string };
+  agencies: Record<string, { title: string; subgraphs: string[] }>;
+  roles: Record<
+    string,
+    { agency?: string; description: string; breakGlass?: boolean; governance?: boolean }
+  >;
+  groups?: Record<string, string[]>;
+}
+
+let validators: { roles: ValidateFunction; policy: ValidateFunction } | undefined;
+function schemaValidators(dir: string) {
+  if (validators) return validators;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const read = (name: string) =>
+    JSON.parse(readFileSync(join(schemaDir(dir), name), "utf8")) as object;
+  validators = {
+    roles: ajv.compile(read("roles.schema.json")),
+    policy: ajv.compile(read("policy.schema.json")),
+  };
+  return validators;
+}
+
+function schemaProblems(file: YamlFile, errors: ErrorObject[] | null | undefined): PolicyProblem[] {
+  return (errors ?? [])
+    .filter((e) => e.keyword !== "if" && e.keyword !== "oneOf")
+    .map((e) => {
+      const path = e.instancePath
+        .split("/")
+        .slice(1)
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+      const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "the file";
+      const extra =
+        e.keyword === "additionalProperties"
+          ? ` ("${(e.params as { additionalProperty: string }).additionalProperty}")`
+          : "";
+      const ruleIndex = path[0] === "rules" && typeof path[1] === "number" ? path[1] : undefined;
+      const ruleId =
+        ruleIndex !== undefined
+          ? ((file.value as RawPolicyFile).rules?.[ruleIndex]?.id ?? `#${ruleIndex + 1}`)
+          : undefined;
+      return {
+        file: file.file,
+        line: file.lineOf(path),
+        rule: ruleId,
+        message: `${where} ${e.message}${extra}`,
+      };
+    });
+}
+
+export interface LoadedPolicies {
+  policy: PolicySet | undefined;
+  problems: PolicyProblem[];
+}
+
+/**
+ * Reads roles.yaml and one file per agency, checks them against their JSON Schema and against the
+ * supergraph, and compiles nothing unless every check passes: a policy with a problem never loads.
+ */
+export function loadPolicies(options: { dir?: string; supergraphSdl: string }): LoadedPolicies {
+  const dir = options.dir ?? defaultPoliciesDir;
+  const problems: PolicyProblem[] = [];
+  const { roles: validateRoles, policy: validatePolicy } = schemaValidators(defaultPoliciesDir);
+
+  let schema: GraphQLSchema;
+  const sdl = parse(options.supergraphSdl);
+  try {
+    schema = buildASTSchema(sdl, { assumeValidSDL: true });
+  } catch (error) {
+    return {
+      policy: undefined,
+      problems: [{ file: "supergraph", message: (error as Error).message }],
+    };
+  }
+  const ownership = readOwnership(sdl);
+
+  let names: string[];
+  try {
+    names = readdirSync(dir)
+      .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+      .sort();
+  } catch (error) {
+    return {
+      policy: undefined,
+      problems: [{ file: dir, message: `cannot be read: ${(error as Error).message}` }],
+    };
+  }
+  if (!names.includes("roles.yaml")) {
+    return {
+      policy: undefined,
+      problems: [{ file: "roles.yaml", message: `is missing from ${dir}` }],
+    };
+  }
+  const hash = createHash("sha256");
+  for (const name of names)
+    hash
+      .update(name)
+      .update("\0")
+      .update(readFileSync(join(dir, name)));
+
+  const rolesFile = readYaml(join(dir, "roles.yaml"), problems);
+  if (!rolesFile) return { policy: undefined, problems };
+  if (!validateRoles(rolesFile.value)) {
+    problems.push(...schemaProblems(rolesFile, validateRoles.errors));
+    return { policy: undefined, problems };
+  }
+  const raw = rolesFile.value as RawRoles;
+  const graphs = new Set([...ownership.graphsOf.values()].flat());
+  const agencies = new Map<string, AgencyDef>();
+  for (const [name, a] of Object.entries(raw.agencies)) {
+    for (const g of a.subgraphs) {
+      if (!graphs.has(g)) {
+        problems.push({
+          file: "roles.yaml",
+          line: rolesFile.lineOf(["agencies", name, "subgraphs"]),
+          message: `agency "${name}" names subgraph "${g}", which is not in the supergraph`,
+        });
+      }
+    }
+    agencies.set(name, { name, title: a.title, subgraphs: a.subgraphs });
+  }
+  if (!agencies.has(raw.hub)) {
+    problems.push({
+      file: "roles.yaml",
+      line: rolesFile.lineOf(["hub"]),
+      message: `hub "${raw.hub}" is not one of the agencies`,
+    });
+  }
+  if (!ownership.fieldsOf.get(raw.scope.type)?.includes(raw.scope.key)) {
+    problems.push({
+      file: "roles.yaml",
+      line: rolesFile.lineOf(["scope"]),
+      message: `scope ${raw.scope.type}.${raw.scope.key} is not a field of the supergraph`,
+    });
+  }
+  const roles = new Map<string, RoleDef>();
+  for (const [name, r] of Object.entries(raw.roles)) {
+    if (!r.governance && (!r.agency || !agencies.has(r.agency))) {
+      problems.push({
+        file: "roles.yaml",
+        line: rolesFile.lineOf(["roles", name]),
+        message: `role "${name}" needs an agency from agencies (or governance: true); got "${r.agency ?? ""}"`,
+      });
+    }
+    roles.set(name, {
+      name,
+      agency: r.agency,
+      description: r.description,
+      breakGlass: r.breakGlass === true,
+      governance: r.governance === true,
+    });
+  }
+  const groups = new Map<string, string[]>();
+  for (const [name, members] of Object.entries(raw.groups ?? {})) {
+    if (roles.has(name))
+      problems.push({
+        file: "roles.yaml",
+        line: rolesFile.lineOf(["groups", name]),
+        message: `group "${name}" has the name of a role`,
+      });
+    for (const m of members) {
+      if (!roles.has(m))
+        problems.push({
+          file: "roles.yaml",
+          line: rolesFile.lineOf(["groups", name]),
+          message: `group "${name}" names unknown role "${m}"`,
+        });
+    }
+    groups.set(name, members);
+  }
+
+  // Who owns each field: its one subgraph's agency, or the hub for fields every subgraph serves.
+  const agencyOfGraph = new Map<string, string>();
+  for (const a of agencies.values()) for (const g of a.subgraphs) agencyOfGraph.set(g, a.name);
+  const owners = new Map<string, string>();
+  for (const [coordinate, g] of ownership.graphsOf) {
+    owners.set(
+      coordinate,
+      g.length === 1 ? (agencyOfGraph.get(g[0] as string) ?? raw.hub) : raw.hub,
+    );
+  }
+
+  const files: YamlFile[] = [];
+  for (const name of names.filter((n) => n !== "roles.yaml")) {
+    const file = readYaml(join(dir, name), problems);
+    if (!file) continue;
+    if (!validatePolicy(file.value)) {
+      problems.push(...schemaProblems(file, validatePolicy.errors));
+      continue;
+    }
+    files.push(file);
+  }
+  const checked = checkRules({
+    files,
+    schema,
+    ownership,
+    owners,
+    agencies,
+    roles,
+    groups,
+    problems,
+  });
+  if (problems.length) return { policy: undefined, problems };
+  return {
+    policy: {
+      version: hash.digest("hex").slice(0, 16),
+      hub: raw.hub,
+      scope: raw.scope,
+      agencies,
+      roles,
+      rules: checked.rules,
+      owners,
+      conditionFields: checked.conditionFields,
+    },
+    problems,
+  };
+}

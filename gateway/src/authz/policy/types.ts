@@ -1,0 +1,77 @@
+/** What the policy files say, once loaded and checked against the supergraph. */
+
+export interface AgencyDef {
+  name: string;
+  title: string;
+  subgraphs: string[];
+}
+
+export interface RoleDef {
+  name: string;
+  agency: string | undefined;
+  description: string;
+  breakGlass: boolean;
+  governance: boolean;
+}
+
+/** A condition on an object's fields, in CASL's MongoDB-like form. */
+export type Conditions = Record<string, unknown>;
+
+export interface RuleTarget {
+  type: string;
+  fields: string[];
+}
+
+export interface PolicyRule {
+  id: string;
+  description: string;
+  /** The owning agency whose file holds the rule. */
+  agency: string;
+  file: string;
+  line: number;
+  effect: "allow" | "deny";
+  /** Role names, groups expanded. */
+  roles: string[];
+  targets: RuleTarget[];
+  requires: { enquiry: boolean; breakGlass: boolean };
+  conditions: Conditions | undefined;
+  /** The fields the conditions read: fetched for every object of the type, then stripped. */
+  conditionFields: string[];
+  reason: string | undefined;
+  legalBasis: string;
+}
+
+export interface PolicySet {
+  /** Hash of every file's text: tells one loaded policy from another. */
+  version: string;
+  hub: string;
+  scope: { type: string; key: string };
+  agencies: Map<string, AgencyDef>;
+  roles: Map<string, RoleDef>;
+  rules: PolicyRule[];
+  /** "Type.field" to the agency that owns the data. */
+  owners: Map<string, string>;
+  /** Type to the fields that some rule's conditions read. */
+  conditionFields: Map<string, Set<string>>;
+}
+
+export interface PolicyProblem {
+  file: string;
+  line?: number;
+  rule?: string;
+  message: string;
+}
+
+export function formatProblem(p: PolicyProblem): string {
+  const where = p.line ? `${p.file}:${p.line}` : p.file;
+  return `${where}${p.rule ? ` rule ${p.rule}` : ""}: ${p.message}`;
+}
+
+export class PolicyError extends Error {
+  constructor(readonly problems: PolicyProblem[]) {
+    super(
+      `The policies have ${problems.length} problem(s):\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`,
+    );
+    this.name = "PolicyError";
+  }
+}

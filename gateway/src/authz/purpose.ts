@@ -1,0 +1,85 @@
+import { GraphQLError } from "graphql";
+import type { StatedEnquiry } from "./judge.ts";
+
+const QUERY = "query StatedEnquiry($id: ID!) { enquiry(id: $id) { id status subjects { id } } }";
+
+export class PurposeError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Resolves the enquiry a request states (X-MASH-Enquiry) from the hub's own subgraph, with a short
+ * cache: an enquiry's status and links change rarely, but a closed enquiry must stop granting
+ * access within seconds, so entries live `ttlMs` only.
+ */
+export function createPurposeResolver(options: {
+  hubUrl: string;
+  ttlMs?: number;
+  timeoutMs?: number;
+}) {
+  const ttl = options.ttlMs ?? 5000;
+  const cache = new Map<string, { at: number; value: Promise<StatedEnquiry | null> }>();
+
+  const fetchEnquiry = async (id: string): Promise<StatedEnquiry | null> => {
+    let response: Response;
+    try {
+      response = await fetch(options.hubUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: QUERY, variables: { id } }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
+      });
+    } catch {
+      throw new PurposeError(
+        503,
+        "The hub cannot be reached to check the stated enquiry; no data is returned.",
+      );
+    }
+    const body = (await response.json().catch(() => null)) as {
+      data?: { enquiry: { id: string; status: string; subjects: { id: string }[] } | null };
+    } | null;
+    if (!response.ok || !body?.data)
+      throw new PurposeError(
+        503,
+        "The hub did not answer about the stated enquiry; no data is returned.",
+      );
+    const e = body.data.enquiry;
+    return e
+      ? { id: e.id, open: e.status === "OPEN", subjects: new Set(e.subjects.map((s) => s.id)) }
+      : null;
+  };
+
+  return async function resolve(id: string): Promise<StatedEnquiry> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(id)) {
+      throw new PurposeError(400, "X-MASH-Enquiry must be an enquiry id such as ENQ-2001.");
+    }
+    const now = Date.now();
+    let entry = cache.get(id);
+    if (!entry || now - entry.at > ttl) {
+      entry = { at: now, value: fetchEnquiry(id) };
+      cache.set(id, entry);
+      entry.value.catch(() => cache.delete(id));
+      if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);
+    }
+    const enquiry = await entry.value;
+    if (!enquiry)
+      throw new PurposeError(
+        400,
+        `Unknown enquiry ${id}: X-MASH-Enquiry must name an enquiry the hub holds.`,
+      );
+    return enquiry;
+  };
+}
+
+export const purposeErrorBody = (error: PurposeError) => ({
+  errors: [
+    new GraphQLError(error.message, {
+      extensions: { code: error.status === 400 ? "BAD_USER_INPUT" : "PURPOSE_UNAVAILABLE" },
+    }).toJSON(),
+  ],
+});

@@ -1,0 +1,57 @@
+import { ConfigError, defaultDataDir } from "@mash/kit";
+
+type Env = Record<string, string | undefined>;
+
+export interface IdentityConfig {
+  /** "development" signs its own tokens for the fixture users; "external" trusts an identity provider. */
+  mode: "development" | "external";
+  issuer: string;
+  audience: string;
+  /** External mode: where the provider publishes its signing keys. */
+  jwksUrl: URL | undefined;
+  /** Claim names that carry the user's display name, agency and roles. */
+  claims: { name: string; agency: string; roles: string };
+  dataDir: string;
+}
+
+export const DEV_ISSUER = "urn:mash-gateway:development";
+export const DEFAULT_AUDIENCE = "mash-gateway";
+
+export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
+  const claims = {
+    name: env.MASH_AUTH_CLAIM_NAME || "name",
+    agency: env.MASH_AUTH_CLAIM_AGENCY || "agency",
+    roles: env.MASH_AUTH_CLAIM_ROLES || "roles",
+  };
+  const dataDir = env.MASH_DATA_DIR || defaultDataDir;
+  const audience = env.MASH_AUTH_AUDIENCE || DEFAULT_AUDIENCE;
+  if (!env.MASH_AUTH_ISSUER) {
+    if (env.MASH_AUTH_JWKS_URL) {
+      throw new ConfigError(
+        "MASH_AUTH_JWKS_URL",
+        "is set without MASH_AUTH_ISSUER; set both to trust an identity provider",
+      );
+    }
+    return {
+      mode: "development",
+      issuer: DEV_ISSUER,
+      audience,
+      jwksUrl: undefined,
+      claims,
+      dataDir,
+    };
+  }
+  if (!env.MASH_AUTH_JWKS_URL) {
+    throw new ConfigError(
+      "MASH_AUTH_JWKS_URL",
+      `is required with MASH_AUTH_ISSUER (${env.MASH_AUTH_ISSUER}): where the provider publishes its keys`,
+    );
+  }
+  let jwksUrl: URL;
+  try {
+    jwksUrl = new URL(env.MASH_AUTH_JWKS_URL);
+  } catch {
+    throw new ConfigError("MASH_AUTH_JWKS_URL", `"${env.MASH_AUTH_JWKS_URL}" is not a URL`);
+  }
+  return { mode: "external", issuer: env.MASH_AUTH_ISSUER, audience, jwksUrl, claims, dataDir };
+}

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  contractAvailable,
+  contractExpectations,
+  contractOperation,
+  type Expectation,
+} from "./contract.ts";
+import { startSystem, type TestSystem } from "./system.ts";
+
+const missing = contractAvailable();
+const cases = missing ? [] : contractExpectations();
+
+type Json = unknown;
+
+/**
+ * Resolves an expectation path ("subject.police.intelligence[id=INT-77].summary") against the
+ * data: the response path with list indexes, whether every step exists, and the value.
+ */
+export function resolvePath(
+  data: Json,
+  path: string,
+): { path: (string | number)[]; present: boolean; value: Json } {
+  const out: (string | number)[] = [];
+  let node: Json = data;
+  let present = true;
+  for (const step of path.split(/\.(?![^[]*\])/)) {
+    const m = /^(\w+)(?:\[(\d+)\]|\[(\w+)=([^\]]+)\])?$/.exec(step);
+    if (!m) throw new Error(`cannot read path step "${step}"`);
+    const [, name, index, key, wanted] = m;
+    out.push(name as string);
+    const holder = node as Record<string, Json> | null | undefined;
+    present =
+      present && holder !== null && typeof holder === "object" && (name as string) in holder;
+    node = holder?.[name as string];
+    if (index !== undefined || key !== undefined) {
+      const list = Array.isArray(node) ? node : [];
+      const at =
+        index !== undefined
+          ? Number(index)
+          : list.findIndex((e) => (e as Record<string, Json>)?.[key as string] === wanted);
+      present = present && at >= 0 && at < list.length;
+      out.push(at);
+      node = list[at];
+    }
+  }
+  return { path: out, present, value: node };
+}
+
+const samePath = (a: readonly (string | number)[] | undefined, b: (string | number)[]) =>
+  a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+const isPrefix = (a: readonly (string | number)[] | undefined, b: (string | number)[]) =>
+  a !== undefined && a.length <= b.length && a.every((x, i) => x === b[i]);
+
+describe.skipIf(missing)("expectations.yaml: what each role sees with the default policies", () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startSystem({ subjects: 100 });
+  });
+  afterAll(() => system?.stop());
+
+  it.each(cases.map((c) => [c.name, c] as [string, Expectation]))("%s", async (_name, c) => {
+    const { status, body } = await system.query(contractOperation(c.operation), c.variables, {
+      as: c.as,
+      enquiry: c.enquiry,
+      breakGlass: c.breakGlass,
+    });
+    expect(status).toBe(200);
+    const errors = body.errors ?? [];
+    for (const error of errors) {
+      // Every error in these operations is an authorization decision, fully explained.
+      expect(error.extensions, JSON.stringify(error)).toMatchObject({
+        code: "UNAUTHORIZED_FIELD_OR_TYPE",
+      });
+      expect(typeof error.extensions?.rule).toBe("string");
+      expect(String(error.extensions?.reason).length).toBeGreaterThan(10);
+      expect(typeof error.extensions?.owner).toBe("string");
+    }
+    for (const path of c.visible) {
+      const r = resolvePath(body.data, path);
+      expect(r.present, `${path} present`).toBe(true);
+      expect(
+        errors.filter((e) => isPrefix(e.path, r.path)).map((e) => e.path),
+        `${path} has no withholding error at or above it`,
+      ).toEqual([]);
+    }
+    for (const path of c.withheld) {
+      const r = resolvePath(body.data, path);
+      expect(r.value ?? null, `${path} is null`).toBeNull();
+      const at = errors.filter((e) => samePath(e.path, r.path));
+      expect(at, `${path}: exactly one error at ${JSON.stringify(r.path)}`).toHaveLength(1);
+    }
+    if (c.first) {
+      expect(resolvePath(body.data, "searchSubjects[0].subject.id").value).toBe(c.first);
+    }
+  });
+});
