@@ -98,7 +98,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       if (!t) {
         const user = devUsers().find((u) => u.username === username);
         if (!user) throw new Error(`no development user ${username}`);
-        tokens.set(username, (t = await signDevToken(key, user)));
+        t = await signDevToken(key, user);
+        tokens.set(username, t);
       }
       return t;
     };

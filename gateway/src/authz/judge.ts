@@ -73,7 +73,10 @@ export function createJudge(
     },
     conditionFields(type) {
       let list = conditions.get(type);
-      if (!list) conditions.set(type, (list = [...(policy.conditionFields.get(type) ?? [])]));
+      if (!list) {
+        list = [...(policy.conditionFields.get(type) ?? [])];
+        conditions.set(type, list);
+      }
       return list;
     },
     check(type, field, object, scope) {
