@@ -64,10 +64,8 @@ export function createJudge(
       let list = helpers.get(type);
       if (!list) {
         const own = type === policy.scope.type ? [policy.scope.key] : [];
-        helpers.set(
-          type,
-          (list = [...new Set([...own, ...(policy.conditionFields.get(type) ?? [])])]),
-        );
+        list = [...new Set([...own, ...(policy.conditionFields.get(type) ?? [])])];
+        helpers.set(type, list);
       }
       return list;
     },
