@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -11,6 +12,7 @@ import {
   startGateway,
 } from "@mash/gateway";
 import { createLogger, type RunningSubgraph, startSubgraph } from "@mash/kit";
+import { close, listen, readBody } from "@mash/kit/http";
 import { type Backend, tempStores } from "@mash/kit/testing";
 import { defaultPoliciesDir } from "../../gateway/src/authz/policy/load.ts";
 import { agencies } from "../../scripts/agencies.ts";
@@ -34,6 +36,8 @@ export interface TestSystem {
   gatewayUrl: string;
   gateway: RunningGateway;
   subgraphs: RunningSubgraph[];
+  /** What the gateway sent to subgraphs, with recordSubgraphRequests. */
+  subgraphRequests: RecordedFetch[];
   /** A bearer token for a development user. */
   token(username: string): Promise<string>;
   headersFor(who: AsUser): Promise<Record<string, string>>;
@@ -46,7 +50,14 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
+export interface RecordedFetch {
+  subgraph: string;
+  query: string;
+}
+
 export interface SystemOptions {
+  /** Put a recording proxy between the gateway and each subgraph. */
+  recordSubgraphRequests?: boolean;
   subjects?: number;
   backend?: Backend;
   policiesDir?: string;
@@ -63,7 +74,9 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const gatewayData = mkdtempSync(join(tmpdir(), "mash-gateway-"));
   const quiet = createLogger("test", "error");
   const subgraphs: RunningSubgraph[] = [];
+  const proxies: Server[] = [];
   const cleanup = async () => {
+    await Promise.all(proxies.map((p) => close(p)));
     await Promise.all(subgraphs.map((s) => s.stop()));
     await temp.cleanup();
     rmSync(gatewayData, { recursive: true, force: true });
@@ -79,12 +92,21 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
         }),
       );
     }
+    const subgraphRequests: RecordedFetch[] = [];
+    const endpoints = await Promise.all(
+      subgraphs.map(async (s) => ({
+        name: s.name,
+        url: options.recordSubgraphRequests
+          ? await recordingProxy(s, subgraphRequests, proxies)
+          : s.url,
+      })),
+    );
     const identity = loadIdentityConfig({ MASH_DATA_DIR: gatewayData });
     const gateway = await startGateway(
       {
         port: 0,
         host: "127.0.0.1",
-        subgraphs: subgraphs.map((s) => ({ name: s.name, url: s.url })),
+        subgraphs: endpoints,
         supergraphFile: undefined,
         subgraphTimeoutMs: 2000,
         policiesDir: options.policiesDir ?? defaultPoliciesDir,
@@ -113,6 +135,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       gatewayUrl: gateway.url,
       gateway,
       subgraphs,
+      subgraphRequests,
       token,
       headersFor,
       async query<T>(query: string, variables?: Record<string, unknown>, who: AsUser = {}) {
@@ -132,4 +155,35 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     await cleanup();
     throw error;
   }
+}
+
+/** A pass-through proxy that keeps the query text of every request the gateway sends. */
+async function recordingProxy(
+  target: RunningSubgraph,
+  log: RecordedFetch[],
+  proxies: Server[],
+): Promise<string> {
+  const server = createServer(async (req, res) => {
+    const body = await readBody(req, 10_000_000);
+    if (req.method === "POST") {
+      const parsed = JSON.parse(body) as { query?: string };
+      log.push({ subgraph: target.name, query: parsed.query ?? "" });
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (typeof v === "string" && k !== "host" && k !== "content-length") headers[k] = v;
+    }
+    const upstream = await fetch(target.url, {
+      method: req.method,
+      headers,
+      body: req.method === "POST" ? body : undefined,
+    });
+    res.writeHead(upstream.status, {
+      "content-type": upstream.headers.get("content-type") ?? "application/json",
+    });
+    res.end(await upstream.text());
+  });
+  proxies.push(server);
+  const port = await listen(server, 0, "127.0.0.1");
+  return `http://127.0.0.1:${port}/graphql`;
 }

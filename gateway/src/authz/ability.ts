@@ -78,6 +78,11 @@ export class Authority {
     return { allowed: !rule.inverted, rule: this.ruleOf.get(rule.origin) };
   }
 
+  /** The policy rule a compiled CASL rule came from. */
+  policyRuleOf(compiled: object): PolicyRule | undefined {
+    return this.ruleOf.get(compiled);
+  }
+
   /** Whether any of these roles may break the glass (roles.yaml). */
   mayBreakGlass(roles: readonly string[]): boolean {
     return roles.some((r) => this.policy.roles.get(r)?.breakGlass);

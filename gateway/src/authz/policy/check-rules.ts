@@ -94,6 +94,9 @@ export function checkRules(ctx: Context): {
       problem(["agency"], `agency "${raw.agency}" is not in roles.yaml`);
       continue;
     }
+    if (file.file !== `${raw.agency}.yaml` && file.file !== `${raw.agency}.yml`) {
+      problem(["agency"], `the rules of "${raw.agency}" belong in ${raw.agency}.yaml`);
+    }
     const other = fileOfAgency.get(raw.agency);
     if (other)
       problem(

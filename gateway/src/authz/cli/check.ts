@@ -1,0 +1,22 @@
+import { parseArgs } from "node:util";
+import { commonOptions, loadForCommand, withUsage } from "./args.ts";
+
+/**
+ * `npm run policies:check [-- --dir DIR] [--supergraph FILE]`: every problem with file, line and
+ * rule; exit 1 when there is any. Usable in a policy repository's CI.
+ */
+const { values } = withUsage(
+  "npm run policies:check -- [--dir policies] [--supergraph gateway/supergraph.graphql]",
+  () => parseArgs({ options: commonOptions }),
+);
+const loaded = loadForCommand(values);
+if (!loaded.policy) {
+  process.stderr.write(
+    `${loaded.print().join("\n")}\n${loaded.problems.length} problem(s) in ${loaded.dir}; nothing would load.\n`,
+  );
+  process.exit(1);
+}
+const files = new Set(loaded.policy.rules.map((r) => r.file)).size;
+process.stdout.write(
+  `Policies OK: ${loaded.policy.rules.length} rules in ${files} agency files and roles.yaml (version ${loaded.policy.version}).\n`,
+);

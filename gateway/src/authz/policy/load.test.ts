@@ -1,0 +1,187 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { supergraphFile } from "../../compose/schema-files.ts";
+import { defaultPoliciesDir, loadPolicies } from "./load.ts";
+import { formatProblem } from "./types.ts";
+
+const supergraphSdl = readFileSync(supergraphFile, "utf8");
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "mash-policies-"));
+  cpSync(defaultPoliciesDir, dir, { recursive: true });
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Edits one policy file by text replacement, failing the test if the text is not there. */
+function edit(file: string, from: string, to: string) {
+  const path = join(dir, file);
+  const text = readFileSync(path, "utf8");
+  expect(text, `${file} contains the text to replace`).toContain(from);
+  writeFileSync(path, text.replace(from, to));
+}
+
+const problems = () => loadPolicies({ dir, supergraphSdl }).problems.map(formatProblem);
+
+describe("policy validation", () => {
+  it("loads the shipped agreement with no problem", () => {
+    const { policy, problems } = loadPolicies({ supergraphSdl });
+    expect(problems).toEqual([]);
+    expect(policy?.rules.length).toBeGreaterThan(20);
+    expect(new Set(policy?.rules.map((r) => r.agency))).toEqual(new Set(policy?.agencies.keys()));
+  });
+
+  it.each([
+    [
+      "an unknown type",
+      "police.yaml",
+      "      PoliceIncident: [id, occurredAt, category, childPresent]",
+      "      PoliceIncidnet: [id]",
+      /police\.yaml:\d+ rule police-incident-facts-for-health: type "PoliceIncidnet" is not an object type/,
+    ],
+    [
+      "an unknown field",
+      "police.yaml",
+      "      PoliceIncident: [id, occurredAt, category, childPresent]",
+      "      PoliceIncident: [id, occuredAt]",
+      /police\.yaml:\d+ rule police-incident-facts-for-health: PoliceIncident has no field "occuredAt"/,
+    ],
+    [
+      "an unknown role",
+      "health.yaml",
+      '    roles: [health_safeguarding_nurse]\n    fields:\n      HealthSection: "*"',
+      '    roles: [health_nurse]\n    fields:\n      HealthSection: "*"',
+      /health\.yaml:\d+ rule health-own-records: unknown role or group "health_nurse"/,
+    ],
+    [
+      "another agency's data",
+      "police.yaml",
+      "      PoliceSection: [known]",
+      "      PoliceSection: [known]\n      HealthSection: [gpPractice]",
+      /police\.yaml:\d+ rule police-known-flag: HealthSection\.gpPractice belongs to health \(policies\/health\.yaml\)/,
+    ],
+    [
+      "the hub's Subject fields",
+      "education.yaml",
+      "      Subject: [education]",
+      "      Subject: [education, address]",
+      /education\.yaml:\d+ rule education-known-flag: Subject\.address belongs to mash/,
+    ],
+    [
+      "a compound condition",
+      "police.yaml",
+      "    conditions: { handlingCode: P }",
+      "    conditions: { $or: [{ handlingCode: P }, { grading: A1 }] }",
+      /police\.yaml:\d+ rule police-intelligence-handling-p: compound condition "\$or" is not supported/,
+    ],
+    [
+      "an unknown operator",
+      "police.yaml",
+      "    conditions: { handlingCode: P }",
+      "    conditions: { handlingCode: { $regex: P } }",
+      /operator "\$regex" is not supported/,
+    ],
+    [
+      "a condition on a missing field",
+      "police.yaml",
+      "    conditions: { handlingCode: P }",
+      "    conditions: { code: P }",
+      /rule police-intelligence-handling-p: Intelligence has no field "code" to test/,
+    ],
+    [
+      "a value the enum does not have",
+      "police.yaml",
+      "    conditions: { handlingCode: P }",
+      "    conditions: { handlingCode: X }",
+      /"X" is not a HandlingCode value \(P, C\)/,
+    ],
+    [
+      "conditions over two types",
+      "mash.yaml",
+      "      Subject: [address, nhsNumber]\n    legalBasis: DPA 2018 Sch. 1 para 18; break-glass",
+      '      Subject: [address, nhsNumber]\n      Address: "*"\n    legalBasis: DPA 2018 Sch. 1 para 18; break-glass',
+      /rule mash-sealed-break-glass: conditions apply to one type's objects/,
+    ],
+    [
+      "a deny rule with no reason",
+      "probation.yaml",
+      "    reason: Offence history stays with probation; ask the probation officer.\n",
+      "",
+      /probation\.yaml:\d+ rule probation-offences: rules\.3 must have required property 'reason'/,
+    ],
+    [
+      "a missing legal basis",
+      "education.yaml",
+      "    legalBasis: Owning agency\n",
+      "",
+      /education\.yaml:\d+ rule education-own-records: rules\.1 must have required property 'legalBasis'/,
+    ],
+    [
+      "break glass for roles that may not",
+      "mash.yaml",
+      "    roles: [mash_manager]\n    requires: { enquiry: true, breakGlass: true }",
+      "    roles: [social_worker]\n    requires: { enquiry: true, breakGlass: true }",
+      /rule mash-sealed-break-glass: requires breakGlass, but none of its roles may break the glass/,
+    ],
+    [
+      "a duplicate rule id",
+      "health.yaml",
+      "  - id: health-gp-practice",
+      "  - id: health-own-records",
+      /health\.yaml:\d+ rule health-own-records: the id is already used in health\.yaml/,
+    ],
+    [
+      "broken YAML",
+      "police.yaml",
+      "agency: police\nrules:",
+      "agency: police\nrules:\n  - id: [unclosed",
+      /police\.yaml:\d+: is not valid YAML/,
+    ],
+    [
+      "a misspelt key",
+      "police.yaml",
+      "    requires: { enquiry: true }\n    fields:\n      PoliceSection: [warningMarkers, incidents]",
+      "    require: { enquiry: true }\n    fields:\n      PoliceSection: [warningMarkers, incidents]",
+      /rule police-markers-and-incidents: rules\.2 must NOT have additional properties \("require"\)/,
+    ],
+  ])("names file, line and rule for %s", (_what, file, from, to, message) => {
+    edit(file, from, to);
+    const found = problems();
+    expect(found.join("\n")).toMatch(message);
+    expect(loadPolicies({ dir, supergraphSdl }).policy).toBeUndefined();
+  });
+
+  it("points at the line of the offending rule", () => {
+    edit(
+      "police.yaml",
+      "      PoliceIncident: [id, occurredAt, category, childPresent]",
+      "      PoliceIncident: [id, nope]",
+    );
+    const text = readFileSync(join(dir, "police.yaml"), "utf8").split("\n");
+    const line = Number(/police\.yaml:(\d+)/.exec(problems()[0] ?? "")?.[1]);
+    expect(text[line - 1]).toContain("PoliceIncident: [id, nope]");
+  });
+
+  it("checks roles.yaml: unknown agencies and group members", () => {
+    edit(
+      "roles.yaml",
+      "  probation_officer: { agency: probation,",
+      "  probation_officer: { agency: prison,",
+    );
+    edit("roles.yaml", "    - adult_social_worker\n", "    - adult_social_worker\n    - nobody\n");
+    const found = problems().join("\n");
+    expect(found).toMatch(
+      /roles\.yaml:\d+: role "probation_officer" needs an agency from agencies/,
+    );
+    expect(found).toMatch(/roles\.yaml:\d+: group "practitioners" names unknown role "nobody"/);
+  });
+
+  it("refuses a second file for the same agency", () => {
+    writeFileSync(join(dir, "police-extra.yaml"), "agency: police\nrules: []\n");
+    const found = problems().join("\n");
+    expect(found).toMatch(/police-extra\.yaml:1: the rules of "police" belong in police\.yaml/);
+    expect(found).toMatch(/already holds the rules of "police"; one file per agency/);
+  });
+});
