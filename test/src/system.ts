@@ -5,6 +5,7 @@ import { join } from "node:path";
 import {
   devUsers,
   type GatewayOptions,
+  type IdentityConfig,
   loadDevSigningKey,
   loadIdentityConfig,
   type RunningGateway,
@@ -36,6 +37,8 @@ export interface TestSystem {
   gatewayUrl: string;
   gateway: RunningGateway;
   subgraphs: RunningSubgraph[];
+  /** The development identity the gateway trusts: for starting another gateway beside it. */
+  identity: IdentityConfig;
   /** What the gateway sent to subgraphs, with recordSubgraphRequests. */
   subgraphRequests: RecordedFetch[];
   /** A bearer token for a development user. */
@@ -136,6 +139,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       gateway,
       subgraphs,
       subgraphRequests,
+      identity,
       token,
       headersFor,
       async query<T>(query: string, variables?: Record<string, unknown>, who: AsUser = {}) {
