@@ -1,37 +1,67 @@
 import { parseArgs } from "node:util";
 import { type Backend, storeBackends } from "@mash/kit/testing";
+import { benchGateway } from "./gateway.ts";
 import { benchSearch } from "./search.ts";
 
 /**
- * `npm run bench [-- --subjects 2000,100000] [--postgres]`: measures, never asserts. Prints a
- * Markdown table to paste into a note.
+ * `npm run bench [-- --only gateway|search] [--seconds 10] [--subjects 2000,100000] [--postgres]`:
+ * measures, never asserts. Prints Markdown tables to paste into a note.
  */
 const { values } = parseArgs({
   options: {
+    only: { type: "string" },
+    seconds: { type: "string", default: "10" },
     subjects: { type: "string", default: "2000,100000" },
     postgres: { type: "boolean", default: false },
   },
 });
-const sizes = values.subjects.split(",").map(Number);
-const backends: Backend[] = ["sqlite"];
-if (values.postgres) {
-  const pg = (await storeBackends()).find((b) => b.backend === "postgres");
-  if (pg?.unavailable) throw new Error(`--postgres: ${pg.unavailable}`);
-  backends.push("postgres");
+const out = (s: string) => process.stdout.write(s);
+const ms = (x: number) => x.toFixed(2);
+
+if (!values.only || values.only === "gateway") {
+  process.stderr.write("gateway: starting the system (2,000 subjects) and loading it...\n");
+  const { results, cost } = await benchGateway(Number(values.seconds));
+  out(
+    "\n## Gateway throughput: sharing rules enforced vs enforcement off (same run, same subgraphs)\n\n",
+  );
+  out("8 connections; as mgr.okafor with ENQ-2001.\n\n");
+  out(
+    "| scenario | enforcement | requests | req/s | p50 ms | p95 ms | non-200 | on/off |\n|---|---|---|---|---|---|---|---|\n",
+  );
+  for (const r of results) {
+    const off = results.find((x) => x.scenario === r.scenario && x.mode === "off");
+    const ratio = r.mode === "on" && off ? (r.rps / off.rps).toFixed(2) : "";
+    out(
+      `| ${r.scenario} | ${r.mode} | ${r.requests} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${r.errors} | ${ratio} |\n`,
+    );
+  }
+  out("\n## Authorization cost per request (SubjectOverview, in process)\n\n");
+  out("| step | µs |\n|---|---|\n");
+  out(`| judge for the request (abilities cached) | ${cost.judgeUs.toFixed(1)} |\n`);
+  out(`| rewrite (once per document and context; cached after) | ${cost.rewriteUs.toFixed(1)} |\n`);
+  out(`| result filter (every request) | ${cost.filterUs.toFixed(1)} |\n`);
 }
 
-const ms = (x: number) => x.toFixed(2);
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-process.stdout.write("\n## Search (`searchSubjects`, in-process against the mash store)\n\n");
-process.stdout.write(
-  "| store | subjects | seed s | queries | p50 ms | p95 ms | p99 ms | first | top 10 |\n|---|---|---|---|---|---|---|---|---|\n",
-);
-for (const backend of backends) {
-  for (const subjects of sizes) {
-    process.stderr.write(`search: seeding ${subjects} subjects on ${backend}...\n`);
-    const r = await benchSearch(backend, subjects);
-    process.stdout.write(
-      `| ${r.backend} | ${r.subjects} | ${r.seedSeconds.toFixed(1)} | ${r.queries} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${pct(r.top1)} | ${pct(r.top10)} |\n`,
-    );
+if (!values.only || values.only === "search") {
+  const sizes = values.subjects.split(",").map(Number);
+  const backends: Backend[] = ["sqlite"];
+  if (values.postgres) {
+    const pg = (await storeBackends()).find((b) => b.backend === "postgres");
+    if (pg?.unavailable) throw new Error(`--postgres: ${pg.unavailable}`);
+    backends.push("postgres");
+  }
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  out("\n## Search (`searchSubjects`, in-process against the mash store)\n\n");
+  out(
+    "| store | subjects | seed s | queries | p50 ms | p95 ms | p99 ms | first | top 10 |\n|---|---|---|---|---|---|---|---|---|\n",
+  );
+  for (const backend of backends) {
+    for (const subjects of sizes) {
+      process.stderr.write(`search: seeding ${subjects} subjects on ${backend}...\n`);
+      const r = await benchSearch(backend, subjects);
+      out(
+        `| ${r.backend} | ${r.subjects} | ${r.seedSeconds.toFixed(1)} | ${r.queries} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${pct(r.top1)} | ${pct(r.top10)} |\n`,
+      );
+    }
   }
 }

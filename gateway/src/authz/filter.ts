@@ -42,11 +42,22 @@ export function filterResult(options: {
   const scopeOf = new WeakMap<object, string | undefined>();
   const canonical = new WeakMap<object, Row>();
 
+  // Types with no conditions get one empty view each: CASL tags a view with its type.
+  const empty = new Map<string, Row>();
   const conditionView = (type: string, object: Row): Row => {
+    const fields = judge.conditionFields(type);
+    if (fields.length === 0) {
+      let view = empty.get(type);
+      if (!view) {
+        view = {};
+        empty.set(type, view);
+      }
+      return view;
+    }
     let view = canonical.get(object);
     if (!view) {
       view = {};
-      for (const f of judge.conditionFields(type)) view[f] = object[helperAlias(f)];
+      for (const f of fields) view[f] = object[helperAlias(f)];
       canonical.set(object, view);
     }
     return view;
@@ -77,14 +88,24 @@ export function filterResult(options: {
 
   const root = (options.result.data ?? null) as Row | null;
   if (root === null) return options.result;
-  const filtered = execute({
-    schema: options.schema,
-    document: options.document,
-    operationName: options.operationName,
-    variableValues: options.variables,
-    rootValue: root,
-    fieldResolver,
-  }) as ExecutionResult;
+  // A list of people outside the stated purpose yields hundreds of withheld-field errors; their
+  // stack traces would cost more than the rest of the request and are never shown. Execution is
+  // synchronous, so the limit is restored before anything else runs.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let filtered: ExecutionResult;
+  try {
+    filtered = execute({
+      schema: options.schema,
+      document: options.document,
+      operationName: options.operationName,
+      variableValues: options.variables,
+      rootValue: root,
+      fieldResolver,
+    }) as ExecutionResult;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const errors: GraphQLError[] = [...(options.result.errors ?? []), ...(filtered.errors ?? [])];
   return { ...filtered, ...(errors.length ? { errors } : {}) };
 }

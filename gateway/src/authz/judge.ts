@@ -19,6 +19,8 @@ export interface RequestAuthorization {
 
 export const WITHHELD = "UNAUTHORIZED_FIELD_OR_TYPE";
 
+const errorTemplates = new WeakMap<Authority, Map<string, GraphQLError>>();
+
 /**
  * Everything enforcement needs for one request, from the abilities that can apply to it: the one
  * for people outside the stated enquiry and, when an open enquiry is stated, the one for people
@@ -36,21 +38,33 @@ export function createJudge(
     : undefined;
   const helpers = new Map<string, string[]>();
   const conditions = new Map<string, string[]>();
+  const decided = new Map<string, Decision>();
 
+  const templates = errorTemplates.get(authority) ?? new Map<string, GraphQLError>();
+  errorTemplates.set(authority, templates);
+
+  // One template per (field, rule, purpose): graphql-js copies it into a located error per
+  // path, so a list of fifty people does not build fifty identical messages.
   const withheld = (
     type: string,
     field: string,
     decision: Decision,
     inEnquiry: boolean,
   ): GraphQLError => {
-    const owner = policy.owners.get(`${type}.${field}`) ?? policy.hub;
-    const title = policy.agencies.get(owner)?.title ?? owner;
-    const reason =
-      decision.rule?.reason ??
-      `The sharing agreement does not give your role this part of ${title}'s data${inEnquiry ? "" : " without an open enquiry that links this person"}. Ask ${title}.`;
-    return new GraphQLError(reason, {
-      extensions: { code: WITHHELD, rule: decision.rule?.id ?? "default-deny", reason, owner },
-    });
+    const key = `${type}.${field}|${decision.rule?.id ?? ""}|${inEnquiry ? 1 : 0}`;
+    let error = templates.get(key);
+    if (!error) {
+      const owner = policy.owners.get(`${type}.${field}`) ?? policy.hub;
+      const title = policy.agencies.get(owner)?.title ?? owner;
+      const reason =
+        decision.rule?.reason ??
+        `The sharing agreement does not give your role this part of ${title}'s data${inEnquiry ? "" : " without an open enquiry that links this person"}. Ask ${title}.`;
+      error = new GraphQLError(reason, {
+        extensions: { code: WITHHELD, rule: decision.rule?.id ?? "default-deny", reason, owner },
+      });
+      templates.set(key, error);
+    }
+    return error;
   };
 
   return {
@@ -82,12 +96,16 @@ export function createJudge(
         linked !== undefined &&
         scope !== undefined &&
         (request.enquiry?.subjects.has(scope) ?? false);
-      const decision = authority.decide(
-        inEnquiry ? (linked as typeof outside) : outside,
-        type,
-        field,
-        object,
-      );
+      const ability = inEnquiry ? (linked as typeof outside) : outside;
+      // Without conditions on the type, the object cannot change the answer: decide once per
+      // field and purpose, not once per person in a list.
+      const fixed = !policy.conditionFields.has(type);
+      const key = fixed ? `${inEnquiry ? 1 : 0}${type}.${field}` : "";
+      let decision = fixed ? decided.get(key) : undefined;
+      if (!decision) {
+        decision = authority.decide(ability, type, field, object);
+        if (fixed) decided.set(key, decision);
+      }
       if (!decision.allowed) throw withheld(type, field, decision, inEnquiry);
     },
   };

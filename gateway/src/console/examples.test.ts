@@ -27,12 +27,17 @@ describe("console examples", () => {
     },
   );
 
-  it("opens one tab per operation, SubjectOverview first, with the purpose header", () => {
+  it("opens one tab per operation, SubjectOverview first, with its variables", () => {
     const tabs = buildDefaultTabs(operations);
     expect(tabs).toHaveLength(operations.length);
     expect(tabs[0]?.query).toMatch(/^query SubjectOverview\(/);
-    expect(JSON.parse(tabs[0]?.headers ?? "{}")).toEqual({ "X-MASH-Enquiry": "ENQ-2001" });
     expect(JSON.parse(tabs[0]?.variables ?? "{}")).toEqual({ id: "S-1001" });
+  });
+
+  it("leaves headers to the sign-in and purpose pickers: no tab hard-codes any", () => {
+    const tabs = buildDefaultTabs(operations);
+    for (const tab of tabs) expect(tab.headers).toBeNull();
+    expect(JSON.stringify(tabs)).not.toMatch(/X-MASH-Enquiry|Authorization/i);
   });
 
   it("still opens a tab for an operation it has no example for", () => {

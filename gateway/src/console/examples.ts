@@ -4,17 +4,17 @@ type TabDefinition = NonNullable<GraphiQLProps["defaultTabs"]>[number];
 
 export interface OperationExample {
   readonly variables?: Readonly<Record<string, unknown>>;
-  readonly headers?: Readonly<Record<string, string>>;
 }
 
-// Reading agency records needs a stated purpose; ENQ-2001 is the golden enquiry about S-1001.
-const PURPOSE = { "X-MASH-Enquiry": "ENQ-2001" } as const;
-
-/** Example inputs use the golden fixtures so every tab returns real data on a seeded system. */
+/**
+ * Example inputs use the golden fixtures so every tab returns real data on a seeded system. No tab
+ * carries headers: the console's "Sign in as" and "Enquiry (purpose)" pickers add Authorization
+ * and X-MASH-Enquiry to every request (choose ENQ-2001, the golden enquiry about S-1001).
+ */
 export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
-  SubjectOverview: { variables: { id: "S-1001" }, headers: PURPOSE },
-  FindSubject: { variables: { name: "Amelia Doe", dateOfBirth: "2017-03-14" }, headers: PURPOSE },
-  EnquiryWorkspace: { variables: { id: "ENQ-2001" }, headers: PURPOSE },
+  SubjectOverview: { variables: { id: "S-1001" } },
+  FindSubject: { variables: { name: "Amelia Doe", dateOfBirth: "2017-03-14" } },
+  EnquiryWorkspace: { variables: { id: "ENQ-2001" } },
   OpenEnquiry: {
     variables: {
       input: {
@@ -60,7 +60,7 @@ export function buildDefaultTabs(
       return {
         query: document,
         variables: example?.variables ? pretty(example.variables) : null,
-        headers: example?.headers ? pretty(example.headers) : null,
+        headers: null,
       };
     });
 }

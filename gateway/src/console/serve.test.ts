@@ -86,7 +86,8 @@ describe("console build", () => {
     const script = await readFile(join(built.outDir, "console.js"), "utf8");
     for (const name of built.operations)
       expect(script).toMatch(new RegExp(`(query|mutation) ${name}\\(`));
-    expect(script).toContain("Development build: authorization is not enforced yet");
+    expect(script).toContain("Development sign-in: synthetic data only");
+    expect(script).not.toContain("authorization is not enforced");
   });
 
   it("references no CDN: every script, style and font is local or inlined", async () => {

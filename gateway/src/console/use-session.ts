@@ -1,0 +1,154 @@
+import type { GraphiQLProps } from "graphiql";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  type DevUser,
+  type EnquiryList,
+  fetchDevToken,
+  fetchOpenEnquiries,
+  type IdentityProbe,
+  messageOf,
+  probeIdentity,
+} from "./api.ts";
+import { createFetcher, type Purpose } from "./fetcher.ts";
+
+export type IdentityState = IdentityProbe | { readonly mode: "checking" };
+
+export type SignIn =
+  | { readonly status: "signed-out" }
+  | { readonly status: "signing-in"; readonly user: DevUser }
+  | { readonly status: "signed-in"; readonly user: DevUser; readonly authorization: string }
+  | { readonly status: "failed"; readonly user: DevUser; readonly message: string };
+
+export type EnquiryState =
+  | EnquiryList
+  | { readonly status: "idle" }
+  | { readonly status: "loading" };
+
+export interface ConsoleSession {
+  readonly identity: IdentityState;
+  readonly signIn: SignIn;
+  /** Signs in as a development user; an empty or unknown username signs out. */
+  chooseUser(username: string): void;
+  readonly enquiries: EnquiryState;
+  readonly enquiry: string;
+  setEnquiry(id: string): void;
+  readonly breakGlass: string;
+  setBreakGlass(reason: string): void;
+  /** Whether the gateway has accepted a token typed in the Headers editor (external identity). */
+  readonly typedTokenAccepted: boolean;
+  /** Changes only when the token does, so GraphiQL re-reads the schema after each sign-in. */
+  readonly fetcher: GraphiQLProps["fetcher"];
+}
+
+const CHECKING = "Checking how this gateway signs people in; run the request again in a moment.";
+const SIGN_IN_FIRST =
+  "Not signed in. Choose a user in “Sign in as” at the top of the page, or put " +
+  '{ "Authorization": "Bearer <token>" } in the Headers editor.';
+
+/**
+ * Who the console acts as and for what purpose. Tokens live in React state only: never in
+ * localStorage or sessionStorage, so closing the tab signs the user out.
+ */
+export function useSession(): ConsoleSession {
+  const [identity, setIdentity] = useState<IdentityState>({ mode: "checking" });
+  const [signIn, setSignIn] = useState<SignIn>({ status: "signed-out" });
+  const [enquiries, setEnquiries] = useState<EnquiryState>({ status: "idle" });
+  const [enquiry, setEnquiry] = useState("");
+  const [breakGlass, setBreakGlass] = useState("");
+  const [typedAuthorization, setTypedAuthorization] = useState<string | undefined>();
+
+  useEffect(() => {
+    let live = true;
+    probeIdentity().then((probe) => {
+      if (live) setIdentity(probe);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const attempt = useRef<AbortController | undefined>(undefined);
+  const chooseUser = useCallback(
+    (username: string) => {
+      attempt.current?.abort();
+      attempt.current = undefined;
+      const users = identity.mode === "development" ? identity.users : [];
+      const user = users.find((candidate) => candidate.username === username);
+      if (!user) {
+        setSignIn({ status: "signed-out" });
+        setEnquiry("");
+        return;
+      }
+      const controller = new AbortController();
+      attempt.current = controller;
+      setSignIn({ status: "signing-in", user });
+      fetchDevToken(user.username, controller.signal).then(
+        (token) => {
+          if (!controller.signal.aborted)
+            setSignIn({ status: "signed-in", user, authorization: `Bearer ${token}` });
+        },
+        (error: unknown) => {
+          if (!controller.signal.aborted)
+            setSignIn({ status: "failed", user, message: messageOf(error) });
+        },
+      );
+    },
+    [identity],
+  );
+
+  // The picker's token lists the enquiries; with an external identity provider, the token the
+  // user typed in the Headers editor does, once the gateway has accepted it.
+  const pickedAuthorization = signIn.status === "signed-in" ? signIn.authorization : undefined;
+  const listAuthorization =
+    pickedAuthorization ?? (identity.mode === "development" ? undefined : typedAuthorization);
+  useEffect(() => {
+    if (!listAuthorization) {
+      setEnquiries({ status: "idle" });
+      return;
+    }
+    const controller = new AbortController();
+    setEnquiries({ status: "loading" });
+    fetchOpenEnquiries(listAuthorization, controller.signal).then((list) => {
+      if (controller.signal.aborted) return;
+      setEnquiries(list);
+      // Keep the chosen enquiry only if this user can see it too.
+      const visible = list.status === "ready" ? list.enquiries.map((item) => item.id) : [];
+      setEnquiry((current) => (visible.includes(current) ? current : ""));
+    });
+    return () => controller.abort();
+  }, [listAuthorization]);
+
+  // Read by the fetcher on every request: changing the purpose needs no new fetcher.
+  const purposeRef = useRef<Purpose>({ enquiry, breakGlass });
+  purposeRef.current = { enquiry, breakGlass };
+
+  const mode = identity.mode;
+  // With an external identity provider, a newly accepted typed token also makes a new fetcher,
+  // so GraphiQL re-reads the schema it could not read before the user pasted their token.
+  const acceptedTypedAuthorization = mode === "development" ? undefined : typedAuthorization;
+  const fetcher = useMemo(
+    () =>
+      createFetcher({
+        authorization: pickedAuthorization,
+        purpose: () => purposeRef.current,
+        signInFirst:
+          mode === "checking" ? CHECKING : mode === "development" ? SIGN_IN_FIRST : undefined,
+        onTypedAuthorization: mode === "development" ? undefined : setTypedAuthorization,
+        typedAuthorization: acceptedTypedAuthorization,
+      }),
+    [mode, pickedAuthorization, acceptedTypedAuthorization],
+  );
+
+  return {
+    identity,
+    signIn,
+    chooseUser,
+    enquiries,
+    enquiry,
+    setEnquiry,
+    breakGlass,
+    setBreakGlass,
+    typedTokenAccepted: acceptedTypedAuthorization !== undefined,
+    fetcher,
+  };
+}
