@@ -27,7 +27,7 @@ const off = await startGateway(
 );
 const headers = await system.headersFor({ as: "mgr.okafor", enquiry: "ENQ-2001" });
 process.stdout.write(`${JSON.stringify({ on: system.gatewayUrl, off: off.url, headers })}\n`);
-process.on("SIGTERM", async () => {
+process.once("SIGTERM", async () => {
   await off.stop();
   await system.stop();
   process.exit(0);

@@ -1,13 +1,6 @@
-import {
-  ageOn,
-  generatePopulation,
-  loadFixtures,
-  openStore,
-  type Store,
-  seedStore,
-} from "@mash/kit";
-import { storeBackends, tempStores } from "@mash/kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ageOn, generatePopulation, loadFixtures, seedStore } from "@mash/kit";
+import { storeBackends, useSeededStore } from "@mash/kit/testing";
+import { describe, expect, it } from "vitest";
 import { adultSocialCare } from "./index.ts";
 import { type AdultSocialCareDB, loadSections } from "./store.ts";
 
@@ -16,24 +9,10 @@ const golden = fixtures.records["adult-social-care"] ?? {};
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`adult social care store on ${backend}`, () => {
-    const temp = tempStores(backend);
-    let store: Store<AdultSocialCareDB>;
-
-    beforeAll(async () => {
-      store = await openStore<AdultSocialCareDB>({
-        agency: "adult-social-care",
-        config: temp.configFor("adult-social-care"),
-        migrations: adultSocialCare.migrations,
-      });
-      await seedStore(adultSocialCare, store, generatePopulation({ subjects: 300 }));
-    });
-    afterAll(async () => {
-      await store?.close();
-      await temp.cleanup();
-    });
+    const store = useSeededStore<AdultSocialCareDB>(adultSocialCare, backend);
 
     it("holds every golden record exactly", async () => {
-      const sections = await loadSections(store, Object.keys(golden));
+      const sections = await loadSections(store(), Object.keys(golden));
       for (const [id, record] of Object.entries(golden)) {
         const section = sections.get(id);
         expect(section?.known).toBe(true);
@@ -43,14 +22,14 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("does not know subjects it holds nothing on", async () => {
-      const sections = await loadSections(store, ["S-1001", "S-NOBODY"]);
+      const sections = await loadSections(store(), ["S-1001", "S-NOBODY"]);
       expect(sections.has("S-1001")).toBe(false);
       expect(sections.has("S-NOBODY")).toBe(false);
     });
 
     it("gives golden subjects only their fixture records", async () => {
       const sections = await loadSections(
-        store,
+        store(),
         fixtures.subjects.map((s) => s.id),
       );
       expect([...sections.keys()].sort()).toEqual(Object.keys(golden).sort());
@@ -59,7 +38,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     it("knows adults only, and each for a reason", async () => {
       const persons = generatePopulation({ subjects: 300 }).persons.filter((p) => !p.golden);
       const sections = await loadSections(
-        store,
+        store(),
         persons.map((p) => p.id),
       );
       for (const p of persons) {
@@ -77,17 +56,17 @@ for (const { backend, unavailable } of await storeBackends()) {
       const ids = generatePopulation({ subjects: 300 })
         .persons.slice(0, 50)
         .map((p) => p.id);
-      const before = store.stats.statements;
-      const sections = await loadSections(store, ids);
-      expect(store.stats.statements - before).toBe(1);
+      const before = store().stats.statements;
+      const sections = await loadSections(store(), ids);
+      expect(store().stats.statements - before).toBe(1);
       expect(sections.size).toBeGreaterThan(0);
     });
 
     it("seeds the same synthetic records every time", async () => {
       const ids = generatePopulation({ subjects: 300 }).persons.map((p) => p.id);
-      const first = await loadSections(store, ids);
-      await seedStore(adultSocialCare, store, generatePopulation({ subjects: 300 }));
-      const second = await loadSections(store, ids);
+      const first = await loadSections(store(), ids);
+      await seedStore(adultSocialCare, store(), generatePopulation({ subjects: 300 }));
+      const second = await loadSections(store(), ids);
       expect([...second.entries()]).toEqual([...first.entries()]);
       expect(first.size).toBeGreaterThan(Object.keys(golden).length);
     });

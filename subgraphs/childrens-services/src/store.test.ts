@@ -1,6 +1,6 @@
-import { generatePopulation, loadFixtures, openStore, type Store, seedStore } from "@mash/kit";
-import { storeBackends, tempStores } from "@mash/kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generatePopulation, loadFixtures, seedStore } from "@mash/kit";
+import { storeBackends, useSeededStore } from "@mash/kit/testing";
+import { describe, expect, it } from "vitest";
 import { childrensServices } from "./index.ts";
 import { type ChildrensServicesDB, loadSections, unknownSection } from "./store.ts";
 
@@ -9,27 +9,12 @@ const golden = fixtures.records["childrens-services"] ?? {};
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`childrens-services store on ${backend}`, () => {
-    const temp = tempStores(backend);
-    let store: Store<ChildrensServicesDB>;
-    // seedStore serves every agency; Kysely's types cannot widen a typed store to that by themselves.
+    const store = useSeededStore<ChildrensServicesDB>(childrensServices, backend);
     const reseed = (subjects: number) =>
-      seedStore(childrensServices, store as Store<unknown>, generatePopulation({ subjects }));
-
-    beforeAll(async () => {
-      store = await openStore<ChildrensServicesDB>({
-        agency: "childrens-services",
-        config: temp.configFor("childrens-services"),
-        migrations: childrensServices.migrations,
-      });
-      await reseed(300);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await temp.cleanup();
-    });
+      seedStore(childrensServices, store(), generatePopulation({ subjects }));
 
     it("holds every golden record exactly", async () => {
-      const sections = await loadSections(store, Object.keys(golden));
+      const sections = await loadSections(store(), Object.keys(golden));
       expect(sections.size).toBe(Object.keys(golden).length);
       for (const [id, record] of Object.entries(golden)) {
         expect(sections.get(id)).toEqual({
@@ -46,7 +31,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("keeps what a fixture leaves out as null or empty", async () => {
-      const sections = await loadSections(store, ["S-1007", "S-1005"]);
+      const sections = await loadSections(store(), ["S-1007", "S-1005"]);
       expect(sections.get("S-1007")).toEqual({
         ...unknownSection(),
         known: true,
@@ -61,13 +46,13 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("does not know subjects it holds nothing on", async () => {
-      const sections = await loadSections(store, ["S-1002", "S-1006", "S-NOBODY"]);
+      const sections = await loadSections(store(), ["S-1002", "S-1006", "S-NOBODY"]);
       expect(sections.size).toBe(0);
     });
 
     it("gives golden persons nothing beyond their fixture", async () => {
       const ids = fixtures.subjects.map((s) => s.id);
-      const sections = await loadSections(store, ids);
+      const sections = await loadSections(store(), ids);
       expect([...sections.keys()].sort()).toEqual(Object.keys(golden).sort());
     });
 
@@ -75,17 +60,17 @@ for (const { backend, unavailable } of await storeBackends()) {
       const ids = generatePopulation({ subjects: 300 })
         .persons.slice(0, 50)
         .map((p) => p.id);
-      const before = store.stats.statements;
-      const sections = await loadSections(store, ids);
-      expect(store.stats.statements - before).toBe(1);
+      const before = store().stats.statements;
+      const sections = await loadSections(store(), ids);
+      expect(store().stats.statements - before).toBe(1);
       expect(sections.size).toBeGreaterThan(0);
     });
 
     it("seeds the same synthetic records every time", async () => {
       const ids = generatePopulation({ subjects: 300 }).persons.map((p) => p.id);
-      const first = await loadSections(store, ids);
+      const first = await loadSections(store(), ids);
       await reseed(300);
-      const second = await loadSections(store, ids);
+      const second = await loadSections(store(), ids);
       expect([...second.entries()]).toEqual([...first.entries()]);
       expect(first.size).toBeGreaterThan(Object.keys(golden).length);
     });
@@ -96,7 +81,7 @@ for (const { backend, unavailable } of await storeBackends()) {
       const sections = [
         ...(
           await loadSections(
-            store,
+            store(),
             synthetic.map((p) => p.id),
           )
         ).values(),

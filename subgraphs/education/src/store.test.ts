@@ -1,13 +1,6 @@
-import {
-  ageOn,
-  generatePopulation,
-  loadFixtures,
-  openStore,
-  type Store,
-  seedStore,
-} from "@mash/kit";
-import { storeBackends, tempStores } from "@mash/kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ageOn, generatePopulation, loadFixtures, seedStore } from "@mash/kit";
+import { storeBackends, useSeededStore } from "@mash/kit/testing";
+import { describe, expect, it } from "vitest";
 import { education } from "./index.ts";
 import { type EducationDB, loadSections } from "./store.ts";
 
@@ -16,24 +9,10 @@ const golden = fixtures.records.education ?? {};
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`education store on ${backend}`, () => {
-    const temp = tempStores(backend);
-    let store: Store<EducationDB>;
-
-    beforeAll(async () => {
-      store = await openStore<EducationDB>({
-        agency: "education",
-        config: temp.configFor("education"),
-        migrations: education.migrations,
-      });
-      await seedStore(education, store, generatePopulation({ subjects: 300 }));
-    });
-    afterAll(async () => {
-      await store?.close();
-      await temp.cleanup();
-    });
+    const store = useSeededStore<EducationDB>(education, backend);
 
     it("holds every golden record exactly", async () => {
-      const sections = await loadSections(store, Object.keys(golden));
+      const sections = await loadSections(store(), Object.keys(golden));
       for (const [id, record] of Object.entries(golden)) {
         const section = sections.get(id);
         expect(section?.known).toBe(true);
@@ -46,7 +25,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("returns attendance as the numbers the fixtures give", async () => {
-      const sections = await loadSections(store, ["S-1001", "S-1007"]);
+      const sections = await loadSections(store(), ["S-1001", "S-1007"]);
       expect(sections.get("S-1001")?.attendancePercent).toBe(82.5);
       expect(sections.get("S-1007")?.attendancePercent).toBe(71);
       expect(sections.get("S-1001")?.exclusions).toEqual([]);
@@ -54,21 +33,21 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("does not know subjects it holds nothing on", async () => {
-      const sections = await loadSections(store, ["S-1002", "S-NOBODY"]);
+      const sections = await loadSections(store(), ["S-1002", "S-NOBODY"]);
       expect(sections.has("S-1002")).toBe(false);
       expect(sections.has("S-NOBODY")).toBe(false);
     });
 
     it("gives golden subjects only their fixture records", async () => {
       const ids = fixtures.subjects.map((s) => s.id);
-      const sections = await loadSections(store, ids);
+      const sections = await loadSections(store(), ids);
       expect([...sections.keys()].sort()).toEqual(Object.keys(golden).sort());
     });
 
     it("knows nearly every school-age child and no adults", async () => {
       const population = generatePopulation({ subjects: 300 }).persons.filter((p) => !p.golden);
       const sections = await loadSections(
-        store,
+        store(),
         population.map((p) => p.id),
       );
       const ages = population.map((p) => [p.id, ageOn(p.dateOfBirth)] as const);
@@ -82,17 +61,17 @@ for (const { backend, unavailable } of await storeBackends()) {
       const ids = generatePopulation({ subjects: 300 })
         .persons.slice(0, 50)
         .map((p) => p.id);
-      const before = store.stats.statements;
-      const sections = await loadSections(store, ids);
-      expect(store.stats.statements - before).toBe(1);
+      const before = store().stats.statements;
+      const sections = await loadSections(store(), ids);
+      expect(store().stats.statements - before).toBe(1);
       expect(sections.size).toBeGreaterThan(0);
     });
 
     it("seeds the same synthetic records every time", async () => {
       const ids = generatePopulation({ subjects: 300 }).persons.map((p) => p.id);
-      const first = await loadSections(store, ids);
-      await seedStore(education, store, generatePopulation({ subjects: 300 }));
-      const second = await loadSections(store, ids);
+      const first = await loadSections(store(), ids);
+      await seedStore(education, store(), generatePopulation({ subjects: 300 }));
+      const second = await loadSections(store(), ids);
       expect([...second.entries()]).toEqual([...first.entries()]);
       expect(first.size).toBeGreaterThan(Object.keys(golden).length);
     });

@@ -1,13 +1,6 @@
-import {
-  ageOn,
-  generatePopulation,
-  loadFixtures,
-  openStore,
-  type Store,
-  seedStore,
-} from "@mash/kit";
-import { storeBackends, tempStores } from "@mash/kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ageOn, generatePopulation, loadFixtures, seedStore } from "@mash/kit";
+import { storeBackends, useSeededStore } from "@mash/kit/testing";
+import { describe, expect, it } from "vitest";
 import { health } from "./index.ts";
 import { type HealthDB, loadSections, type UnscheduledCareAttendance } from "./store.ts";
 
@@ -24,27 +17,12 @@ const attendance = (u: UnscheduledCareAttendance) => ({
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`health store on ${backend}`, () => {
-    const temp = tempStores(backend);
-    let store: Store<HealthDB>;
-    // seedStore serves every agency; Kysely's types cannot widen a typed store to that by themselves.
+    const store = useSeededStore<HealthDB>(health, backend);
     const reseed = (subjects: number) =>
-      seedStore(health, store as Store<unknown>, generatePopulation({ subjects }));
-
-    beforeAll(async () => {
-      store = await openStore<HealthDB>({
-        agency: "health",
-        config: temp.configFor("health"),
-        migrations: health.migrations,
-      });
-      await reseed(300);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await temp.cleanup();
-    });
+      seedStore(health, store(), generatePopulation({ subjects }));
 
     it("holds every golden record exactly", async () => {
-      const sections = await loadSections(store, Object.keys(golden));
+      const sections = await loadSections(store(), Object.keys(golden));
       expect(sections.size).toBe(Object.keys(golden).length);
       for (const [id, record] of Object.entries(golden)) {
         const care = (record.unscheduledCare ?? []) as UnscheduledCareAttendance[];
@@ -60,7 +38,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("keeps what a fixture leaves out as null or empty", async () => {
-      const sections = await loadSections(store, ["S-1007", "S-1002"]);
+      const sections = await loadSections(store(), ["S-1007", "S-1002"]);
       expect(sections.get("S-1007")).toEqual({
         known: true,
         gpPractice: { name: "Brook Street Practice", phone: "01772 000444" },
@@ -76,13 +54,13 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("does not know subjects it holds nothing on", async () => {
-      const sections = await loadSections(store, ["S-1003", "S-1005", "S-NOBODY"]);
+      const sections = await loadSections(store(), ["S-1003", "S-1005", "S-NOBODY"]);
       expect(sections.size).toBe(0);
     });
 
     it("gives golden persons nothing beyond their fixture", async () => {
       const sections = await loadSections(
-        store,
+        store(),
         fixtures.subjects.map((s) => s.id),
       );
       expect([...sections.keys()].sort()).toEqual(Object.keys(golden).sort());
@@ -92,17 +70,17 @@ for (const { backend, unavailable } of await storeBackends()) {
       const ids = generatePopulation({ subjects: 300 })
         .persons.slice(0, 50)
         .map((p) => p.id);
-      const before = store.stats.statements;
-      const sections = await loadSections(store, ids);
-      expect(store.stats.statements - before).toBe(1);
+      const before = store().stats.statements;
+      const sections = await loadSections(store(), ids);
+      expect(store().stats.statements - before).toBe(1);
       expect(sections.size).toBeGreaterThan(0);
     });
 
     it("seeds the same synthetic records every time", async () => {
       const ids = generatePopulation({ subjects: 300 }).persons.map((p) => p.id);
-      const first = await loadSections(store, ids);
+      const first = await loadSections(store(), ids);
       await reseed(300);
-      const second = await loadSections(store, ids);
+      const second = await loadSections(store(), ids);
       expect([...second.entries()]).toEqual([...first.entries()]);
       expect(first.size).toBeGreaterThan(Object.keys(golden).length);
     });
@@ -111,7 +89,7 @@ for (const { backend, unavailable } of await storeBackends()) {
       await reseed(2000);
       const synthetic = generatePopulation({ subjects: 2000 }).persons.filter((p) => !p.golden);
       const sections = await loadSections(
-        store,
+        store(),
         synthetic.map((p) => p.id),
       );
       const all = [...sections.values()];

@@ -1,6 +1,6 @@
-import { generatePopulation, loadFixtures, openStore, type Store, seedStore } from "@mash/kit";
-import { storeBackends, tempStores } from "@mash/kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generatePopulation, loadFixtures, seedStore } from "@mash/kit";
+import { storeBackends, useSeededStore } from "@mash/kit/testing";
+import { describe, expect, it } from "vitest";
 import { police } from "./index.ts";
 import { loadSections, type PoliceDB } from "./store.ts";
 
@@ -9,24 +9,10 @@ const golden = fixtures.records.police ?? {};
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`police store on ${backend}`, () => {
-    const temp = tempStores(backend);
-    let store: Store<PoliceDB>;
-
-    beforeAll(async () => {
-      store = await openStore<PoliceDB>({
-        agency: "police",
-        config: temp.configFor("police"),
-        migrations: police.migrations,
-      });
-      await seedStore(police, store, generatePopulation({ subjects: 300 }));
-    });
-    afterAll(async () => {
-      await store?.close();
-      await temp.cleanup();
-    });
+    const store = useSeededStore<PoliceDB>(police, backend);
 
     it("holds every golden record exactly", async () => {
-      const sections = await loadSections(store, Object.keys(golden));
+      const sections = await loadSections(store(), Object.keys(golden));
       for (const [id, record] of Object.entries(golden)) {
         const section = sections.get(id);
         expect(section?.known).toBe(true);
@@ -37,7 +23,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("does not know subjects it holds nothing on", async () => {
-      const sections = await loadSections(store, ["S-1001", "S-NOBODY"]);
+      const sections = await loadSections(store(), ["S-1001", "S-NOBODY"]);
       expect(sections.has("S-1001")).toBe(false);
       expect(sections.has("S-NOBODY")).toBe(false);
     });
@@ -46,17 +32,17 @@ for (const { backend, unavailable } of await storeBackends()) {
       const ids = generatePopulation({ subjects: 300 })
         .persons.slice(0, 50)
         .map((p) => p.id);
-      const before = store.stats.statements;
-      const sections = await loadSections(store, ids);
-      expect(store.stats.statements - before).toBe(1);
+      const before = store().stats.statements;
+      const sections = await loadSections(store(), ids);
+      expect(store().stats.statements - before).toBe(1);
       expect(sections.size).toBeGreaterThan(0);
     });
 
     it("seeds the same synthetic records every time", async () => {
       const ids = generatePopulation({ subjects: 300 }).persons.map((p) => p.id);
-      const first = await loadSections(store, ids);
-      await seedStore(police, store, generatePopulation({ subjects: 300 }));
-      const second = await loadSections(store, ids);
+      const first = await loadSections(store(), ids);
+      await seedStore(police, store(), generatePopulation({ subjects: 300 }));
+      const second = await loadSections(store(), ids);
       expect([...second.entries()]).toEqual([...first.entries()]);
       expect(first.size).toBeGreaterThan(Object.keys(golden).length);
     });
