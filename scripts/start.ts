@@ -1,6 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ConfigError, defaultDataDir, portFrom } from "@mash/kit";
+import {
+  ConfigError,
+  type ContextJwk,
+  defaultDataDir,
+  devContextKey,
+  importSigningKey,
+  portFrom,
+  publicContextJwk,
+} from "@mash/kit";
 import { agencies } from "./agencies.ts";
 
 /**
@@ -63,6 +71,23 @@ process.on("SIGINT", () => {
 });
 process.on("SIGTERM", () => void stopAll(0));
 
+/**
+ * What the subgraphs need to trust the gateway. Unconfigured, the development pair is made here,
+ * before any process starts, so no process races to make it. With only the gateway's key
+ * configured, its public half is handed to the subgraphs so one setting runs the whole graph.
+ */
+async function subgraphTrust(): Promise<Record<string, string>> {
+  const env = process.env;
+  if (env.MASH_CONTEXT_VERIFY_KEYS) return {};
+  if (env.MASH_CONTEXT_SIGNING_KEY) {
+    await importSigningKey(env.MASH_CONTEXT_SIGNING_KEY);
+    const jwk = JSON.parse(env.MASH_CONTEXT_SIGNING_KEY) as ContextJwk;
+    return { MASH_CONTEXT_VERIFY_KEYS: JSON.stringify([publicContextJwk(jwk)]) };
+  }
+  await devContextKey(env.MASH_DATA_DIR || defaultDataDir);
+  return {};
+}
+
 try {
   const gatewayPort = portFrom(process.env, "PORT", 4000);
   const basePort = portFrom(process.env, "MASH_SUBGRAPH_BASE_PORT", 4001);
@@ -73,10 +98,12 @@ try {
     `Starting ${agencies.length} agency subgraphs and the gateway (stores: ${store})...\n`,
   );
 
+  const trust = await subgraphTrust();
   const subgraphs = await Promise.all(
     agencies.map((agency, i) =>
       launch(agency.name, `subgraphs/${agency.name}/src/main.ts`, {
         PORT: String(basePort === 0 ? 0 : basePort + i),
+        ...trust,
       }).then(({ url }) => ({ name: agency.name, url })),
     ),
   );

@@ -108,7 +108,8 @@ describe("starting the gateway", () => {
           ),
           subgraphTimeoutMs: 2000,
         }),
-        { logger: logger, identity },
+        // Its own sign-in, but the subgraphs answer only contexts signed with the system's key.
+        { logger: logger, identity, contextKey: system.contextKey },
       );
       try {
         expect(warnings).toContain(DEVELOPMENT_IDENTITY_WARNING);
@@ -151,7 +152,7 @@ type Subject @key(fields: "id") { id: ID! sealed: String }`;
           supergraphFile: undefined,
           subgraphTimeoutMs: 2000,
         }),
-        { logger: quiet, identity },
+        { logger: quiet, identity, contextKey: system.contextKey },
       ).then(
         () => null,
         (e: unknown) => e,

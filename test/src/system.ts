@@ -12,7 +12,15 @@ import {
   signDevToken,
   startGateway,
 } from "@mash/gateway";
-import { createLogger, type RunningSubgraph, startSubgraph } from "@mash/kit";
+import {
+  type ContextSigningKey,
+  createLogger,
+  devContextKey,
+  importSigningKey,
+  publicContextJwk,
+  type RunningSubgraph,
+  startSubgraph,
+} from "@mash/kit";
 import { close, listen, readBody } from "@mash/kit/http";
 import { type Backend, tempStores } from "@mash/kit/testing";
 import { defaultPoliciesDir } from "../../gateway/src/authz/policy/load.ts";
@@ -39,6 +47,8 @@ export interface TestSystem {
   subgraphs: RunningSubgraph[];
   /** The development identity the gateway trusts: for starting another gateway beside it. */
   identity: IdentityConfig;
+  /** The key the gateway signs subgraph contexts with; the subgraphs trust its public half. */
+  contextKey: ContextSigningKey;
   /** What the gateway sent to subgraphs, with recordSubgraphRequests. */
   subgraphRequests: RecordedFetch[];
   /** A bearer token for a development user. */
@@ -56,6 +66,8 @@ export interface TestSystem {
 export interface RecordedFetch {
   subgraph: string;
   query: string;
+  /** The X-MASH-Context the gateway sent. */
+  context: string | undefined;
 }
 
 export interface SystemOptions {
@@ -85,6 +97,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     rmSync(gatewayData, { recursive: true, force: true });
   };
   try {
+    // The development key pair in the gateway's data directory, as `npm start` would make it: a
+    // second gateway given `identity` below finds and signs with the same key.
+    const devKey = await devContextKey(gatewayData);
+    const contextKey = await importSigningKey(devKey, "test system");
     for (const agency of agencies) {
       subgraphs.push(
         await startSubgraph(agency, {
@@ -92,6 +108,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
           store: temp.configFor(agency.name),
           seedSubjects: options.subjects ?? 200,
           logger: quiet,
+          contextVerifyKeys: [publicContextJwk(devKey)],
         }),
       );
     }
@@ -114,7 +131,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
         subgraphTimeoutMs: 2000,
         policiesDir: options.policiesDir ?? defaultPoliciesDir,
       },
-      { logger: quiet, identity, authorization: options.authorization },
+      { logger: quiet, identity, authorization: options.authorization, contextKey },
     );
     const key = await loadDevSigningKey(gatewayData);
     const tokens = new Map<string, string>();
@@ -140,6 +157,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
       subgraphs,
       subgraphRequests,
       identity,
+      contextKey,
       token,
       headersFor,
       async query<T>(query: string, variables?: Record<string, unknown>, who: AsUser = {}) {
@@ -171,7 +189,12 @@ async function recordingProxy(
     const body = await readBody(req, 10_000_000);
     if (req.method === "POST") {
       const parsed = JSON.parse(body) as { query?: string };
-      log.push({ subgraph: target.name, query: parsed.query ?? "" });
+      const context = req.headers["x-mash-context"];
+      log.push({
+        subgraph: target.name,
+        query: parsed.query ?? "",
+        context: typeof context === "string" ? context : undefined,
+      });
     }
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {

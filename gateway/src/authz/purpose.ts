@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { StatedEnquiry } from "./judge.ts";
 
@@ -21,16 +22,23 @@ export function createPurposeResolver(options: {
   hubUrl: string;
   ttlMs?: number;
   timeoutMs?: number;
+  /**
+   * The X-MASH-Context for the hub, signed for the gateway itself (the lookup is the gateway's,
+   * and its answer is shared by every request stating the enquiry). Without it the hub refuses.
+   */
+  signContext?: (requestId: string) => Promise<string>;
 }) {
   const ttl = options.ttlMs ?? 5000;
   const cache = new Map<string, { at: number; value: Promise<StatedEnquiry | null> }>();
 
-  const fetchEnquiry = async (id: string): Promise<StatedEnquiry | null> => {
+  const fetchEnquiry = async (id: string, requestId: string): Promise<StatedEnquiry | null> => {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (options.signContext) headers["x-mash-context"] = await options.signContext(requestId);
     let response: Response;
     try {
       response = await fetch(options.hubUrl, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers,
         body: JSON.stringify({ query: QUERY, variables: { id } }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
       });
@@ -43,6 +51,11 @@ export function createPurposeResolver(options: {
     const body = (await response.json().catch(() => null)) as {
       data?: { enquiry: { id: string; status: string; subjects: { id: string }[] } | null };
     } | null;
+    if (response.status === 401)
+      throw new PurposeError(
+        503,
+        "The hub refused the gateway's signed context, so the stated enquiry cannot be checked; no data is returned.",
+      );
     if (!response.ok || !body?.data)
       throw new PurposeError(
         503,
@@ -54,14 +67,18 @@ export function createPurposeResolver(options: {
       : null;
   };
 
-  return async function resolve(id: string): Promise<StatedEnquiry> {
+  /** `requestId` is the client request that needs the enquiry, for the hub's log. */
+  return async function resolve(
+    id: string,
+    requestId: string = randomUUID(),
+  ): Promise<StatedEnquiry> {
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(id)) {
       throw new PurposeError(400, "X-MASH-Enquiry must be an enquiry id such as ENQ-2001.");
     }
     const now = Date.now();
     let entry = cache.get(id);
     if (!entry || now - entry.at > ttl) {
-      entry = { at: now, value: fetchEnquiry(id) };
+      entry = { at: now, value: fetchEnquiry(id, requestId) };
       cache.set(id, entry);
       entry.value.catch(() => cache.delete(id));
       if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);

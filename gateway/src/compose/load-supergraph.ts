@@ -10,6 +10,7 @@ import { fetchSubgraphSdl } from "./fetch-sdl.ts";
  */
 export async function loadSupergraph(
   config: GatewayConfig,
+  signContext: (subgraph: string) => Promise<string>,
 ): Promise<{ sdl: string; source: string }> {
   if (config.supergraphFile) {
     try {
@@ -21,7 +22,7 @@ export async function loadSupergraph(
     }
   }
   const sdls = await Promise.all(
-    config.subgraphs.map((s) => fetchSubgraphSdl(s, config.subgraphTimeoutMs)),
+    config.subgraphs.map((s) => fetchSubgraphSdl(s, config.subgraphTimeoutMs, signContext)),
   );
   return { sdl: composeSupergraph(sdls), source: `composed from ${sdls.length} running subgraphs` };
 }

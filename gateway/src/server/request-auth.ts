@@ -8,6 +8,8 @@ import { AuthenticationError, type Principal, type Verifier } from "../identity/
 export const MIN_BREAK_GLASS_REASON = 20;
 
 export interface GatewayContext extends AuthorizationContext {
+  /** Returned to the client as X-Request-Id and signed into every subgraph fetch as `rid`. */
+  requestId: string;
   principal: Principal;
   enquiryId: string | undefined;
   breakGlassReason: string | undefined;
@@ -37,9 +39,10 @@ export async function authorizeRequest(
   req: IncomingMessage,
   deps: {
     verify: Verifier;
-    resolveEnquiry: (id: string) => Promise<StatedEnquiry>;
+    resolveEnquiry: (id: string, requestId: string) => Promise<StatedEnquiry>;
     authority: () => Authority;
   },
+  requestId: string,
 ): Promise<GatewayContext> {
   let principal: Principal;
   try {
@@ -61,7 +64,7 @@ export async function authorizeRequest(
   let enquiry: StatedEnquiry | undefined;
   if (enquiryId) {
     try {
-      enquiry = await deps.resolveEnquiry(enquiryId);
+      enquiry = await deps.resolveEnquiry(enquiryId, requestId);
     } catch (error) {
       if (error instanceof PurposeError) {
         throw new RequestRefused(
@@ -74,6 +77,7 @@ export async function authorizeRequest(
     }
   }
   return {
+    requestId,
     principal,
     enquiryId,
     breakGlassReason: reason,

@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import {
   ApolloServerPluginLandingPageDisabled,
@@ -7,7 +8,12 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
-import { createLogger, type Logger } from "@mash/kit";
+import {
+  type ContextSigningKey,
+  createLogger,
+  type Logger,
+  loadContextSigningKey,
+} from "@mash/kit";
 import { close, graphqlHandler, listen, sendJson } from "@mash/kit/http";
 import type { GraphQLSchema } from "graphql";
 import { AuthorizingGateway } from "../authz/authorizing-gateway.ts";
@@ -23,6 +29,7 @@ import { loadDevSigningKey } from "../identity/dev-keys.ts";
 import { createVerifier } from "../identity/verify.ts";
 import { devRoutes } from "./dev-routes.ts";
 import { authorizeRequest, type GatewayContext, RequestRefused } from "./request-auth.ts";
+import { contextSigner, gatewayCaller, SigningDataSource } from "./subgraph-context.ts";
 
 export interface RunningGateway {
   url: string;
@@ -46,6 +53,11 @@ export interface GatewayOptions {
   authorization?: "enforce" | "off";
   /** Follow policy file edits (default true). */
   watchPolicies?: boolean;
+  /**
+   * The key subgraph contexts are signed with; from `MASH_CONTEXT_SIGNING_KEY`, else the
+   * development key in the identity's data directory, when not given.
+   */
+  contextKey?: ContextSigningKey;
 }
 
 export async function startGateway(
@@ -56,7 +68,9 @@ export async function startGateway(
   const identity = options.identity ?? loadIdentityConfig();
   // The gateway otherwise reports usage telemetry to Apollo; a safeguarding hub sends nothing out.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
-  const supergraph = await loadSupergraph(config);
+  const contextKey = options.contextKey ?? (await loadDevOrConfiguredKey(identity, logger));
+  const sign = contextSigner(contextKey);
+  const supergraph = await loadSupergraph(config, (name) => sign(name, gatewayCaller()));
   const policies = holdPolicies({
     dir: config.policiesDir,
     supergraphSdl: supergraph.sdl,
@@ -66,7 +80,8 @@ export async function startGateway(
   try {
     const urlOf = new Map(config.subgraphs.map((s) => [s.name, s.url]));
     const hub = policies.authority().policy;
-    const hubUrl = urlOf.get(hub.agencies.get(hub.hub)?.subgraphs[0] ?? hub.hub);
+    const hubSubgraph = hub.agencies.get(hub.hub)?.subgraphs[0] ?? hub.hub;
+    const hubUrl = urlOf.get(hubSubgraph);
     if (!hubUrl)
       throw new Error(`No URL for the hub's subgraph "${hub.hub}" among the configured subgraphs.`);
 
@@ -76,7 +91,11 @@ export async function startGateway(
       // Query plans name every subgraph and field fetched; no client may ask for them.
       __exposeQueryPlanExperimental: false,
       experimental_didResolveQueryPlan: planGuard(() => apiSchema),
-      buildService: ({ name, url }) => new RemoteGraphQLDataSource({ url: urlOf.get(name) ?? url }),
+      buildService: ({ name, url }) => {
+        const target = urlOf.get(name) ?? url;
+        if (!target) throw new Error(`No URL for subgraph "${name}" in the supergraph or config.`);
+        return new SigningDataSource(name, target, sign);
+      },
       logger: {
         debug: () => {},
         info: (m) => logger.info(String(m)),
@@ -103,7 +122,11 @@ export async function startGateway(
     await apollo.start();
 
     const verify = await createVerifier(identity);
-    const resolveEnquiry = createPurposeResolver({ hubUrl, timeoutMs: config.subgraphTimeoutMs });
+    const resolveEnquiry = createPurposeResolver({
+      hubUrl,
+      timeoutMs: config.subgraphTimeoutMs,
+      signContext: (requestId) => sign(hubSubgraph, gatewayCaller(requestId)),
+    });
     const contexts = new WeakMap<IncomingMessage, GatewayContext>();
     const handleGraphQL = graphqlHandler<GatewayContext>({
       server: apollo,
@@ -127,15 +150,15 @@ export async function startGateway(
       });
     };
 
-    const graphql = async (req: IncomingMessage, res: ServerResponse) => {
+    const graphql = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
       try {
         contexts.set(
           req,
-          await authorizeRequest(req, {
-            verify,
-            resolveEnquiry,
-            authority: () => policies.authority(),
-          }),
+          await authorizeRequest(
+            req,
+            { verify, resolveEnquiry, authority: () => policies.authority() },
+            requestId,
+          ),
         );
       } catch (error) {
         if (!(error instanceof RequestRefused)) throw error;
@@ -154,8 +177,11 @@ export async function startGateway(
 
     const http = createServer((req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
+      // One id per client request: the client gets it back, and every subgraph fetch logs it.
+      const requestId = randomUUID();
+      res.setHeader("x-request-id", requestId);
       const failed = (error: Error) => {
-        logger.error("request failed", { path, error: error.message });
+        logger.error("request failed", { path, rid: requestId, error: error.message });
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal error" }] });
         else res.end();
       };
@@ -165,7 +191,7 @@ export async function startGateway(
       }
       if (handleConsole(req, res) || handleDev(req, res, path)) return;
       if (path === "/graphql") {
-        graphql(req, res).catch(failed);
+        graphql(req, res, requestId).catch(failed);
         return;
       }
       if (path === "/") {
@@ -206,4 +232,19 @@ export async function startGateway(
     policies.stop();
     throw error;
   }
+}
+
+async function loadDevOrConfiguredKey(
+  identity: IdentityConfig,
+  logger: Logger,
+): Promise<ContextSigningKey> {
+  const loaded = await loadContextSigningKey({ dataDir: identity.dataDir });
+  if (!loaded) throw new Error("No subgraph context signing key could be made.");
+  // Development sign-in already warns that this gateway is for development; say it only otherwise.
+  if (loaded.development && identity.mode !== "development")
+    logger.warn(
+      `MASH_CONTEXT_SIGNING_KEY is not set: subgraph contexts are signed with the development key in ${loaded.source}.`,
+    );
+  logger.info("subgraph contexts signed", { kid: loaded.value.kid, key: loaded.source });
+  return loaded.value;
 }

@@ -1,5 +1,5 @@
 import { createLogger, loadFixtures, type RunningSubgraph, startSubgraph } from "@mash/kit";
-import { storeBackends, tempStores } from "@mash/kit/testing";
+import { storeBackends, tempStores, testContextKeys, testSubgraphHeaders } from "@mash/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childrensServices } from "./index.ts";
 
@@ -29,6 +29,7 @@ for (const { backend, unavailable } of await storeBackends()) {
         port: 0,
         store: temp.configFor("childrens-services"),
         seedSubjects: 200,
+        contextVerifyKeys: (await testContextKeys()).verifyKeys,
         logger: createLogger("childrens-services", "silent"),
       });
     });
@@ -41,7 +42,7 @@ for (const { backend, unavailable } of await storeBackends()) {
       const before = running.store.stats.statements;
       const response = await fetch(running.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: await testSubgraphHeaders("childrens-services"),
         body: JSON.stringify({
           query: entities,
           variables: {

@@ -1,5 +1,5 @@
 import { createLogger, type RunningSubgraph, startSubgraph } from "@mash/kit";
-import { storeBackends, tempStores } from "@mash/kit/testing";
+import { storeBackends, tempStores, testContextKeys, testSubgraphHeaders } from "@mash/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { education } from "./index.ts";
 
@@ -29,6 +29,7 @@ for (const { backend, unavailable } of await storeBackends()) {
         port: 0,
         store: temp.configFor("education"),
         seedSubjects: 200,
+        contextVerifyKeys: (await testContextKeys()).verifyKeys,
         logger: createLogger("education", "warn"),
       });
     });
@@ -40,7 +41,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     it("resolves a golden subject and an unknown one through _entities", async () => {
       const response = await fetch(running.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: await testSubgraphHeaders("education"),
         body: JSON.stringify({
           query,
           variables: {

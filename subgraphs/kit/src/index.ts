@@ -14,3 +14,4 @@ export * from "./store/bool.ts";
 export * from "./store/insert-batches.ts";
 export * from "./store/json.ts";
 export * from "./store/open-store.ts";
+export * from "./trust/index.ts";

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { GATEWAY_SUBJECT, loadContextSigningKey, signContext } from "@mash/kit";
 import { devUsers } from "../../identity/dev-tokens.ts";
 import type { StatedEnquiry } from "../judge.ts";
 import { createPurposeResolver, PurposeError } from "../purpose.ts";
@@ -70,9 +71,19 @@ if (values.enquiry) {
       .find((s) => s.trim().startsWith(`${policy.hub}=`))
       ?.split("=")[1] ??
     "http://127.0.0.1:4001/graphql";
+  // The hub answers only contexts the gateway signs: use the gateway's key if this machine has it,
+  // but never mint one (without it the hub refuses, and explain says what it assumed).
+  const key = await loadContextSigningKey({ create: false });
+  const hubSubgraph = policy.agencies.get(policy.hub)?.subgraphs[0] ?? policy.hub;
   let enquiry: StatedEnquiry | undefined;
   try {
-    enquiry = await createPurposeResolver({ hubUrl, timeoutMs: 1500 })(values.enquiry);
+    enquiry = await createPurposeResolver({
+      hubUrl,
+      timeoutMs: 1500,
+      signContext: key
+        ? (rid) => signContext(key.value, hubSubgraph, { sub: GATEWAY_SUBJECT, roles: [], rid })
+        : undefined,
+    })(values.enquiry);
   } catch (error) {
     if (!(error instanceof PurposeError) || error.status === 400) fail((error as Error).message);
     purpose = `${values.enquiry} (hub not reachable at ${hubUrl}: assumed open and linking the person)`;

@@ -4,14 +4,19 @@ import type { Kysely, Migration } from "kysely";
 import type { Population } from "../population/generate.ts";
 import type { Progress } from "../seed/progress.ts";
 import type { Dialect, Store } from "../store/open-store.ts";
+import type { CallerContext } from "../trust/context.ts";
 
 type Env = Record<string, string | undefined>;
 
-/** What resolvers get: this agency's store, this request's loaders, and start-time settings. */
+/**
+ * What resolvers get: this agency's store, this request's loaders, start-time settings, and who
+ * the gateway says the request is for (verified before any resolver runs).
+ */
 export interface SubgraphContext<DB, Loaders, Settings = undefined> {
   store: Store<DB>;
   loaders: Loaders;
   settings: Settings;
+  caller: CallerContext;
 }
 
 export interface SeedInput<DB> {

@@ -4,12 +4,20 @@ import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/dis
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { countFrom, type StoreConfig, storeConfigFor } from "../config.ts";
-import { close, graphqlHandler, listen, sendJson } from "../http/index.ts";
+import { close, graphqlHandler, listen, sendGraphQLError, sendJson } from "../http/index.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { DEFAULT_SUBJECTS, generatePopulation } from "../population/generate.ts";
 import { type Progress, silentProgress } from "../seed/progress.ts";
 import { seedStore, storeIsEmpty } from "../seed/seed-store.ts";
 import { openStore, type Store } from "../store/open-store.ts";
+import {
+  type CallerContext,
+  CONTEXT_HEADER,
+  ContextRefused,
+  createContextVerifier,
+} from "../trust/context.ts";
+import { loadContextVerifyKeys } from "../trust/key-config.ts";
+import { type ContextJwk, importVerifyKeys } from "../trust/keys.ts";
 import type { AnyAgency } from "./agency.ts";
 
 type Env = Record<string, string | undefined>;
@@ -24,6 +32,11 @@ export interface StartSubgraphOptions {
   seedSubjects?: number;
   progress?: Progress;
   logger?: Logger;
+  /**
+   * The gateway's public keys to trust; from `MASH_CONTEXT_VERIFY_KEYS` or the development key in
+   * the data directory when not given.
+   */
+  contextVerifyKeys?: ContextJwk[];
 }
 
 export interface RunningSubgraph {
@@ -41,6 +54,14 @@ export async function startSubgraph(
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(agency.name);
   const settings = agency.settings?.(env);
+  // Before the store opens, so a key misconfiguration stops the process naming the setting.
+  const trust = options.contextVerifyKeys
+    ? {
+        value: await importVerifyKeys(options.contextVerifyKeys, "contextVerifyKeys"),
+        source: "options",
+      }
+    : await loadContextVerifyKeys({ env });
+  const verifyContext = createContextVerifier(trust.value, agency.name);
   const store = await openStore<unknown>({
     agency: agency.name,
     config: options.store ?? storeConfigFor(agency.name, env),
@@ -73,10 +94,36 @@ export async function startSubgraph(
     });
     await apollo.start();
 
+    const callers = new WeakMap<IncomingMessage, CallerContext>();
     const handleGraphQL = graphqlHandler({
       server: apollo,
-      context: async () => ({ store, settings, loaders: agency.createLoaders(store) }),
+      context: async (req) => ({
+        store,
+        settings,
+        loaders: agency.createLoaders(store),
+        caller: callers.get(req),
+      }),
     });
+
+    // Every GraphQL request, _entities and _service included, must carry the gateway's signature:
+    // a subgraph reachable on the network must not be a way around the gateway's authorization.
+    const graphql = async (req: IncomingMessage, res: ServerResponse) => {
+      const header = req.headers[CONTEXT_HEADER];
+      let caller: CallerContext;
+      try {
+        caller = await verifyContext(Array.isArray(header) ? header.join(",") : header);
+      } catch (error) {
+        if (!(error instanceof ContextRefused)) throw error;
+        logger.warn("refused a request without a valid gateway context", {
+          reason: error.reason,
+        });
+        sendGraphQLError(res, 401, error.message, "UNAUTHENTICATED");
+        return;
+      }
+      callers.set(req, caller);
+      logger.info("graphql request", { rid: caller.rid });
+      await handleGraphQL(req, res);
+    };
 
     const http = createServer((req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? "/").split("?")[0];
@@ -91,7 +138,7 @@ export async function startSubgraph(
         return;
       }
       if (path === "/graphql") {
-        handleGraphQL(req, res).catch((error: Error) => {
+        graphql(req, res).catch((error: Error) => {
           logger.error("request failed", { error: error.message });
           if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal error" }] });
           else res.end();
@@ -103,7 +150,7 @@ export async function startSubgraph(
     const host = options.host ?? env.HOST ?? "127.0.0.1";
     const port = await listen(http, options.port ?? agency.defaultPort, host);
     const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`;
-    logger.info("subgraph ready", { url, store: store.dialect });
+    logger.info("subgraph ready", { url, store: store.dialect, contextKeys: trust.source });
 
     let stopped: Promise<void> | undefined;
     return {

@@ -1,2 +1,3 @@
 export * from "./backends.ts";
+export * from "./context.ts";
 export * from "./seeded-store.ts";
