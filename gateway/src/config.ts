@@ -1,5 +1,6 @@
 import { ConfigError, portFrom } from "@mash/kit";
 import { defaultPoliciesDir } from "./authz/policy/load.ts";
+import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -27,6 +28,14 @@ export interface GatewayConfig {
   supergraphFile: string | undefined;
   /** How long a subgraph may take to answer a health check or an SDL fetch. */
   subgraphTimeoutMs: number;
+  /** How long one subgraph fetch within a client request may take. */
+  subgraphRequestTimeoutMs: number;
+  /** Depth, aliases, cost and tokens one operation may use. */
+  limits: QueryLimits & { maxTokens: number };
+  /** The largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Origins allowed to call the gateway from a browser (CORS); empty allows same-origin only. */
+  corsOrigins: string[];
   /** The sharing rules: roles.yaml and one file per agency. */
   policiesDir: string;
 }
@@ -85,6 +94,46 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     subgraphs,
     supergraphFile: env.MASH_SUPERGRAPH_FILE || undefined,
     subgraphTimeoutMs: timeout,
+    subgraphRequestTimeoutMs: positive(env, "MASH_SUBGRAPH_REQUEST_TIMEOUT_MS", 5000),
+    maxBodyBytes: positive(env, "MASH_MAX_BODY_BYTES", 100_000),
+    limits: {
+      maxDepth: positive(env, "MASH_MAX_QUERY_DEPTH", defaultQueryLimits.maxDepth),
+      maxAliases: positive(env, "MASH_MAX_ALIASES", defaultQueryLimits.maxAliases),
+      maxCost: positive(env, "MASH_MAX_QUERY_COST", defaultQueryLimits.maxCost),
+      defaultListSize: defaultQueryLimits.defaultListSize,
+      maxTokens: positive(env, "MASH_MAX_QUERY_TOKENS", 5000),
+    },
+    corsOrigins: parseOrigins(env.MASH_CORS_ORIGINS),
     policiesDir: env.MASH_POLICIES_DIR || defaultPoliciesDir,
   };
+}
+
+function positive(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigError(key, `"${raw}" is not a positive number`);
+  return n;
+}
+
+/** `MASH_CORS_ORIGINS="https://mash.example.gov.uk,https://portal.example.gov.uk"`. */
+function parseOrigins(raw: string | undefined): string[] {
+  const origins = (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {}
+    if (!url || url.origin !== origin) {
+      throw new ConfigError(
+        "MASH_CORS_ORIGINS",
+        `"${origin}" is not an origin such as https://mash.example.gov.uk (scheme, host and port, no path)`,
+      );
+    }
+  }
+  return origins;
 }

@@ -1,7 +1,6 @@
 import { startGateway } from "@mash/gateway";
 import { createLogger } from "@mash/kit";
-import { defaultPoliciesDir } from "../../gateway/src/authz/policy/load.ts";
-import { startSystem } from "../src/system.ts";
+import { startSystem, testGatewayConfig } from "../src/system.ts";
 
 /**
  * The system under benchmark, in its own process so the load generator does not share its event
@@ -10,14 +9,7 @@ import { startSystem } from "../src/system.ts";
  */
 const system = await startSystem({ subjects: Number(process.env.BENCH_SUBJECTS ?? 2000) });
 const off = await startGateway(
-  {
-    port: 0,
-    host: "127.0.0.1",
-    subgraphs: system.subgraphs.map((s) => ({ name: s.name, url: s.url })),
-    supergraphFile: undefined,
-    subgraphTimeoutMs: 5000,
-    policiesDir: defaultPoliciesDir,
-  },
+  testGatewayConfig(system.subgraphs.map((s) => ({ name: s.name, url: s.url }))),
   {
     logger: createLogger("bench", "silent"),
     identity: system.identity,

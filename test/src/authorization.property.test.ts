@@ -1,11 +1,5 @@
 import { readFileSync } from "node:fs";
-import {
-  type GatewayConfig,
-  loadPolicies,
-  type RunningGateway,
-  startGateway,
-  supergraphFile,
-} from "@mash/gateway";
+import { loadPolicies, type RunningGateway, startGateway, supergraphFile } from "@mash/gateway";
 import { createLogger } from "@mash/kit";
 import fc from "fast-check";
 import {
@@ -20,10 +14,9 @@ import {
   parse,
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultPoliciesDir } from "../../gateway/src/authz/policy/load.ts";
 import type { PolicySet } from "../../gateway/src/authz/policy/types.ts";
 import { contractAvailable, contractFixtures, contractOperation } from "./contract.ts";
-import { startSystem, type TestSystem } from "./system.ts";
+import { startSystem, type TestSystem, testGatewayConfig } from "./system.ts";
 
 const missing = contractAvailable();
 const supergraph = readFileSync(supergraphFile, "utf8");
@@ -123,14 +116,7 @@ describe.skipIf(missing)("no value the policy denies ever appears (property-base
 
   beforeAll(async () => {
     system = await startSystem({ subjects: 30 });
-    const config: GatewayConfig = {
-      port: 0,
-      host: "127.0.0.1",
-      subgraphs: system.subgraphs.map((s) => ({ name: s.name, url: s.url })),
-      supergraphFile: undefined,
-      subgraphTimeoutMs: 2000,
-      policiesDir: defaultPoliciesDir,
-    };
+    const config = testGatewayConfig(system.subgraphs.map((s) => ({ name: s.name, url: s.url })));
     reference = await startGateway(config, {
       logger: quiet,
       identity: system.identity,

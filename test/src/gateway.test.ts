@@ -16,8 +16,7 @@ import {
 import { createLogger, type Logger } from "@mash/kit";
 import { close, listen, sendJson } from "@mash/kit/http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultPoliciesDir } from "../../gateway/src/authz/policy/load.ts";
-import { startSystem, type TestSystem } from "./system.ts";
+import { startSystem, type TestSystem, testGatewayConfig } from "./system.ts";
 
 const quiet = createLogger("test", "silent");
 
@@ -26,15 +25,7 @@ const identity = loadIdentityConfig({
 });
 
 function config(overrides: Partial<GatewayConfig>): GatewayConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    subgraphs: [],
-    supergraphFile: undefined,
-    subgraphTimeoutMs: 2000,
-    policiesDir: defaultPoliciesDir,
-    ...overrides,
-  };
+  return testGatewayConfig([], overrides);
 }
 
 function capturingLogger(): { logger: Logger; warnings: string[] } {

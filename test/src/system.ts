@@ -4,9 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   devUsers,
+  type GatewayConfig,
   type GatewayOptions,
   type IdentityConfig,
   loadDevSigningKey,
+  loadGatewayConfig,
   loadIdentityConfig,
   type RunningGateway,
   signDevToken,
@@ -23,8 +25,15 @@ import {
 } from "@mash/kit";
 import { close, listen, readBody } from "@mash/kit/http";
 import { type Backend, tempStores } from "@mash/kit/testing";
-import { defaultPoliciesDir } from "../../gateway/src/authz/policy/load.ts";
 import { agencies } from "../../scripts/agencies.ts";
+
+/** The gateway's defaults, on a free port, over these subgraphs: what every test gateway uses. */
+export function testGatewayConfig(
+  subgraphs: { name: string; url: string }[],
+  overrides: Partial<GatewayConfig> = {},
+): GatewayConfig {
+  return { ...loadGatewayConfig({}), port: 0, host: "127.0.0.1", subgraphs, ...overrides };
+}
 
 export interface GraphQLBody<T> {
   data?: T | null;
@@ -123,14 +132,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     );
     const identity = loadIdentityConfig({ MASH_DATA_DIR: gatewayData });
     const gateway = await startGateway(
-      {
-        port: 0,
-        host: "127.0.0.1",
-        subgraphs: endpoints,
-        supergraphFile: undefined,
-        subgraphTimeoutMs: 2000,
-        policiesDir: options.policiesDir ?? defaultPoliciesDir,
-      },
+      testGatewayConfig(endpoints, options.policiesDir ? { policiesDir: options.policiesDir } : {}),
       { logger: quiet, identity, authorization: options.authorization, contextKey },
     );
     const key = await loadDevSigningKey(gatewayData);

@@ -2,7 +2,7 @@ import {
   type DocumentNode,
   type ExecutionResult,
   execute,
-  type GraphQLError,
+  GraphQLError,
   type GraphQLFieldResolver,
   type GraphQLOutputType,
   type GraphQLSchema,
@@ -21,7 +21,14 @@ export interface FieldJudge {
   conditionFields(type: string): readonly string[];
   /** Throws the withheld-field error when the field may not be seen on this object. */
   check(type: string, field: string, object: Row, scope: string | undefined): void;
+  /** The agency that owns a field, and the subgraphs that serve its data. */
+  ownerOf(
+    type: string,
+    field: string,
+  ): { agency: string; title: string; subgraphs: readonly string[] };
 }
+
+export const AGENCY_UNAVAILABLE = "AGENCY_UNAVAILABLE";
 
 /**
  * The result-time half of enforcement: runs the client's own operation again, over the data the
@@ -77,11 +84,35 @@ export function filterResult(options: {
     visit(value);
   };
 
+  // Subgraphs whose fetch failed: the gateway reports them without a path; the first field of
+  // theirs that came back empty gets the error instead, so a practitioner sees which agency is
+  // missing where, and that it is missing rather than withheld.
+  const upstream = options.result.errors ?? [];
+  const down = new Set(
+    upstream
+      .filter((e) => e.extensions?.code === AGENCY_UNAVAILABLE)
+      .map((e) => String(e.extensions?.subgraph)),
+  );
+  const placed = new Set<string>();
+
   const fieldResolver: GraphQLFieldResolver<Row, unknown> = (source, _args, _ctx, info) => {
     const type = info.parentType.name;
     const scope = scopeOf.get(source);
     judge.check(type, info.fieldName, conditionView(type, source), scope);
     const value = source[info.path.key as string];
+    if (down.size > 0 && (value === null || value === undefined)) {
+      const owner = judge.ownerOf(type, info.fieldName);
+      const missing = owner.subgraphs.filter((s) => down.has(s));
+      if (missing.length > 0) {
+        for (const s of missing) placed.add(s);
+        throw new GraphQLError(
+          `${owner.title} is not answering: this part is missing, not withheld. Try again shortly.`,
+          {
+            extensions: { code: AGENCY_UNAVAILABLE, agency: owner.agency },
+          },
+        );
+      }
+    }
     adopt(value, info.returnType, scope);
     return value;
   };
@@ -106,6 +137,10 @@ export function filterResult(options: {
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  const errors: GraphQLError[] = [...(options.result.errors ?? []), ...(filtered.errors ?? [])];
+  const kept = upstream.filter(
+    (e) =>
+      !(e.extensions?.code === AGENCY_UNAVAILABLE && placed.has(String(e.extensions?.subgraph))),
+  );
+  const errors: GraphQLError[] = [...kept, ...(filtered.errors ?? [])];
   return { ...filtered, ...(errors.length ? { errors } : {}) };
 }

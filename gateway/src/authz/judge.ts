@@ -91,6 +91,11 @@ export function createJudge(
       }
       return list;
     },
+    ownerOf(type, field) {
+      const agency = policy.owners.get(`${type}.${field}`) ?? policy.hub;
+      const def = policy.agencies.get(agency);
+      return { agency, title: def?.title ?? agency, subgraphs: def?.subgraphs ?? [agency] };
+    },
     check(type, field, object, scope) {
       const inEnquiry =
         linked !== undefined &&

@@ -1,16 +1,18 @@
 import { readFileSync } from "node:fs";
-import { buildASTSchema, parse, specifiedRules, validate } from "graphql";
+import { buildASTSchema, getIntrospectionQuery, parse, specifiedRules, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import { supergraphFile } from "../compose/schema-files.ts";
-import { defaultQueryLimits, queryLimitsRule } from "./query-limits.ts";
+import { defaultQueryLimits, operationTypeExistsRule, queryLimitsRule } from "./query-limits.ts";
 
 const schema = buildASTSchema(parse(readFileSync(supergraphFile, "utf8")), {
   assumeValidSDL: true,
 });
 const check = (query: string) =>
-  validate(schema, parse(query), [...specifiedRules, queryLimitsRule(defaultQueryLimits)]).map(
-    (e) => [e.extensions.limit, e.message],
-  );
+  validate(schema, parse(query), [
+    ...specifiedRules,
+    operationTypeExistsRule,
+    queryLimitsRule(defaultQueryLimits),
+  ]).map((e) => [e.extensions.limit, e.message]);
 const operation = (name: string) =>
   readFileSync(new URL(`../../operations/${name}.graphql`, import.meta.url), "utf8");
 
@@ -50,6 +52,17 @@ describe("query limits", () => {
       ${spreads("F0", "F1")} ${spreads("F1", "F2")} ${spreads("F2", "F3")} ${spreads("F3", "F4")}
       fragment F4 on Subject { household { household { id } } }`;
     expect(check(doc).map((e) => e[0])).toContain("cost");
+  });
+
+  it("let the standard introspection query through", () => {
+    expect(check(getIntrospectionQuery())).toEqual([]);
+  });
+
+  it("refuse operation types the graph does not have", () => {
+    expect(check("subscription { __typename }")).toContainEqual([
+      undefined,
+      "This graph has no subscription operations.",
+    ]);
   });
 
   it("multiply by the list sizes the query states", () => {

@@ -86,6 +86,9 @@ export function measureOperation(
     for (const selection of set?.selections ?? []) {
       let m: Measure;
       if (selection.kind === Kind.FIELD) {
+        // Introspection (the console's schema load) is bounded by the schema, not by data, and
+        // only signed-in users reach it: it is not what these limits are for.
+        if (selection.name.value === "__schema" || selection.name.value === "__type") continue;
         const fieldType = fields?.[selection.name.value]?.type;
         const inner = selection.selectionSet
           ? walk(selection.selectionSet, fieldType, seen)
@@ -169,5 +172,28 @@ export function queryLimitsRule(limits: QueryLimits = defaultQueryLimits) {
         }
       },
     };
+  };
+}
+
+/**
+ * graphql-js validates a subscription against a graph that has none, and the gateway's planner
+ * then fails with a 500: refuse it in validation, with a 400 that says why.
+ */
+export function operationTypeExistsRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      const schema = context.getSchema();
+      const root =
+        node.operation === "subscription"
+          ? schema.getSubscriptionType()
+          : node.operation === "mutation"
+            ? schema.getMutationType()
+            : schema.getQueryType();
+      if (!root) {
+        context.reportError(
+          new GraphQLError(`This graph has no ${node.operation} operations.`, { nodes: [node] }),
+        );
+      }
+    },
   };
 }

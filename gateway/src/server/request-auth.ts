@@ -53,7 +53,8 @@ export async function authorizeRequest(
     throw error;
   }
   const enquiryId = header(req, "x-mash-enquiry")?.trim() || undefined;
-  const reason = header(req, "x-mash-break-glass")?.trim() || undefined;
+  // A break-glass header that is present but blank is a mistake to report, not a request without one.
+  const reason = header(req, "x-mash-break-glass")?.trim();
   if (reason !== undefined && reason.length < MIN_BREAK_GLASS_REASON) {
     throw new RequestRefused(
       400,

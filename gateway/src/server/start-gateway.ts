@@ -27,7 +27,9 @@ import { checkSubgraphs } from "../health/subgraph-health.ts";
 import { type IdentityConfig, loadIdentityConfig } from "../identity/config.ts";
 import { loadDevSigningKey } from "../identity/dev-keys.ts";
 import { createVerifier } from "../identity/verify.ts";
+import { operationTypeExistsRule, queryLimitsRule } from "../limits/query-limits.ts";
 import { devRoutes } from "./dev-routes.ts";
+import { formatError, handleCors, setSecurityHeaders } from "./http-policy.ts";
 import { authorizeRequest, type GatewayContext, RequestRefused } from "./request-auth.ts";
 import { contextSigner, gatewayCaller, SigningDataSource } from "./subgraph-context.ts";
 
@@ -94,7 +96,10 @@ export async function startGateway(
       buildService: ({ name, url }) => {
         const target = urlOf.get(name) ?? url;
         if (!target) throw new Error(`No URL for subgraph "${name}" in the supergraph or config.`);
-        return new SigningDataSource(name, target, sign);
+        return new SigningDataSource(name, target, sign, {
+          timeoutMs: config.subgraphRequestTimeoutMs,
+          logger,
+        });
       },
       logger: {
         debug: () => {},
@@ -113,6 +118,11 @@ export async function startGateway(
     const apollo = new ApolloServer<GatewayContext>({
       gateway: served,
       includeStacktraceInErrorResponses: false,
+      formatError: formatError(logger),
+      // Bounds checked before planning: a token flood is refused by the parser, depth, aliases
+      // and cost by validation.
+      parseOptions: { maxTokens: config.limits.maxTokens },
+      validationRules: [operationTypeExistsRule, queryLimitsRule(config.limits)],
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginUsageReportingDisabled(),
@@ -130,6 +140,7 @@ export async function startGateway(
     const contexts = new WeakMap<IncomingMessage, GatewayContext>();
     const handleGraphQL = graphqlHandler<GatewayContext>({
       server: apollo,
+      maxBodyBytes: config.maxBodyBytes,
       context: async (req) => contexts.get(req) as GatewayContext,
     });
     const handleConsole = createConsoleHandler();
@@ -180,6 +191,8 @@ export async function startGateway(
       // One id per client request: the client gets it back, and every subgraph fetch logs it.
       const requestId = randomUUID();
       res.setHeader("x-request-id", requestId);
+      setSecurityHeaders(res);
+      if (handleCors(req, res, config.corsOrigins)) return;
       const failed = (error: Error) => {
         logger.error("request failed", { path, rid: requestId, error: error.message });
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal error" }] });

@@ -1,12 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
+import type { Fetcher } from "@apollo/utils.fetcher";
 import {
   type CallerContext,
   CONTEXT_HEADER,
   type ContextSigningKey,
   GATEWAY_SUBJECT,
+  type Logger,
   signContext,
 } from "@mash/kit";
+import { GraphQLError } from "graphql";
+import { AGENCY_UNAVAILABLE } from "../authz/filter.ts";
 import type { GatewayContext } from "./request-auth.ts";
 
 /** Signs the context for one subgraph: the token for the X-MASH-Context header. */
@@ -42,13 +46,47 @@ export function callerOf(context: Partial<GatewayContext>): CallerContext {
  * The data source for one subgraph: every fetch the query planner makes carries a context signed
  * for that subgraph alone, so a token taken from one agency's traffic opens no other agency.
  */
+
 export class SigningDataSource extends RemoteGraphQLDataSource<Partial<GatewayContext>> {
   constructor(
     private readonly subgraph: string,
     url: string,
     private readonly sign: ContextSigner,
+    private readonly options: { timeoutMs: number; logger: Logger },
   ) {
-    super({ url });
+    super({
+      url,
+      // A slow agency must not hold the whole request: each fetch has its own deadline.
+      fetcher: ((input: string, init?: RequestInit) =>
+        fetch(input, {
+          ...init,
+          signal: AbortSignal.timeout(options.timeoutMs),
+        })) as unknown as Fetcher,
+    });
+  }
+
+  /**
+   * An agency that is down, slow or failing must not take the graph down: its fetch fails as
+   * AGENCY_UNAVAILABLE naming the subgraph (the authorization filter puts it at the agency's
+   * fields), and the details, which name internal addresses, go to the log only.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<Partial<GatewayContext>>) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      const rid = "incomingRequestContext" in options ? options.context.requestId : undefined;
+      this.options.logger.warn("subgraph fetch failed", {
+        subgraph: this.subgraph,
+        rid,
+        error: (error as Error).message,
+      });
+      throw new GraphQLError(
+        `The ${this.subgraph} service did not answer; its data is not in this response.`,
+        {
+          extensions: { code: AGENCY_UNAVAILABLE, subgraph: this.subgraph },
+        },
+      );
+    }
   }
 
   override async willSendRequest(
