@@ -151,15 +151,15 @@ function hostileRequests(): BadRequest[] {
     "Bearer abc.def.ghi, Bearer abc.def.ghi",
     "Bearer \tabc.def.ghi",
   ];
-  forged.forEach((authorization, i) =>
+  for (const [i, authorization] of forged.entries()) {
     cases.push({
       name: `forged token ${i}`,
       signedIn: false,
       headers: authorization ? { authorization } : {},
       body: ok,
       status: 401,
-    }),
-  );
+    });
+  }
   // Purpose headers.
   for (const id of [
     "ENQ-404",
