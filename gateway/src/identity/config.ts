@@ -9,6 +9,8 @@ export interface IdentityConfig {
   audience: string;
   /** External mode: where the provider publishes its signing keys. */
   jwksUrl: URL | undefined;
+  /** How soon a token signed with an unknown key may make the gateway fetch the keys again. */
+  jwksCooldownMs: number;
   /** Claim names that carry the user's display name, agency and roles. */
   claims: { name: string; agency: string; roles: string };
   dataDir: string;
@@ -37,6 +39,7 @@ export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
       issuer: DEV_ISSUER,
       audience,
       jwksUrl: undefined,
+      jwksCooldownMs: 0,
       claims,
       dataDir,
     };
@@ -53,5 +56,20 @@ export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
   } catch {
     throw new ConfigError("MASH_AUTH_JWKS_URL", `"${env.MASH_AUTH_JWKS_URL}" is not a URL`);
   }
-  return { mode: "external", issuer: env.MASH_AUTH_ISSUER, audience, jwksUrl, claims, dataDir };
+  const cooldown = Number(env.MASH_AUTH_JWKS_COOLDOWN_MS ?? 30_000);
+  if (!Number.isFinite(cooldown) || cooldown < 0) {
+    throw new ConfigError(
+      "MASH_AUTH_JWKS_COOLDOWN_MS",
+      `"${env.MASH_AUTH_JWKS_COOLDOWN_MS}" is not a number of milliseconds`,
+    );
+  }
+  return {
+    mode: "external",
+    issuer: env.MASH_AUTH_ISSUER,
+    audience,
+    jwksUrl,
+    jwksCooldownMs: cooldown,
+    claims,
+    dataDir,
+  };
 }

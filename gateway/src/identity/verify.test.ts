@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { close, listen, sendJson } from "@mash/kit/http";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_AUDIENCE, DEV_ISSUER, loadIdentityConfig } from "./config.ts";
 import { loadDevSigningKey } from "./dev-keys.ts";
@@ -165,6 +165,46 @@ describe("external identity provider", () => {
       expect(await refusal(verify, `Bearer ${devToken}`)).toMatch(
         /issued by|key the identity provider does not publish|signature/,
       );
+    } finally {
+      await close(server);
+    }
+  });
+
+  it("honours key rotation: a token signed with the provider's new key verifies once it is published", async () => {
+    const first = await generateKeyPair("ES256");
+    const second = await generateKeyPair("ES256");
+    const jwk = async (key: CryptoKey, kid: string) => ({
+      ...(await exportJWK(key)),
+      kid,
+      alg: "ES256",
+      use: "sig",
+    });
+    let published = [await jwk(first.publicKey, "k1")];
+    const server = createServer((_, res) => sendJson(res, 200, { keys: published }));
+    const port = await listen(server, 0, "127.0.0.1");
+    try {
+      const verify = await createVerifier(
+        loadIdentityConfig({
+          MASH_AUTH_ISSUER: "https://idp.example",
+          MASH_AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks`,
+          MASH_AUTH_JWKS_COOLDOWN_MS: "0",
+        }),
+      );
+      const token = (key: CryptoKey, kid: string) =>
+        new SignJWT({ roles: ["social_worker"] })
+          .setProtectedHeader({ alg: "ES256", kid })
+          .setSubject("u-1")
+          .setIssuer("https://idp.example")
+          .setAudience(DEFAULT_AUDIENCE)
+          .setExpirationTime("5m")
+          .sign(key);
+      expect((await verify(`Bearer ${await token(first.privateKey, "k1")}`)).id).toBe("u-1");
+      expect(await refusal(verify, `Bearer ${await token(second.privateKey, "k2")}`)).toMatch(
+        /does not publish|could not be verified/,
+      );
+      published = [await jwk(first.publicKey, "k1"), await jwk(second.publicKey, "k2")];
+      expect((await verify(`Bearer ${await token(second.privateKey, "k2")}`)).id).toBe("u-1");
+      expect((await verify(`Bearer ${await token(first.privateKey, "k1")}`)).id).toBe("u-1");
     } finally {
       await close(server);
     }

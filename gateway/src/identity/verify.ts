@@ -25,7 +25,9 @@ export async function createVerifier(config: IdentityConfig): Promise<Verifier> 
     config.mode === "development"
       ? (await loadDevSigningKey(config.dataDir)).publicKey
       : createRemoteJWKSet(config.jwksUrl as URL, {
-          cooldownDuration: 30_000,
+          // Keys are cached for 10 minutes; a token with a key id not seen yet fetches them again
+          // (key rotation), at most once per cooldown so forged key ids cannot hammer the provider.
+          cooldownDuration: config.jwksCooldownMs,
           cacheMaxAge: 600_000,
         });
 
