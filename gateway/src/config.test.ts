@@ -37,8 +37,45 @@ describe("gateway configuration", () => {
       /URL for "mash" \("ftp:\/\/a"\) is not an http/,
     ],
     ["timeout", { MASH_SUBGRAPH_TIMEOUT_MS: "-5" }, /MASH_SUBGRAPH_TIMEOUT_MS/],
+    [
+      "rate",
+      { MASH_RATE_LIMIT_PER_MINUTE: "lots" },
+      /MASH_RATE_LIMIT_PER_MINUTE: "lots" is not a positive/,
+    ],
+    ["rate zero", { MASH_RATE_LIMIT_PER_MINUTE: "0" }, /MASH_RATE_LIMIT_PER_MINUTE/],
+    [
+      "burst",
+      { MASH_RATE_LIMIT_BURST: "2.5" },
+      /MASH_RATE_LIMIT_BURST: "2.5" is not a whole number/,
+    ],
+    [
+      "redis",
+      { MASH_REDIS_URL: "http://u:secret@cache:6379" },
+      /^MASH_REDIS_URL: is not a redis:\/\//,
+    ],
   ])("names what is wrong: %s", (_, env, message) => {
     expect(() => loadGatewayConfig(env)).toThrow(message);
+  });
+
+  it("limits each user to 300 requests a minute, 60 at once, in memory, by default", () => {
+    expect(loadGatewayConfig({}).rateLimit).toEqual({
+      perMinute: 300,
+      burst: 60,
+      redisUrl: undefined,
+    });
+    expect(
+      loadGatewayConfig({
+        MASH_RATE_LIMIT_PER_MINUTE: "120",
+        MASH_RATE_LIMIT_BURST: "10",
+        MASH_REDIS_URL: "redis://cache.internal:6379",
+      }).rateLimit,
+    ).toEqual({ perMinute: 120, burst: 10, redisUrl: "redis://cache.internal:6379" });
+  });
+
+  it("never repeats a bad Redis URL, which may hold a password", () => {
+    expect(() => loadGatewayConfig({ MASH_REDIS_URL: "redis//u:secret@cache" })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining("secret") }),
+    );
   });
 
   it("parses an empty list as empty", () => {

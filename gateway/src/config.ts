@@ -1,6 +1,7 @@
 import { ConfigError, portFrom } from "@mash/kit";
 import { defaultPoliciesDir } from "./authz/policy/load.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits.ts";
+import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -38,6 +39,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   /** The sharing rules: roles.yaml and one file per agency. */
   policiesDir: string;
+  /** Requests per user: a token bucket, in Redis when configured so gateways share it. */
+  rateLimit: RateLimitConfig;
 }
 
 /**
@@ -105,7 +108,35 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     },
     corsOrigins: parseOrigins(env.MASH_CORS_ORIGINS),
     policiesDir: env.MASH_POLICIES_DIR || defaultPoliciesDir,
+    rateLimit: {
+      perMinute: wholeNumber(env, "MASH_RATE_LIMIT_PER_MINUTE", defaultRateLimit.perMinute),
+      burst: wholeNumber(env, "MASH_RATE_LIMIT_BURST", defaultRateLimit.burst),
+      redisUrl: redisUrl(env.MASH_REDIS_URL),
+    },
   };
+}
+
+/** A count of requests: fractions would make the message and the budget disagree. */
+function wholeNumber(env: Env, key: string, fallback: number): number {
+  const n = positive(env, key, fallback);
+  if (!Number.isInteger(n)) throw new ConfigError(key, `"${env[key]}" is not a whole number`);
+  return n;
+}
+
+/** The URL may hold a password, so a bad one is described, never echoed. */
+function redisUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {}
+  if (!url || (url.protocol !== "redis:" && url.protocol !== "rediss:") || !url.hostname) {
+    throw new ConfigError(
+      "MASH_REDIS_URL",
+      "is not a redis:// or rediss:// URL with a host, such as redis://cache.internal:6379",
+    );
+  }
+  return raw;
 }
 
 function positive(env: Env, key: string, fallback: number): number {

@@ -19,6 +19,7 @@ import {
   createLogger,
   devContextKey,
   importSigningKey,
+  type Logger,
   publicContextJwk,
   type RunningSubgraph,
   startSubgraph,
@@ -27,12 +28,24 @@ import { close, listen, readBody } from "@mash/kit/http";
 import { type Backend, tempStores } from "@mash/kit/testing";
 import { agencies } from "../../scripts/agencies.ts";
 
-/** The gateway's defaults, on a free port, over these subgraphs: what every test gateway uses. */
+/**
+ * The gateway's defaults, on a free port, over these subgraphs: what every test gateway uses.
+ * Suites and benchmarks send thousands of requests as one user, so the per-user rate limit is
+ * out of their way unless a suite sets it (rate-limit.test.ts does).
+ */
 export function testGatewayConfig(
   subgraphs: { name: string; url: string }[],
   overrides: Partial<GatewayConfig> = {},
 ): GatewayConfig {
-  return { ...loadGatewayConfig({}), port: 0, host: "127.0.0.1", subgraphs, ...overrides };
+  const defaults = loadGatewayConfig({});
+  return {
+    ...defaults,
+    port: 0,
+    host: "127.0.0.1",
+    subgraphs,
+    rateLimit: { ...defaults.rateLimit, perMinute: 1_000_000, burst: 1_000_000 },
+    ...overrides,
+  };
 }
 
 export interface GraphQLBody<T> {
@@ -86,6 +99,10 @@ export interface SystemOptions {
   backend?: Backend;
   policiesDir?: string;
   authorization?: GatewayOptions["authorization"];
+  /** Where the gateway and subgraphs log; errors only, on stderr, when not given. */
+  logger?: Logger;
+  /** Gateway configuration over testGatewayConfig's. */
+  gateway?: Partial<GatewayConfig>;
 }
 
 /**
@@ -96,7 +113,7 @@ export interface SystemOptions {
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   const temp = tempStores(options.backend ?? "sqlite");
   const gatewayData = mkdtempSync(join(tmpdir(), "mash-gateway-"));
-  const quiet = createLogger("test", "error");
+  const quiet = options.logger ?? createLogger("test", "error");
   const subgraphs: RunningSubgraph[] = [];
   const proxies: Server[] = [];
   const cleanup = async () => {
@@ -132,7 +149,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     );
     const identity = loadIdentityConfig({ MASH_DATA_DIR: gatewayData });
     const gateway = await startGateway(
-      testGatewayConfig(endpoints, options.policiesDir ? { policiesDir: options.policiesDir } : {}),
+      testGatewayConfig(endpoints, {
+        ...(options.policiesDir ? { policiesDir: options.policiesDir } : {}),
+        ...options.gateway,
+      }),
       { logger: quiet, identity, authorization: options.authorization, contextKey },
     );
     const key = await loadDevSigningKey(gatewayData);

@@ -31,7 +31,8 @@ export function handleCors(
   if (ok) {
     res.setHeader("access-control-allow-origin", origin);
     res.setHeader("vary", "Origin");
-    res.setHeader("access-control-expose-headers", "x-request-id");
+    // Retry-After is not CORS-safelisted: without this a browser app could not read it on a 429.
+    res.setHeader("access-control-expose-headers", "x-request-id, retry-after");
   }
   if (req.method !== "OPTIONS") return false;
   if (!ok) {

@@ -28,8 +28,10 @@ import { type IdentityConfig, loadIdentityConfig } from "../identity/config.ts";
 import { loadDevSigningKey } from "../identity/dev-keys.ts";
 import { createVerifier } from "../identity/verify.ts";
 import { operationTypeExistsRule, queryLimitsRule } from "../limits/query-limits.ts";
+import { createRateLimiter } from "../limits/rate-limit.ts";
 import { devRoutes } from "./dev-routes.ts";
 import { formatError, handleCors, setSecurityHeaders } from "./http-policy.ts";
+import { createGatewayMetrics } from "./metrics.ts";
 import { authorizeRequest, type GatewayContext, RequestRefused } from "./request-auth.ts";
 import { contextSigner, gatewayCaller, SigningDataSource } from "./subgraph-context.ts";
 
@@ -79,6 +81,7 @@ export async function startGateway(
     logger,
     watch: options.watchPolicies,
   });
+  const metrics = createGatewayMetrics(logger);
   try {
     const urlOf = new Map(config.subgraphs.map((s) => [s.name, s.url]));
     const hub = policies.authority().policy;
@@ -99,6 +102,7 @@ export async function startGateway(
         return new SigningDataSource(name, target, sign, {
           timeoutMs: config.subgraphRequestTimeoutMs,
           logger,
+          metrics: metrics.fetches,
         });
       },
       logger: {
@@ -127,6 +131,7 @@ export async function startGateway(
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginUsageReportingDisabled(),
         ApolloServerPluginSchemaReportingDisabled(),
+        metrics.plugin,
       ],
     });
     await apollo.start();
@@ -143,6 +148,7 @@ export async function startGateway(
       maxBodyBytes: config.maxBodyBytes,
       context: async (req) => contexts.get(req) as GatewayContext,
     });
+    const rateLimiter = createRateLimiter(config.rateLimit, logger);
     const handleConsole = createConsoleHandler();
     const handleDev =
       identity.mode === "development"
@@ -162,6 +168,7 @@ export async function startGateway(
     };
 
     const graphql = async (req: IncomingMessage, res: ServerResponse, requestId: string) => {
+      metrics.track(res, requestId, () => contexts.get(req));
       try {
         contexts.set(
           req,
@@ -183,6 +190,7 @@ export async function startGateway(
         });
         return;
       }
+      if (await rateLimiter.refuse((contexts.get(req) as GatewayContext).principal.id, res)) return;
       await handleGraphQL(req, res);
     };
 
@@ -200,6 +208,11 @@ export async function startGateway(
       };
       if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) {
         health(res).catch(failed);
+        return;
+      }
+      // For the operator's scraper: no token, and nothing personal in it (see metrics.ts).
+      if (path === "/metrics") {
+        metrics.serve(req, res).catch(failed);
         return;
       }
       if (handleConsole(req, res) || handleDev(req, res, path)) return;
@@ -239,10 +252,13 @@ export async function startGateway(
         policies.stop();
         await close(http);
         await apollo.stop();
+        await rateLimiter.close();
+        metrics.stop();
       },
     };
   } catch (error) {
     policies.stop();
+    metrics.stop();
     throw error;
   }
 }

@@ -11,6 +11,7 @@ import {
 } from "@mash/kit";
 import { GraphQLError } from "graphql";
 import { AGENCY_UNAVAILABLE } from "../authz/filter.ts";
+import type { FetchMetrics } from "./metrics.ts";
 import type { GatewayContext } from "./request-auth.ts";
 
 /** Signs the context for one subgraph: the token for the X-MASH-Context header. */
@@ -52,7 +53,7 @@ export class SigningDataSource extends RemoteGraphQLDataSource<Partial<GatewayCo
     private readonly subgraph: string,
     url: string,
     private readonly sign: ContextSigner,
-    private readonly options: { timeoutMs: number; logger: Logger },
+    private readonly options: { timeoutMs: number; logger: Logger; metrics?: FetchMetrics },
   ) {
     super({
       url,
@@ -71,9 +72,19 @@ export class SigningDataSource extends RemoteGraphQLDataSource<Partial<GatewayCo
    * fields), and the details, which name internal addresses, go to the log only.
    */
   override async process(options: GraphQLDataSourceProcessOptions<Partial<GatewayContext>>) {
+    const started = performance.now();
+    const observe = (failed: boolean) =>
+      this.options.metrics?.observeFetch(
+        this.subgraph,
+        (performance.now() - started) / 1000,
+        failed,
+      );
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      observe(false);
+      return response;
     } catch (error) {
+      observe(true);
       const rid = "incomingRequestContext" in options ? options.context.requestId : undefined;
       this.options.logger.warn("subgraph fetch failed", {
         subgraph: this.subgraph,

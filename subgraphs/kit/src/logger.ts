@@ -1,10 +1,12 @@
+import { type DestinationStream, destination as fileDestination, pino } from "pino";
+
 /**
- * A small structured logger: one JSON line per event on stderr, so logs can be shipped as they are.
- * Record values and token contents never go to it at info level (DEVELOPERS.md rule 6); callers
- * log ids and counts.
+ * Structured logs: one JSON line per event on stderr, so logs can be shipped as they are. Record
+ * values and token contents never go to it at info level (DEVELOPERS.md rule 6); callers log ids
+ * and counts. Built on pino, behind a small interface so callers keep `logger.info(msg, fields)`.
  */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+const levels: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -13,25 +15,46 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * Credentials a careless caller might pass in fields: the bearer token, the signed subgraph
+ * context, and either as a header. Defence in depth; callers are not meant to log them at all.
+ */
+const REDACTED = [
+  "authorization",
+  "token",
+  '["x-mash-context"]',
+  "*.authorization",
+  "*.token",
+  '*["x-mash-context"]',
+  "*.headers.authorization",
+  '*.headers["x-mash-context"]',
+];
+
+/**
+ * @param destination where lines go; stderr (synchronously, so nothing is lost when a signal
+ *   handler exits the process) unless a test captures them.
+ */
 export function createLogger(
   name: string,
   level: LogLevel = (process.env.LOG_LEVEL as LogLevel | undefined) ?? "info",
+  destination?: DestinationStream,
 ): Logger {
-  const threshold = rank[level] ?? rank.info;
-  const write = (
-    lvl: Exclude<LogLevel, "silent">,
-    msg: string,
-    fields?: Record<string, unknown>,
-  ) => {
-    if (rank[lvl] < threshold) return;
-    process.stderr.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level: lvl, name, msg, ...fields })}\n`,
-    );
-  };
+  const log = pino(
+    {
+      // A mistyped LOG_LEVEL should not stop a service; it logs at info as before.
+      level: levels.includes(level) ? level : "info",
+      // pid and hostname are the shipper's to add; keep the lines as they were.
+      base: { name },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED, censor: "[redacted]" },
+    },
+    destination ?? fileDestination({ fd: 2, sync: true }),
+  );
   return {
-    debug: (m, f) => write("debug", m, f),
-    info: (m, f) => write("info", m, f),
-    warn: (m, f) => write("warn", m, f),
-    error: (m, f) => write("error", m, f),
+    debug: (m, f) => log.debug(f ?? {}, m),
+    info: (m, f) => log.info(f ?? {}, m),
+    warn: (m, f) => log.warn(f ?? {}, m),
+    error: (m, f) => log.error(f ?? {}, m),
   };
 }

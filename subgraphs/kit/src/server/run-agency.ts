@@ -22,8 +22,15 @@ export async function runAgency(agency: AnyAgency): Promise<void> {
     const stop = async () => {
       if (stopping) return;
       stopping = true;
-      await running.stop();
-      process.exit(0);
+      // stop() lets in-flight requests finish (10 s at most) before the process goes.
+      logger.info("stopping");
+      try {
+        await running.stop();
+        process.exit(0);
+      } catch (error) {
+        logger.error("could not stop cleanly", { error: (error as Error).message });
+        process.exit(1);
+      }
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);

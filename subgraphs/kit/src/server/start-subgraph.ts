@@ -121,7 +121,15 @@ export async function startSubgraph(
         return;
       }
       callers.set(req, caller);
-      logger.info("graphql request", { rid: caller.rid });
+      // At the end, so the line carries the outcome; rid joins it to the gateway's line.
+      const started = performance.now();
+      res.once("close", () =>
+        logger.info("graphql request", {
+          rid: caller.rid,
+          status: res.writableFinished ? res.statusCode : 499,
+          ms: Math.round(performance.now() - started),
+        }),
+      );
       await handleGraphQL(req, res);
     };
 

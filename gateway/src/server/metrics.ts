@@ -1,0 +1,137 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { Logger } from "@mash/kit";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { WITHHELD } from "../authz/judge.ts";
+import type { GatewayContext } from "./request-auth.ts";
+
+/** What one subgraph data source reports about its fetches. */
+export interface FetchMetrics {
+  observeFetch(subgraph: string, seconds: number, failed: boolean): void;
+}
+
+/** What the Apollo plugin learned about a request, for its log line and counters. */
+interface Operation {
+  name: string | undefined;
+  type: string;
+}
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own so several gateways in one process
+ * (tests) keep separate counts. Labels are bounded and impersonal on purpose: operation type, HTTP
+ * status, agency, rule id, subgraph. No user id, subject id or client-chosen operation name goes
+ * into a label: /metrics is open to the operator's scraper without a token.
+ */
+export function createGatewayMetrics(logger: Logger) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const requests = new Counter({
+    name: "mash_gateway_requests_total",
+    help: "GraphQL requests answered, by operation type and HTTP status.",
+    labelNames: ["operation_type", "status"] as const,
+    registers,
+  });
+  const latency = new Histogram({
+    name: "mash_gateway_request_duration_seconds",
+    help: "Time from receiving a GraphQL request to the end of its response.",
+    labelNames: ["operation_type"] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const withheld = new Counter({
+    name: "mash_gateway_withheld_fields_total",
+    help: "Fields withheld by the sharing rules, by owning agency and deciding rule.",
+    labelNames: ["agency", "rule"] as const,
+    registers,
+  });
+  const fetchErrors = new Counter({
+    name: "mash_gateway_subgraph_fetch_errors_total",
+    help: "Subgraph fetches that failed or timed out, by subgraph.",
+    labelNames: ["subgraph"] as const,
+    registers,
+  });
+  const fetchLatency = new Histogram({
+    name: "mash_gateway_subgraph_fetch_duration_seconds",
+    help: "Time one subgraph fetch took, failures included, by subgraph.",
+    labelNames: ["subgraph"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+
+  // By request id: Apollo hands plugins a copy of the context, not the object the HTTP layer made.
+  // The entry goes when the response closes (track), so the map holds only requests in flight.
+  const operations = new Map<string, Operation>();
+  const plugin: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operationName, operation }) {
+          operations.set(contextValue.requestId, {
+            name: operationName ?? undefined,
+            type: operation?.operation ?? "unknown",
+          });
+        },
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            const ext = error.extensions;
+            if (ext?.code !== WITHHELD) continue;
+            withheld.inc({ agency: String(ext.owner), rule: String(ext.rule) });
+          }
+        },
+      };
+    },
+  };
+
+  const fetches: FetchMetrics = {
+    observeFetch(subgraph, seconds, failed) {
+      fetchLatency.observe({ subgraph }, seconds);
+      if (failed) fetchErrors.inc({ subgraph });
+    },
+  };
+
+  return {
+    plugin,
+    fetches,
+    /**
+     * Counts and logs one GraphQL request when its response ends: one info line with the request
+     * id, the user's id (never their name), operation name, status and duration.
+     */
+    track(res: ServerResponse, rid: string, context: () => GatewayContext | undefined) {
+      const started = process.hrtime.bigint();
+      res.once("close", () => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const ctx = context();
+        const op = operations.get(rid);
+        operations.delete(rid);
+        const type = op?.type ?? "unknown";
+        const status = res.writableFinished ? res.statusCode : 499;
+        requests.inc({ operation_type: type, status: String(status) });
+        latency.observe({ operation_type: type }, seconds);
+        logger.info("graphql request", {
+          rid,
+          user: ctx?.principal.id,
+          operation: op?.name,
+          operationType: type,
+          status,
+          ms: Math.round(seconds * 1000),
+        });
+      });
+    },
+    /** GET /metrics: Prometheus text format. */
+    async serve(req: IncomingMessage, res: ServerResponse) {
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res.writeHead(405, { allow: "GET, HEAD" }).end();
+        return;
+      }
+      const body = await registry.metrics();
+      res.writeHead(200, { "content-type": registry.contentType });
+      res.end(req.method === "HEAD" ? undefined : body);
+    },
+    stop() {
+      registry.clear();
+    },
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
