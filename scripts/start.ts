@@ -58,7 +58,8 @@ async function stopAll(exitCode: number): Promise<never> {
           if (child.exitCode !== null || child.signalCode !== null) return resolve();
           child.once("exit", () => resolve());
           child.kill("SIGTERM");
-          setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+          // Longer than the servers' own 10 s drain, so a clean stop is never cut short.
+          setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
         }),
     ),
   );
