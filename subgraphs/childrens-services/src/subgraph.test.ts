@@ -1,6 +1,6 @@
-import { createLogger, loadFixtures, type RunningSubgraph, startSubgraph } from "@mash/kit";
-import { storeBackends, tempStores, testContextKeys, testSubgraphHeaders } from "@mash/kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadFixtures } from "@mash/kit";
+import { storeBackends, useRunningSubgraph } from "@mash/kit/testing";
+import { describe, expect, it } from "vitest";
 import { childrensServices } from "./index.ts";
 
 const golden = loadFixtures().records["childrens-services"] ?? {};
@@ -21,40 +21,13 @@ const entities = `query ($representations: [_Any!]!) {
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`childrens-services subgraph on ${backend}`, () => {
-    const temp = tempStores(backend);
-    let running: RunningSubgraph;
-
-    beforeAll(async () => {
-      running = await startSubgraph(childrensServices, {
-        port: 0,
-        store: temp.configFor("childrens-services"),
-        seedSubjects: 200,
-        contextVerifyKeys: (await testContextKeys()).verifyKeys,
-        logger: createLogger("childrens-services", "silent"),
-      });
-    });
-    afterAll(async () => {
-      await running?.stop();
-      await temp.cleanup();
-    });
+    const { subgraph, entities: postEntities } = useRunningSubgraph(childrensServices, backend);
 
     it("resolves a golden subject and an unknown one in one statement", async () => {
-      const before = running.store.stats.statements;
-      const response = await fetch(running.url, {
-        method: "POST",
-        headers: await testSubgraphHeaders("childrens-services"),
-        body: JSON.stringify({
-          query: entities,
-          variables: {
-            representations: [
-              { __typename: "Subject", id: "S-1005" },
-              { __typename: "Subject", id: "S-NOBODY" },
-            ],
-          },
-        }),
-      });
-      expect(response.status).toBe(200);
-      const body = (await response.json()) as { data?: unknown; errors?: unknown };
+      const before = subgraph().store.stats.statements;
+      const { status, body: raw } = await postEntities(entities, ["S-1005", "S-NOBODY"]);
+      expect(status).toBe(200);
+      const body = raw as { data?: unknown; errors?: unknown };
       expect(body.errors).toBeUndefined();
       const record = golden["S-1005"] ?? {};
       expect(body.data).toEqual({
@@ -87,7 +60,7 @@ for (const { backend, unavailable } of await storeBackends()) {
           },
         ],
       });
-      expect(running.store.stats.statements - before).toBe(1);
+      expect(subgraph().store.stats.statements - before).toBe(1);
     });
   });
 }

@@ -1,6 +1,5 @@
-import { createLogger, type RunningSubgraph, startSubgraph } from "@mash/kit";
-import { storeBackends, tempStores, testContextKeys, testSubgraphHeaders } from "@mash/kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeBackends, useRunningSubgraph } from "@mash/kit/testing";
+import { describe, expect, it } from "vitest";
 import { education } from "./index.ts";
 
 const query = `query ($representations: [_Any!]!) {
@@ -21,39 +20,12 @@ const query = `query ($representations: [_Any!]!) {
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`education subgraph on ${backend}`, () => {
-    const temp = tempStores(backend);
-    let running: RunningSubgraph;
-
-    beforeAll(async () => {
-      running = await startSubgraph(education, {
-        port: 0,
-        store: temp.configFor("education"),
-        seedSubjects: 200,
-        contextVerifyKeys: (await testContextKeys()).verifyKeys,
-        logger: createLogger("education", "warn"),
-      });
-    });
-    afterAll(async () => {
-      await running?.stop();
-      await temp.cleanup();
-    });
+    const { subgraph, entities: postEntities } = useRunningSubgraph(education, backend);
 
     it("resolves a golden subject and an unknown one through _entities", async () => {
-      const response = await fetch(running.url, {
-        method: "POST",
-        headers: await testSubgraphHeaders("education"),
-        body: JSON.stringify({
-          query,
-          variables: {
-            representations: [
-              { __typename: "Subject", id: "S-1007" },
-              { __typename: "Subject", id: "S-NOBODY" },
-            ],
-          },
-        }),
-      });
-      expect(response.status).toBe(200);
-      const body = (await response.json()) as { data?: { _entities: unknown[] }; errors?: unknown };
+      const { status, body: raw } = await postEntities(query, ["S-1007", "S-NOBODY"]);
+      expect(status).toBe(200);
+      const body = raw as { data?: { _entities: unknown[] }; errors?: unknown };
       expect(body.errors).toBeUndefined();
       expect(body.data?._entities).toEqual([
         {

@@ -1,6 +1,5 @@
-import { createLogger, type RunningSubgraph, startSubgraph } from "@mash/kit";
-import { storeBackends, tempStores, testContextKeys, testSubgraphHeaders } from "@mash/kit/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeBackends, useRunningSubgraph } from "@mash/kit/testing";
+import { describe, expect, it } from "vitest";
 import { health } from "./index.ts";
 
 const entities = `query ($representations: [_Any!]!) {
@@ -21,40 +20,13 @@ const entities = `query ($representations: [_Any!]!) {
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`health subgraph on ${backend}`, () => {
-    const temp = tempStores(backend);
-    let running: RunningSubgraph;
-
-    beforeAll(async () => {
-      running = await startSubgraph(health, {
-        port: 0,
-        store: temp.configFor("health"),
-        seedSubjects: 200,
-        contextVerifyKeys: (await testContextKeys()).verifyKeys,
-        logger: createLogger("health", "silent"),
-      });
-    });
-    afterAll(async () => {
-      await running?.stop();
-      await temp.cleanup();
-    });
+    const { subgraph, entities: postEntities } = useRunningSubgraph(health, backend);
 
     it("resolves a golden subject and an unknown one in one statement", async () => {
-      const before = running.store.stats.statements;
-      const response = await fetch(running.url, {
-        method: "POST",
-        headers: await testSubgraphHeaders("health"),
-        body: JSON.stringify({
-          query: entities,
-          variables: {
-            representations: [
-              { __typename: "Subject", id: "S-1006" },
-              { __typename: "Subject", id: "S-NOBODY" },
-            ],
-          },
-        }),
-      });
-      expect(response.status).toBe(200);
-      const body = (await response.json()) as { data?: unknown; errors?: unknown };
+      const before = subgraph().store.stats.statements;
+      const { status, body: raw } = await postEntities(entities, ["S-1006", "S-NOBODY"]);
+      expect(status).toBe(200);
+      const body = raw as { data?: unknown; errors?: unknown };
       expect(body.errors).toBeUndefined();
       expect(body.data).toEqual({
         _entities: [
@@ -89,7 +61,7 @@ for (const { backend, unavailable } of await storeBackends()) {
           },
         ],
       });
-      expect(running.store.stats.statements - before).toBe(1);
+      expect(subgraph().store.stats.statements - before).toBe(1);
     });
   });
 }
