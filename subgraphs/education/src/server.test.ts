@@ -20,7 +20,7 @@ const query = `query ($representations: [_Any!]!) {
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`education subgraph on ${backend}`, () => {
-    const { subgraph, entities: postEntities } = useRunningSubgraph(education, backend);
+    const { entities: postEntities } = useRunningSubgraph(education, backend);
 
     it("resolves a golden subject and an unknown one through _entities", async () => {
       const { status, body: raw } = await postEntities(query, ["S-1007", "S-NOBODY"]);
