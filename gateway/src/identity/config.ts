@@ -1,4 +1,5 @@
 import { ConfigError, defaultDataDir } from "@mash/kit";
+import type { JWK } from "jose";
 
 type Env = Record<string, string | undefined>;
 
@@ -9,6 +10,8 @@ export interface IdentityConfig {
   audience: string;
   /** External mode: where the provider publishes its signing keys. */
   jwksUrl: URL | undefined;
+  /** External mode with keys in configuration instead of a URL (MASH_AUTH_JWKS). */
+  jwks?: { keys: JWK[] };
   /** How soon a token signed with an unknown key may make the gateway fetch the keys again. */
   jwksCooldownMs: number;
   /** Claim names that carry the user's display name, agency and roles. */
@@ -44,10 +47,41 @@ export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
       dataDir,
     };
   }
+  if (env.MASH_AUTH_JWKS) {
+    // Keys given in configuration, for providers (or air-gapped networks) with no reachable JWKS URL.
+    let parsed: { keys?: unknown };
+    try {
+      parsed = JSON.parse(env.MASH_AUTH_JWKS) as { keys?: unknown };
+    } catch {
+      throw new ConfigError(
+        "MASH_AUTH_JWKS",
+        'is not JSON; expected a JWK set such as {"keys": [...]}',
+      );
+    }
+    if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) {
+      throw new ConfigError("MASH_AUTH_JWKS", 'has no "keys" list');
+    }
+    if (parsed.keys.some((k) => typeof k !== "object" || k === null || "d" in k)) {
+      throw new ConfigError(
+        "MASH_AUTH_JWKS",
+        "must hold public keys only (one has a private part, or is not a key)",
+      );
+    }
+    return {
+      mode: "external",
+      issuer: env.MASH_AUTH_ISSUER,
+      audience,
+      jwksUrl: undefined,
+      jwks: { keys: parsed.keys as JWK[] },
+      jwksCooldownMs: 0,
+      claims,
+      dataDir,
+    };
+  }
   if (!env.MASH_AUTH_JWKS_URL) {
     throw new ConfigError(
       "MASH_AUTH_JWKS_URL",
-      `is required with MASH_AUTH_ISSUER (${env.MASH_AUTH_ISSUER}): where the provider publishes its keys`,
+      `is required with MASH_AUTH_ISSUER (${env.MASH_AUTH_ISSUER}) unless MASH_AUTH_JWKS gives the keys: where the provider publishes its keys`,
     );
   }
   let jwksUrl: URL;

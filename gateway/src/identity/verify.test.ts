@@ -210,6 +210,44 @@ describe("external identity provider", () => {
     }
   });
 
+  it("verifies against keys given in configuration (MASH_AUTH_JWKS) when the provider has no reachable URL", async () => {
+    const { privateKey, publicKey } = await generateKeyPair("ES256");
+    const verify = await createVerifier(
+      loadIdentityConfig({
+        MASH_AUTH_ISSUER: "https://idp.example",
+        MASH_AUTH_JWKS: JSON.stringify({
+          keys: [{ ...(await exportJWK(publicKey)), kid: "c1", alg: "ES256" }],
+        }),
+      }),
+    );
+    const token = await new SignJWT({ roles: ["mash_manager"] })
+      .setProtectedHeader({ alg: "ES256", kid: "c1" })
+      .setSubject("u-9")
+      .setIssuer("https://idp.example")
+      .setAudience(DEFAULT_AUDIENCE)
+      .setExpirationTime("5m")
+      .sign(privateKey);
+    expect((await verify(`Bearer ${token}`)).roles).toEqual(["mash_manager"]);
+    const other = await generateKeyPair("ES256");
+    const forged = await new SignJWT({ roles: ["mash_manager"] })
+      .setProtectedHeader({ alg: "ES256", kid: "c1" })
+      .setSubject("u-9")
+      .setIssuer("https://idp.example")
+      .setAudience(DEFAULT_AUDIENCE)
+      .setExpirationTime("5m")
+      .sign(other.privateKey);
+    expect(await refusal(verify, `Bearer ${forged}`)).toMatch(/signature does not verify/);
+    expect(() =>
+      loadIdentityConfig({ MASH_AUTH_ISSUER: "https://idp", MASH_AUTH_JWKS: "{" }),
+    ).toThrow(/MASH_AUTH_JWKS: is not JSON/);
+    expect(() =>
+      loadIdentityConfig({
+        MASH_AUTH_ISSUER: "https://idp",
+        MASH_AUTH_JWKS: '{"keys":[{"kty":"EC","d":"x"}]}',
+      }),
+    ).toThrow(/public keys only/);
+  });
+
   it("refuses half a configuration, naming the setting", () => {
     expect(() => loadIdentityConfig({ MASH_AUTH_ISSUER: "https://idp" })).toThrow(
       /MASH_AUTH_JWKS_URL: is required/,

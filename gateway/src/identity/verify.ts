@@ -1,4 +1,11 @@
-import { type CryptoKey, createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
+import {
+  type CryptoKey,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JWTPayload,
+  jwtVerify,
+} from "jose";
 import type { IdentityConfig } from "./config.ts";
 import { loadDevSigningKey } from "./dev-keys.ts";
 
@@ -24,12 +31,16 @@ export async function createVerifier(config: IdentityConfig): Promise<Verifier> 
   const key: CryptoKey | ReturnType<typeof createRemoteJWKSet> =
     config.mode === "development"
       ? (await loadDevSigningKey(config.dataDir)).publicKey
-      : createRemoteJWKSet(config.jwksUrl as URL, {
-          // Keys are cached for 10 minutes; a token with a key id not seen yet fetches them again
-          // (key rotation), at most once per cooldown so forged key ids cannot hammer the provider.
-          cooldownDuration: config.jwksCooldownMs,
-          cacheMaxAge: 600_000,
-        });
+      : config.jwks
+        ? // Both key-set kinds are (header, token) => key functions; the remote one only adds
+          // refresh controls, which a configured set has no use for.
+          (createLocalJWKSet(config.jwks) as unknown as ReturnType<typeof createRemoteJWKSet>)
+        : createRemoteJWKSet(config.jwksUrl as URL, {
+            // Keys are cached for 10 minutes; a token with a key id not seen yet fetches them again
+            // (key rotation), at most once per cooldown so forged key ids cannot hammer the provider.
+            cooldownDuration: config.jwksCooldownMs,
+            cacheMaxAge: 600_000,
+          });
 
   const claim = (payload: JWTPayload, name: string) => payload[name];
 
