@@ -180,11 +180,7 @@ export async function startGateway(
         );
       } catch (error) {
         if (!(error instanceof RequestRefused)) throw error;
-        res.setHeader(
-          "www-authenticate",
-          error.status === 401 ? 'Bearer realm="mash-gateway"' : "",
-        );
-        if (error.status !== 401) res.removeHeader("www-authenticate");
+        if (error.status === 401) res.setHeader("www-authenticate", 'Bearer realm="mash-gateway"');
         sendJson(res, error.status, {
           errors: [{ message: error.message, extensions: { code: error.code } }],
         });
