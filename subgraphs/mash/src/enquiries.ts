@@ -12,7 +12,7 @@ export interface OpenEnquiryInput {
   subjectIds: string[];
 }
 
-function requireReason(reason: string, field: string): string {
+export function requireReason(reason: string, field: string): string {
   const trimmed = reason.trim();
   if (!trimmed)
     throw badUserInput(`${field} is empty: record why, in words a reviewer can follow.`, field);
@@ -106,7 +106,7 @@ async function nextNumber(db: Kysely<MashDB>): Promise<number> {
   return Number(row?.max ?? 0) + 1;
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string };
   return (
     e?.code === "23505" ||

@@ -1,5 +1,13 @@
 import { batchLoader, groupBy, type Store } from "@mash/kit";
-import { type EnquiryView, type MashDB, type SubjectView, toEnquiry, toSubject } from "./store.ts";
+import {
+  type EnquiryView,
+  type MashDB,
+  type SharingDecisionView,
+  type SubjectView,
+  toEnquiry,
+  toSharingDecision,
+  toSubject,
+} from "./store.ts";
 
 /** Per-request loaders: N subjects, households or enquiries cost one query each, not N. */
 export function createLoaders(store: Store<MashDB>) {
@@ -69,6 +77,22 @@ export function createLoaders(store: Store<MashDB>) {
           .execute();
         const grouped = groupBy(rows, (r) => r.subject_id);
         return new Map([...grouped].map(([id, list]) => [id, list.map(toEnquiry)]));
+      },
+      () => [],
+    ),
+
+    /** Every sharing decision recorded for each enquiry, newest first. */
+    sharingDecisions: batchLoader<SharingDecisionView[]>(
+      async (ids) => {
+        const rows = await db
+          .selectFrom("sharing_decisions")
+          .where("enquiry_id", "in", ids)
+          .selectAll()
+          .orderBy("enquiry_id")
+          .orderBy("seq", "desc")
+          .execute();
+        const grouped = groupBy(rows, (r) => r.enquiry_id);
+        return new Map([...grouped].map(([id, list]) => [id, list.map(toSharingDecision)]));
       },
       () => [],
     ),

@@ -4,6 +4,11 @@ import type { Loaders } from "./loaders.ts";
 import type { SearchCriteria } from "./search/score.ts";
 import { searchSubjects } from "./search/search.ts";
 import type { MashSettings } from "./settings.ts";
+import {
+  currentDecisions,
+  type RecordSharingDecisionArgs,
+  recordSharingDecision,
+} from "./sharing.ts";
 import type { EnquiryView, MashDB, SubjectView } from "./store.ts";
 
 type Context = SubgraphContext<MashDB, Loaders, MashSettings>;
@@ -37,6 +42,8 @@ export const resolvers = {
       args: { id: string; outcome: string; reason: string },
       ctx: Context,
     ) => closeEnquiry(ctx.store, args),
+    recordSharingDecision: (_: unknown, args: RecordSharingDecisionArgs, ctx: Context) =>
+      recordSharingDecision(ctx.store, ctx.caller, args),
   },
   Subject: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.subject.load(ref.id),
@@ -49,5 +56,9 @@ export const resolvers = {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.enquiry.load(ref.id),
     subjects: (enquiry: EnquiryView, _: unknown, ctx: Context) =>
       ctx.loaders.enquirySubjects.load(enquiry.id),
+    sharingDecisions: async (enquiry: EnquiryView, _: unknown, ctx: Context) =>
+      currentDecisions(await ctx.loaders.sharingDecisions.load(enquiry.id)),
+    sharingDecisionHistory: (enquiry: EnquiryView, _: unknown, ctx: Context) =>
+      ctx.loaders.sharingDecisions.load(enquiry.id),
   },
 };

@@ -28,9 +28,28 @@ export interface MashDB {
     close_reason: string | null;
   };
   enquiry_subjects: { enquiry_id: string; subject_id: string };
+  /**
+   * Every sharing decision ever recorded, never updated or deleted. `seq` numbers an enquiry's
+   * decisions in the order they were recorded; an agency's current decision is its highest.
+   */
+  sharing_decisions: {
+    enquiry_id: string;
+    seq: number;
+    agency: string;
+    decision: string;
+    reason: string;
+    recorded_by: string;
+    recorded_at: string;
+  };
 }
 
-export const tables = ["enquiry_subjects", "enquiries", "search_keys", "subjects"] as const;
+export const tables = [
+  "sharing_decisions",
+  "enquiry_subjects",
+  "enquiries",
+  "search_keys",
+  "subjects",
+] as const;
 
 export const migrations: Record<string, Migration> = {
   "0001_initial": {
@@ -97,6 +116,22 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002_sharing_decisions": {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then, not today's types.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("sharing_decisions")
+        .addColumn("enquiry_id", "text", (c) => c.notNull().references("enquiries.id"))
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("agency", "text", (c) => c.notNull())
+        .addColumn("decision", "text", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("recorded_by", "text", (c) => c.notNull())
+        .addColumn("recorded_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("sharing_decisions_pk", ["enquiry_id", "seq"])
+        .execute();
+    },
+  },
 };
 
 export type SubjectRow = MashDB["subjects"];
@@ -150,5 +185,27 @@ export function toEnquiry(row: EnquiryRow): EnquiryView {
     outcome: row.outcome,
     closedAt: row.closed_at,
     closeReason: row.close_reason,
+  };
+}
+
+export type SharingDecisionRow = MashDB["sharing_decisions"];
+
+export interface SharingDecisionView {
+  enquiryId: string;
+  agency: string;
+  decision: string;
+  reason: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export function toSharingDecision(row: SharingDecisionRow): SharingDecisionView {
+  return {
+    enquiryId: row.enquiry_id,
+    agency: row.agency,
+    decision: row.decision,
+    reason: row.reason,
+    recordedBy: row.recorded_by,
+    recordedAt: row.recorded_at,
   };
 }

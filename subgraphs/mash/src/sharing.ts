@@ -1,0 +1,91 @@
+import { badUserInput, type CallerContext, type Store, toDateTime } from "@mash/kit";
+import { isUniqueViolation, requireReason } from "./enquiries.ts";
+import { type MashDB, type SharingDecisionView, toSharingDecision } from "./store.ts";
+
+/**
+ * What an agency decided about sharing what it holds for an enquiry (golden rule 7: record the
+ * decision and the reasons, whether or not you share).
+ */
+export const SHARING_DECISION_KINDS = ["SHARE", "SHARE_WITH_CONDITIONS", "DO_NOT_SHARE"] as const;
+export type SharingDecisionKind = (typeof SHARING_DECISION_KINDS)[number];
+
+export interface RecordSharingDecisionArgs {
+  enquiryId: string;
+  decision: string;
+  reason: string;
+}
+
+/**
+ * Records the caller's agency's sharing decision for an enquiry. Recording again replaces the
+ * agency's current decision; every earlier one stays in the history. Every check runs before
+ * anything is written, and the write is one insert, so bad input changes nothing.
+ */
+export async function recordSharingDecision(
+  store: Store<MashDB>,
+  caller: CallerContext,
+  args: RecordSharingDecisionArgs,
+  now = new Date(),
+): Promise<SharingDecisionView> {
+  const agency = caller.agency?.trim();
+  if (!agency) {
+    throw badUserInput(
+      "You have no agency: a sharing decision is recorded for the caller's agency, and yours is not known.",
+    );
+  }
+  if (!SHARING_DECISION_KINDS.includes(args.decision as SharingDecisionKind)) {
+    throw badUserInput(
+      `decision must be one of ${SHARING_DECISION_KINDS.join(", ")}; got ${args.decision}.`,
+      "decision",
+    );
+  }
+  const reason = requireReason(args.reason, "reason");
+  const enquiryId = args.enquiryId.trim();
+
+  // PostgreSQL may let two recordings pick the same next number; the primary key refuses one,
+  // and it simply tries again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await store.db.transaction().execute(async (trx) => {
+        const enquiry = await trx
+          .selectFrom("enquiries")
+          .where("id", "=", enquiryId)
+          .select(["status", "outcome", "closed_at"])
+          .executeTakeFirst();
+        if (!enquiry) throw badUserInput(`There is no enquiry ${enquiryId}.`, "enquiryId");
+        if (enquiry.status !== "OPEN") {
+          throw badUserInput(
+            `${enquiryId} is closed (${enquiry.outcome ?? "no outcome"}, ${enquiry.closed_at ?? "date unknown"}): sharing decisions are recorded while an enquiry is open.`,
+            "enquiryId",
+          );
+        }
+        const last = await trx
+          .selectFrom("sharing_decisions")
+          .where("enquiry_id", "=", enquiryId)
+          .select((eb) => eb.fn.max("seq").as("max"))
+          .executeTakeFirst();
+        const row = {
+          enquiry_id: enquiryId,
+          seq: Number(last?.max ?? 0) + 1,
+          agency,
+          decision: args.decision,
+          reason,
+          recorded_by: caller.sub,
+          recorded_at: toDateTime(now),
+        };
+        await trx.insertInto("sharing_decisions").values(row).execute();
+        return toSharingDecision(row);
+      });
+    } catch (error) {
+      if (attempt < 5 && isUniqueViolation(error)) continue;
+      throw error;
+    }
+  }
+}
+
+/** The current decision of each agency (the last it recorded), in agency order. */
+export function currentDecisions(history: SharingDecisionView[]): SharingDecisionView[] {
+  const current = new Map<string, SharingDecisionView>();
+  // History is newest first, so the first seen per agency is its current decision.
+  for (const d of history) if (!current.has(d.agency)) current.set(d.agency, d);
+  return [...current.values()].sort((a, b) => a.agency.localeCompare(b.agency));
+}
