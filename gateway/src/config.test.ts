@@ -2,6 +2,23 @@ import { describe, expect, it } from "vitest";
 import { defaultSubgraphs, loadGatewayConfig, parseSubgraphUrls } from "./config.ts";
 
 describe("gateway configuration", () => {
+  it("keeps the access log in the data directory unless told otherwise", () => {
+    expect(loadGatewayConfig({}).audit.store).toBeUndefined();
+    expect(loadGatewayConfig({ MASH_AUDIT_FILE: "/var/mash/audit.sqlite" }).audit.store).toEqual({
+      kind: "sqlite",
+      file: "/var/mash/audit.sqlite",
+    });
+    expect(
+      loadGatewayConfig({
+        MASH_AUDIT_DATABASE_URL: "postgres://audit@db:5432/mash",
+        MASH_AUDIT_DATABASE_SCHEMA_PREFIX: "t1_",
+      }).audit.store,
+    ).toEqual({ kind: "postgres", url: "postgres://audit@db:5432/mash", schema: "t1_audit" });
+    expect(() => loadGatewayConfig({ MASH_AUDIT_DATABASE_URL: "mysql://x/y" })).toThrow(
+      /MASH_AUDIT_DATABASE_URL/,
+    );
+  });
+
   it("defaults to the seven local subgraphs on port 4000", () => {
     const config = loadGatewayConfig({});
     expect(config.port).toBe(4000);

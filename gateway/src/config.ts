@@ -1,4 +1,4 @@
-import { ConfigError, portFrom } from "@mash/kit";
+import { ConfigError, portFrom, type StoreConfig } from "@mash/kit";
 import { defaultPoliciesDir } from "./authz/policy/load.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits.ts";
 import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit.ts";
@@ -41,6 +41,16 @@ export interface GatewayConfig {
   policiesDir: string;
   /** Requests per user: a token bucket, in Redis when configured so gateways share it. */
   rateLimit: RateLimitConfig;
+  /** The access log every answered request is recorded in. */
+  audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /**
+   * PostgreSQL (schema `audit`) when `MASH_AUDIT_DATABASE_URL` is set, a SQLite file when
+   * `MASH_AUDIT_FILE` is; otherwise undefined: `audit.sqlite` in the gateway's data directory.
+   */
+  store: StoreConfig | undefined;
 }
 
 /**
@@ -113,7 +123,35 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       burst: wholeNumber(env, "MASH_RATE_LIMIT_BURST", defaultRateLimit.burst),
       redisUrl: redisUrl(env.MASH_REDIS_URL),
     },
+    audit: { store: auditStore(env) },
   };
+}
+
+/** Where the access log lives when configured; the data directory's audit.sqlite otherwise. */
+export function auditStore(env: Env): StoreConfig | undefined {
+  const url = env.MASH_AUDIT_DATABASE_URL;
+  if (url) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {}
+    if (!parsed || (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")) {
+      throw new ConfigError(
+        "MASH_AUDIT_DATABASE_URL",
+        "is not a postgres:// URL such as postgres://audit@db.internal:5432/mash",
+      );
+    }
+    const prefix = env.MASH_AUDIT_DATABASE_SCHEMA_PREFIX ?? "";
+    if (!/^[a-z_][a-z0-9_]*$/.test(`${prefix}x`)) {
+      throw new ConfigError(
+        "MASH_AUDIT_DATABASE_SCHEMA_PREFIX",
+        "may hold only lower-case letters, digits and underscores, and must not start with a digit",
+      );
+    }
+    return { kind: "postgres", url, schema: `${prefix}audit` };
+  }
+  if (env.MASH_AUDIT_FILE) return { kind: "sqlite", file: env.MASH_AUDIT_FILE };
+  return undefined;
 }
 
 /** A count of requests: fractions would make the message and the budget disagree. */

@@ -1,4 +1,8 @@
+export type { AuditEntry, AuditRecord } from "./audit/record.ts";
+export { type AuditLog, type AuditStore, openAuditStore } from "./audit/store.ts";
+export { verifyChain } from "./audit/verify.ts";
 export { Authority } from "./authz/ability.ts";
+export { AUDIT_UNAVAILABLE } from "./authz/authorizing-gateway.ts";
 export { WITHHELD } from "./authz/judge.ts";
 export { loadPolicies } from "./authz/policy/load.ts";
 export { PolicyError } from "./authz/policy/types.ts";

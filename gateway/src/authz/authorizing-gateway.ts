@@ -13,6 +13,9 @@ import {
   print,
   printSchema,
 } from "graphql";
+import { auditEntry, createAuditCollector } from "../audit/collect.ts";
+import type { AuditLog } from "../audit/store.ts";
+import type { GatewayContext } from "../server/request-auth.ts";
 import type { Authority } from "./ability.ts";
 import { filterResult } from "./filter.ts";
 import { createJudge, type RequestAuthorization } from "./judge.ts";
@@ -26,6 +29,10 @@ export interface AuthorizationContext {
 }
 
 const MAX_CACHED = 2000;
+
+export const AUDIT_UNAVAILABLE = "AUDIT_UNAVAILABLE";
+
+type Collector = ReturnType<typeof createAuditCollector>;
 
 /**
  * Wraps ApolloGateway's executor: rewrite the document for this request's authorization, re-key
@@ -43,6 +50,9 @@ export class AuthorizingGateway implements GatewayInterface {
   constructor(
     private readonly inner: ApolloGateway,
     private readonly authority: () => Authority | undefined,
+    /** Every answered request is recorded here before it is returned; none without it. */
+    private readonly audit?: AuditLog,
+    private readonly onAuditFailure?: (error: Error, requestId: string) => void,
   ) {}
 
   onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface["onSchemaLoadOrUpdate"]>[0]) {
@@ -67,7 +77,46 @@ export class AuthorizingGateway implements GatewayInterface {
     };
   }
 
+  /**
+   * Answers, then records the answer: the response waits for the audit record, and a record
+   * that cannot be written means no data at all (fail closed).
+   */
   private async execute(rc: GatewayGraphQLRequestContext, executor: GatewayExecutor) {
+    if (!this.audit) return this.answer(rc, executor);
+    let collector: Collector | undefined;
+    const result = await this.answer(rc, executor, (c) => {
+      collector = c;
+    });
+    const context = rc.context as GatewayContext;
+    try {
+      await this.audit.append(
+        auditEntry({
+          context,
+          operationName: rc.operationName ?? rc.request.operationName,
+          queryText: rc.request.query ?? print(rc.document),
+          collector,
+          result,
+        }),
+      );
+    } catch (error) {
+      this.onAuditFailure?.(error as Error, context.requestId);
+      return {
+        errors: [
+          new GraphQLError(
+            "The access log cannot record this request, so no data is returned. Try again shortly.",
+            { extensions: { code: AUDIT_UNAVAILABLE } },
+          ),
+        ],
+      };
+    }
+    return result;
+  }
+
+  private async answer(
+    rc: GatewayGraphQLRequestContext,
+    executor: GatewayExecutor,
+    collecting?: (collector: Collector) => void,
+  ) {
     const context = rc.context as AuthorizationContext;
     const authority = this.authority();
     // Fail closed: no loaded policy, or a request that reached here without authorization.
@@ -102,6 +151,11 @@ export class AuthorizingGateway implements GatewayInterface {
       queryHash: entry.queryHash,
       context: { ...rc.context, judge },
     });
+    let collect: Collector | undefined;
+    if (collecting) {
+      collect = createAuditCollector((type, field) => judge.ownerOf(type, field));
+      collecting(collect);
+    }
     return filterResult({
       schema: this.filterSchema ?? rc.schema,
       document: rc.document,
@@ -109,6 +163,7 @@ export class AuthorizingGateway implements GatewayInterface {
       variables: rc.request.variables,
       result,
       judge,
+      collect,
     });
   }
 }

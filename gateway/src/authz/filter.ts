@@ -28,6 +28,14 @@ export interface FieldJudge {
   ): { agency: string; title: string; subgraphs: readonly string[] };
 }
 
+/** Told, as the filter runs, what each field's answer was: how the audit log learns it. */
+export interface FilterCollector {
+  /** The field's value was returned; scope is the subject it hangs under, if any. */
+  onReleased(type: string, field: string, scope: string | undefined): void;
+  /** The judge withheld the field with this error. */
+  onWithheld(type: string, field: string, error: unknown): void;
+}
+
 export const AGENCY_UNAVAILABLE = "AGENCY_UNAVAILABLE";
 
 /**
@@ -44,8 +52,9 @@ export function filterResult(options: {
   variables: Record<string, unknown> | undefined;
   result: ExecutionResult;
   judge: FieldJudge;
+  collect?: FilterCollector;
 }): ExecutionResult {
-  const { judge } = options;
+  const { judge, collect } = options;
   const scopeOf = new WeakMap<object, string | undefined>();
   const canonical = new WeakMap<object, Row>();
 
@@ -98,7 +107,12 @@ export function filterResult(options: {
   const fieldResolver: GraphQLFieldResolver<Row, unknown> = (source, _args, _ctx, info) => {
     const type = info.parentType.name;
     const scope = scopeOf.get(source);
-    judge.check(type, info.fieldName, conditionView(type, source), scope);
+    try {
+      judge.check(type, info.fieldName, conditionView(type, source), scope);
+    } catch (error) {
+      collect?.onWithheld(type, info.fieldName, error);
+      throw error;
+    }
     const value = source[info.path.key as string];
     if (down.size > 0 && (value === null || value === undefined)) {
       const owner = judge.ownerOf(type, info.fieldName);
@@ -113,6 +127,7 @@ export function filterResult(options: {
         );
       }
     }
+    collect?.onReleased(type, info.fieldName, scope);
     adopt(value, info.returnType, scope);
     return value;
   };

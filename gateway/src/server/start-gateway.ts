@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { join } from "node:path";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import {
@@ -16,6 +17,7 @@ import {
 } from "@mash/kit";
 import { close, graphqlHandler, listen, sendJson } from "@mash/kit/http";
 import type { GraphQLSchema } from "graphql";
+import { type AuditLog, openAuditStore } from "../audit/store.ts";
 import { AuthorizingGateway } from "../authz/authorizing-gateway.ts";
 import { planGuard } from "../authz/plan-guard.ts";
 import { holdPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
@@ -62,6 +64,11 @@ export interface GatewayOptions {
    * development key in the identity's data directory, when not given.
    */
   contextKey?: ContextSigningKey;
+  /**
+   * The access log; by default the store `config.audit` names, else `audit.sqlite` in the
+   * identity's data directory. Given here, the caller owns it (the gateway does not close it).
+   */
+  audit?: AuditLog;
 }
 
 export async function startGateway(
@@ -82,7 +89,16 @@ export async function startGateway(
     watch: options.watchPolicies,
   });
   const metrics = createGatewayMetrics(logger);
+  const enforce = options.authorization !== "off";
+  let ownAudit: AuditLog | undefined;
   try {
+    // Every answered request is recorded; a gateway that cannot open its log does not start.
+    if (enforce && !options.audit) {
+      ownAudit = await openAuditStore(
+        config.audit.store ?? { kind: "sqlite", file: join(identity.dataDir, "audit.sqlite") },
+      );
+    }
+    const audit = options.audit ?? ownAudit;
     const urlOf = new Map(config.subgraphs.map((s) => [s.name, s.url]));
     const hub = policies.authority().policy;
     const hubSubgraph = hub.agencies.get(hub.hub)?.subgraphs[0] ?? hub.hub;
@@ -115,9 +131,17 @@ export async function startGateway(
     gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
       apiSchema = schema;
     });
-    const enforce = options.authorization !== "off";
     const served: GatewayInterface = enforce
-      ? new AuthorizingGateway(gateway, () => policies.authority())
+      ? new AuthorizingGateway(
+          gateway,
+          () => policies.authority(),
+          audit,
+          (error, rid) =>
+            logger.error("audit record not written; the request got no data", {
+              rid,
+              error: error.message,
+            }),
+        )
       : gateway;
     const apollo = new ApolloServer<GatewayContext>({
       gateway: served,
@@ -250,11 +274,13 @@ export async function startGateway(
         await apollo.stop();
         await rateLimiter.close();
         metrics.stop();
+        await ownAudit?.close();
       },
     };
   } catch (error) {
     policies.stop();
     metrics.stop();
+    await ownAudit?.close().catch(() => {});
     throw error;
   }
 }

@@ -1,0 +1,64 @@
+import { createHash } from "node:crypto";
+
+export type AuditOutcome = "ok" | "partial" | "refused";
+
+/**
+ * What the log keeps about one GraphQL request: who asked, why, what was released and what was
+ * withheld. Names of types and fields, subject ids and rule ids only: never a record's values.
+ */
+export interface AuditEntry {
+  at: string;
+  requestId: string;
+  userId: string;
+  agency: string | null;
+  roles: string[];
+  enquiryId: string | null;
+  breakGlassReason: string | null;
+  operationName: string | null;
+  /** sha256 of the query text the client sent. */
+  queryHash: string;
+  /** Ids of the subjects any released field was about. */
+  subjects: string[];
+  /** Distinct "Type.field" released, with the agency that owns it. */
+  released: { field: string; agency: string }[];
+  /** Distinct "Type.field" withheld, with the rule that withheld it. */
+  withheld: { field: string; rule: string }[];
+  outcome: AuditOutcome;
+}
+
+/** An entry as the chain holds it: numbered, and linked to the one before. */
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+}
+
+/** The previous hash of the first record. */
+export const GENESIS = "0".repeat(64);
+
+/** JSON with object keys sorted at every level: the same record always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** sha256 over the canonical record and the previous record's hash. */
+export function chainHash(record: AuditRecord, previousHash: string): string {
+  return createHash("sha256")
+    .update(canonicalJson(record))
+    .update("\n")
+    .update(previousHash)
+    .digest("hex");
+}
+
+export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
