@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,8 @@ const quiet = createLogger("test", "silent");
 const identity = loadIdentityConfig({
   MASH_DATA_DIR: mkdtempSync(join(tmpdir(), "mash-gw-test-")),
 });
+// The second gateways these tests start keep their keys and access log here; removed at the end.
+afterAll(() => rmSync(identity.dataDir, { recursive: true, force: true }));
 
 function config(overrides: Partial<GatewayConfig>): GatewayConfig {
   return testGatewayConfig([], overrides);
