@@ -51,6 +51,7 @@ function launch(
 
 async function stopAll(exitCode: number): Promise<never> {
   stopping = true;
+  const killed: string[] = [];
   await Promise.all(
     children.map(
       (child) =>
@@ -59,11 +60,17 @@ async function stopAll(exitCode: number): Promise<never> {
           child.once("exit", () => resolve());
           child.kill("SIGTERM");
           // Longer than the servers' own 10 s drain, so a clean stop is never cut short.
-          setTimeout(() => child.kill("SIGKILL"), 15_000).unref();
+          setTimeout(() => {
+            killed.push(String(child.spawnargs.at(-1)));
+            child.kill("SIGKILL");
+          }, 15_000).unref();
         }),
     ),
   );
-  process.exit(exitCode);
+  // A process that had to be killed did not stop cleanly: say which, and do not report success.
+  if (killed.length)
+    process.stderr.write(`Did not stop in time and were killed: ${killed.join(", ")}\n`);
+  process.exit(killed.length ? 1 : exitCode);
 }
 
 process.on("SIGINT", () => {

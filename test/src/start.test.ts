@@ -13,8 +13,10 @@ describe("npm start", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "mash-start-"));
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
       cwd: root,
+      // As a user runs it: vitest sets NODE_ENV=test, which changes Apollo's signal handling.
       env: {
         ...process.env,
+        NODE_ENV: "",
         PORT: "0",
         MASH_SUBGRAPH_BASE_PORT: "0",
         MASH_DATA_DIR: dataDir,

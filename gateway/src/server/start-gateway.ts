@@ -144,6 +144,8 @@ export async function startGateway(
         )
       : gateway;
     const apollo = new ApolloServer<GatewayContext>({
+      // The entry points own SIGINT/SIGTERM (drain, then exit); Apollo's own handlers would race them.
+      stopOnTerminationSignals: false,
       gateway: served,
       includeStacktraceInErrorResponses: false,
       formatError: formatError(logger),

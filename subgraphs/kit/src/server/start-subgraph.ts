@@ -83,6 +83,8 @@ export async function startSubgraph(
     }
 
     const apollo = new ApolloServer({
+      // The entry points own SIGINT/SIGTERM (drain, then exit); Apollo's own handlers would race them.
+      stopOnTerminationSignals: false,
       schema: buildSubgraphSchema({
         typeDefs: agency.typeDefs,
         // The map is typed against this agency's context; Apollo's builder only knows `unknown`.
