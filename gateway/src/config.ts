@@ -51,6 +51,11 @@ export interface AuditConfig {
    * `MASH_AUDIT_FILE` is; otherwise undefined: `audit.sqlite` in the gateway's data directory.
    */
   store: StoreConfig | undefined;
+  /**
+   * `MASH_NOTIFY_NATS_URL`: owner notifications are also published to NATS, on
+   * `<MASH_NOTIFY_NATS_SUBJECT, default mash.notifications>.<agency>`, once stored.
+   */
+  nats: { url: string; subject: string } | undefined;
 }
 
 /**
@@ -123,8 +128,25 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       burst: wholeNumber(env, "MASH_RATE_LIMIT_BURST", defaultRateLimit.burst),
       redisUrl: redisUrl(env.MASH_REDIS_URL),
     },
-    audit: { store: auditStore(env) },
+    audit: { store: auditStore(env), nats: natsConfig(env) },
   };
+}
+
+function natsConfig(env: Env): AuditConfig["nats"] {
+  const url = env.MASH_NOTIFY_NATS_URL;
+  if (!url) return undefined;
+  if (!/^(nats|tls|wss?):\/\/[^\s]+$/.test(url))
+    throw new ConfigError(
+      "MASH_NOTIFY_NATS_URL",
+      "is not a nats:// URL such as nats://127.0.0.1:4222",
+    );
+  const subject = env.MASH_NOTIFY_NATS_SUBJECT || "mash.notifications";
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(subject))
+    throw new ConfigError(
+      "MASH_NOTIFY_NATS_SUBJECT",
+      "must be dot-separated tokens such as mash.notifications",
+    );
+  return { url, subject };
 }
 
 /** Where the access log lives when configured; the data directory's audit.sqlite otherwise. */

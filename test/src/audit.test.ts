@@ -78,7 +78,10 @@ describe("the access log", () => {
     expect(record.withheld).toContainEqual({
       field: "Intelligence.source",
       rule: "police-intelligence-sources",
+      agency: "police",
     });
+    // Per owning agency, about whom: what that agency's officers search the log by.
+    expect(record.seen).toContainEqual({ agency: "police", subjects: ["S-1003"] });
     expect(record.released.map((r) => r.field)).not.toContain("Intelligence.source");
     // Names of fields and ids only: no value the subgraphs returned is in the log.
     const stored = (await log.rows()).at(-1)?.body ?? "";
@@ -100,12 +103,25 @@ describe("the access log", () => {
         ).then((r) => r.requestId),
       ),
     );
-    // Refused before GraphQL runs (no token): nothing was answered, so nothing to record.
-    expect((await post(system.gatewayUrl, "{ __typename }", {}, {})).status).toBe(401);
+    // Refused before GraphQL runs (no token): recorded as a refusal, with no data and no user.
+    const refused = await post(system.gatewayUrl, "{ __typename }", {}, {});
+    expect(refused.status).toBe(401);
     const after = await records();
     const added = after.slice(before.length);
-    expect(added.length).toBe(12);
-    expect(added.map((r) => r.requestId).sort()).toEqual([...ids].sort());
+    expect(added.length).toBe(13);
+    expect(
+      added
+        .slice(0, 12)
+        .map((r) => r.requestId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(added[12]).toMatchObject({
+      requestId: refused.requestId,
+      userId: "(unauthenticated)",
+      refusal: "UNAUTHENTICATED",
+      outcome: "refused",
+      released: [],
+    });
     expect(after.map((r) => r.seq)).toEqual(after.map((_, i) => i + 1));
     expect(verifyChain(await log.rows())).toMatchObject({ ok: true });
   });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 
+/** ok: all asked for; partial: some fields withheld; refused: no data (before or at execution). */
 export type AuditOutcome = "ok" | "partial" | "refused";
 
 /**
@@ -21,8 +22,16 @@ export interface AuditEntry {
   subjects: string[];
   /** Distinct "Type.field" released, with the agency that owns it. */
   released: { field: string; agency: string }[];
-  /** Distinct "Type.field" withheld, with the rule that withheld it. */
-  withheld: { field: string; rule: string }[];
+  /** Distinct "Type.field" withheld, with the rule that withheld it and the agency that owns it. */
+  withheld: { field: string; rule: string; agency?: string }[];
+  /** Per owning agency, the subjects its returned data was about: what its officers query. */
+  seen?: { agency: string; subjects: string[] }[];
+  /** Subjects reached whose flag (roles.yaml scope.flag, e.g. sealed) was set. */
+  flagged?: string[];
+  /** A governance officer's step (policy change, log query), on their agency's behalf. */
+  governance?: { action: string; agency: string; target?: string };
+  /** Why a request was refused before anything was fetched: the error code it got. */
+  refusal?: string;
   outcome: AuditOutcome;
 }
 

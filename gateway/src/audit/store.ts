@@ -1,17 +1,35 @@
 import { openStore, type Store, type StoreConfig } from "@mash/kit";
-import type { Kysely, Migration } from "kysely";
+import { type InsertObject, type Kysely, type Migration, sql, type Transaction } from "kysely";
+import {
+  type AccessIndexRow,
+  indexRows,
+  type NotificationRow,
+  notificationRows,
+} from "./index-rows.ts";
 import { type AuditEntry, type AuditRecord, canonicalJson, chainHash, GENESIS } from "./record.ts";
 
 export interface AuditTables {
-  audit_log: { seq: number; body: string; prev_hash: string; hash: string };
+  audit_log: {
+    seq: number;
+    body: string;
+    prev_hash: string;
+    hash: string;
+    // Copied from the body for governance queries; the chain covers the body, not these.
+    at: string | null;
+    user_id: string | null;
+    enquiry_id: string | null;
+    break_glass: number | null;
+  };
   audit_checkpoint: { seq: number; body: string; signature: string };
+  audit_access: AccessIndexRow;
+  audit_notification: NotificationRow;
 }
 
 /** Where a retention purge cut the chain: signed, so the cut cannot be moved unnoticed. */
 export type CheckpointRow = AuditTables["audit_checkpoint"];
 
 /** A stored row: the canonical record as written, its link and its hash. */
-export type AuditRow = AuditTables["audit_log"];
+export type AuditRow = Pick<AuditTables["audit_log"], "seq" | "body" | "prev_hash" | "hash">;
 
 const migrations: Record<string, Migration> = {
   "0001_audit_log": {
@@ -35,7 +53,90 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003_governance_index": {
+    async up(db: Kysely<unknown>) {
+      for (const [name, type] of [
+        ["at", "text"],
+        ["user_id", "text"],
+        ["enquiry_id", "text"],
+        ["break_glass", "integer"],
+      ] as const)
+        await db.schema.alterTable("audit_log").addColumn(name, type).execute();
+      await db.schema
+        .createTable("audit_access")
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("agency", "text", (c) => c.notNull())
+        .addColumn("subject_id", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("audit_access_agency")
+        .on("audit_access")
+        .columns(["agency", "seq"])
+        .execute();
+      await db.schema
+        .createIndex("audit_access_subject")
+        .on("audit_access")
+        .columns(["agency", "subject_id", "seq"])
+        .execute();
+      await db.schema
+        .createTable("audit_notification")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("agency", "text", (c) => c.notNull())
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("acknowledged_by", "text")
+        .addColumn("acknowledged_at", "text")
+        .execute();
+      await db.schema
+        .createIndex("audit_notification_agency")
+        .on("audit_notification")
+        .columns(["agency", "seq"])
+        .execute();
+      // Records written before this index existed get their rows too.
+      const typed = db as unknown as Kysely<AuditTables>;
+      const rows = await typed.selectFrom("audit_log").select(["seq", "body"]).execute();
+      for (const row of rows) {
+        const record = JSON.parse(row.body) as AuditRecord;
+        await typed
+          .updateTable("audit_log")
+          .set(columnsOf(record))
+          .where("seq", "=", row.seq)
+          .execute();
+        await insertDerived(typed, [record]);
+      }
+    },
+  },
 };
+
+const columnsOf = (record: AuditEntry) => ({
+  at: record.at,
+  user_id: record.userId,
+  enquiry_id: record.enquiryId,
+  break_glass: record.breakGlassReason ? 1 : 0,
+});
+
+// Well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535 per statement.
+const CHUNK = 500;
+
+async function insertChunked<T extends keyof AuditTables>(
+  db: Kysely<AuditTables> | Transaction<AuditTables>,
+  table: T,
+  rows: AuditTables[T][],
+) {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    // A generic table's row type is the insert type; Kysely cannot see that through T.
+    const chunk = rows.slice(i, i + CHUNK) as unknown as InsertObject<AuditTables, T>[];
+    await db.insertInto(table).values(chunk).execute();
+  }
+}
+
+async function insertDerived(
+  db: Kysely<AuditTables> | Transaction<AuditTables>,
+  records: AuditRecord[],
+) {
+  await insertChunked(db, "audit_access", records.flatMap(indexRows));
+  await insertChunked(db, "audit_notification", records.flatMap(notificationRows));
+}
 
 /** Where the gateway records every request; append resolves only once the record is stored. */
 export interface AuditLog {
@@ -47,6 +148,8 @@ export interface AuditStore extends AuditLog {
   readonly store: Store<AuditTables>;
   /** Every row, in sequence order. */
   rows(): Promise<AuditRow[]>;
+  /** The last record written before `at` (ISO 8601), for purging by date. */
+  lastSeqBefore(at: string): Promise<number | undefined>;
   /** The latest retention checkpoint, if records were ever purged. */
   checkpoint(): Promise<CheckpointRow | undefined>;
   /**
@@ -54,29 +157,47 @@ export interface AuditStore extends AuditLog {
    * `sign`, holding the hash of record upTo, so the rest of the chain still verifies.
    */
   purgeThrough(upTo: number, sign: (body: string) => string): Promise<CheckpointRow>;
+  /** Called after each batch commits with the records it held (notifications go out from here). */
+  onCommitted(listener: (records: AuditRecord[]) => void): void;
 }
 
 const MAX_ATTEMPTS = 50;
+/** Appends waiting when a commit finishes go into the next one together (group commit). */
+const MAX_BATCH = 256;
 
 function isDuplicate(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return code === "23505" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_BUSY";
 }
 
+interface Pending {
+  entry: AuditEntry;
+  resolve: (seq: number) => void;
+  reject: (error: Error) => void;
+}
+
 /**
- * The hash-chained access log, on SQLite or PostgreSQL. Appends from this process run one at a
- * time; another writer on the same store (a second gateway) makes an insert collide on the
- * sequence number, and the append re-reads the head of the chain and tries again, so records
- * are neither lost nor duplicated and the chain stays linear.
+ * The hash-chained access log, on SQLite or PostgreSQL. Appends from this process are written in
+ * batches, one transaction each: what arrives while a commit is in flight goes into the next,
+ * so many concurrent requests share one durable write and none waits for more than two. Another
+ * writer on the same store (a second gateway) makes an insert collide on the sequence number;
+ * the batch re-reads the head of the chain and tries again, so records are neither lost nor
+ * duplicated and the chain stays linear. The search columns, access index and owner
+ * notifications are written in the same transaction as the record they come from.
  */
 export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
   const store = await openStore<AuditTables>({ agency: "audit", config, migrations });
   const { db } = store;
+  // The log is evidence: a commit must survive power loss, not only a process crash. Group
+  // commit pays for the extra fsync.
+  if (store.dialect === "sqlite") await sql`pragma synchronous = FULL`.execute(db);
   let head: { seq: number; hash: string } | undefined;
-  let queue: Promise<unknown> = Promise.resolve();
+  const pending: Pending[] = [];
+  let flushing: Promise<void> | undefined;
+  const listeners: ((records: AuditRecord[]) => void)[] = [];
 
-  const readHead = async () => {
-    const last = await db
+  const readHead = async (trx: Transaction<AuditTables>) => {
+    const last = await trx
       .selectFrom("audit_log")
       .select(["seq", "hash"])
       .orderBy("seq", "desc")
@@ -84,7 +205,7 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
       .executeTakeFirst();
     if (last) return { seq: Number(last.seq), hash: last.hash };
     // Everything purged: the chain goes on from the latest checkpoint.
-    const cut = await db
+    const cut = await trx
       .selectFrom("audit_checkpoint")
       .select("body")
       .orderBy("seq", "desc")
@@ -95,36 +216,85 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
     return { seq, hash };
   };
 
-  const write = async (entry: AuditEntry): Promise<number> => {
+  const writeBatch = async (entries: AuditEntry[]): Promise<AuditRecord[]> => {
     for (let attempt = 0; ; attempt++) {
-      head ??= await readHead();
-      const record: AuditRecord = { ...entry, seq: head.seq + 1 };
-      const hash = chainHash(record, head.hash);
       try {
-        await db
-          .insertInto("audit_log")
-          .values({ seq: record.seq, body: canonicalJson(record), prev_hash: head.hash, hash })
-          .execute();
+        const { records, last } = await db.transaction().execute(async (trx) => {
+          let previous = head ?? (await readHead(trx));
+          const records: AuditRecord[] = [];
+          const rows: AuditTables["audit_log"][] = [];
+          for (const entry of entries) {
+            const record: AuditRecord = { ...entry, seq: previous.seq + 1 };
+            const hash = chainHash(record, previous.hash);
+            rows.push({
+              seq: record.seq,
+              body: canonicalJson(record),
+              prev_hash: previous.hash,
+              hash,
+              ...columnsOf(record),
+            });
+            records.push(record);
+            previous = { seq: record.seq, hash };
+          }
+          await insertChunked(trx, "audit_log", rows);
+          await insertDerived(trx, records);
+          return { records, last: previous };
+        });
+        head = last;
+        return records;
       } catch (error) {
         head = undefined;
         if (isDuplicate(error) && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
-      head = { seq: record.seq, hash };
-      return record.seq;
     }
+  };
+
+  const flush = async () => {
+    while (pending.length > 0) {
+      const batch = pending.splice(0, MAX_BATCH);
+      try {
+        const records = await writeBatch(batch.map((p) => p.entry));
+        for (const [i, p] of batch.entries()) p.resolve((records[i] as AuditRecord).seq);
+        // A listener (NATS) is a courtesy copy; the committed rows are the record.
+        for (const listener of listeners) {
+          try {
+            listener(records);
+          } catch {}
+        }
+      } catch (error) {
+        for (const p of batch) p.reject(error as Error);
+      }
+    }
+    flushing = undefined;
   };
 
   return {
     store,
     append(entry) {
-      const result = queue.then(() => write(entry));
-      queue = result.catch(() => {});
-      return result;
+      return new Promise<number>((resolve, reject) => {
+        pending.push({ entry, resolve, reject });
+        flushing ??= flush();
+      });
+    },
+    onCommitted(listener) {
+      listeners.push(listener);
     },
     async rows() {
-      const rows = await db.selectFrom("audit_log").selectAll().orderBy("seq").execute();
+      const rows = await db
+        .selectFrom("audit_log")
+        .select(["seq", "body", "prev_hash", "hash"])
+        .orderBy("seq")
+        .execute();
       return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+    },
+    async lastSeqBefore(at) {
+      const row = await db
+        .selectFrom("audit_log")
+        .select((eb) => eb.fn.max("seq").as("seq"))
+        .where("at", "<", at)
+        .executeTakeFirst();
+      return row?.seq == null ? undefined : Number(row.seq);
     },
     async checkpoint() {
       const row = await db
@@ -146,12 +316,14 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
         const body = canonicalJson({ seq: upTo, hash: last.hash, at: new Date().toISOString() });
         const row: CheckpointRow = { seq: upTo, body, signature: sign(body) };
         await trx.insertInto("audit_checkpoint").values(row).execute();
+        await trx.deleteFrom("audit_access").where("seq", "<=", upTo).execute();
+        await trx.deleteFrom("audit_notification").where("seq", "<=", upTo).execute();
         await trx.deleteFrom("audit_log").where("seq", "<=", upTo).execute();
         return row;
       });
     },
     async close() {
-      await queue;
+      while (flushing) await flushing;
       await store.close();
     },
   };

@@ -88,6 +88,7 @@ export class AuthorizingGateway implements GatewayInterface {
       collector = c;
     });
     const context = rc.context as GatewayContext;
+    context.audited = true;
     try {
       await this.audit.append(
         auditEntry({

@@ -17,6 +17,8 @@ export interface FieldJudge {
   /** The person objects hang under: the nearest object of this type decides "in enquiry". */
   scopeType: string;
   scopeKey: string;
+  /** A Boolean field of the scope type that makes a look at the person worth telling owners. */
+  scopeFlag?: string;
   /** Fields conditional rules read on each type (fetched under helper aliases). */
   conditionFields(type: string): readonly string[];
   /** Throws the withheld-field error when the field may not be seen on this object. */
@@ -34,6 +36,8 @@ export interface FilterCollector {
   onReleased(type: string, field: string, scope: string | undefined): void;
   /** The judge withheld the field with this error. */
   onWithheld(type: string, field: string, error: unknown): void;
+  /** A person whose scope flag (e.g. sealed) is true was reached by the query. */
+  onFlagged?(scope: string): void;
 }
 
 export const AGENCY_UNAVAILABLE = "AGENCY_UNAVAILABLE";
@@ -87,7 +91,10 @@ export function filterResult(options: {
       if (Array.isArray(item)) item.forEach(visit);
       else if (item && typeof item === "object") {
         const key = own ? (item as Row)[helperAlias(judge.scopeKey)] : undefined;
-        scopeOf.set(item, own ? (typeof key === "string" ? key : undefined) : scope);
+        const id = typeof key === "string" ? key : undefined;
+        scopeOf.set(item, own ? id : scope);
+        if (own && id && judge.scopeFlag && (item as Row)[helperAlias(judge.scopeFlag)] === true)
+          collect?.onFlagged?.(id);
       }
     };
     visit(value);

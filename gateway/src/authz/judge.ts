@@ -71,13 +71,17 @@ export function createJudge(
     key: `${policy.version}|${[...request.roles].sort().join(",")}|${linked ? "E" : "-"}|${request.breakGlass ? "B" : "-"}`,
     scopeType: policy.scope.type,
     scopeKey: policy.scope.key,
+    scopeFlag: policy.scope.flag,
     mayAllow: (type, field) =>
       authority.mayAllow(outside, type, field) ||
       (linked !== undefined && authority.mayAllow(linked, type, field)),
     helperFields(type) {
       let list = helpers.get(type);
       if (!list) {
-        const own = type === policy.scope.type ? [policy.scope.key] : [];
+        const own =
+          type === policy.scope.type
+            ? [policy.scope.key, ...(policy.scope.flag ? [policy.scope.flag] : [])]
+            : [];
         list = [...new Set([...own, ...(policy.conditionFields.get(type) ?? [])])];
         helpers.set(type, list);
       }

@@ -29,7 +29,9 @@ const plan = (operation: string): QueryPlan =>
   }) as unknown as QueryPlan;
 
 const judge = {
-  mayAllow: (type: string, field: string) => !(type === "Intelligence" && field === "source"),
+  mayAllow: (type: string, field: string) =>
+    !(type === "Intelligence" && ["source", "handlingCode"].includes(field)),
+  helperFields: (type: string) => (type === "Intelligence" ? ["handlingCode"] : []),
 };
 
 describe("the plan guard", () => {
@@ -52,6 +54,19 @@ describe("the plan guard", () => {
         subgraph: "police",
       });
     }
+  });
+
+  it("lets the gateway's own helper fields through: read to decide, never returned unless allowed", () => {
+    const guard = planGuard(() => schema);
+    const run = (fields: string) => () =>
+      guard({
+        queryPlan: plan(
+          `query($representations:[_Any!]!){_entities(representations:$representations){...on Subject{police{intelligence{${fields}}}}}}`,
+        ),
+        requestContext: { context: { judge } },
+      });
+    expect(run("id handlingCode")).not.toThrow();
+    expect(run("id handlingCode source")).toThrow(GraphQLError);
   });
 
   it("lets a plan through when every fetched field may be seen", () => {

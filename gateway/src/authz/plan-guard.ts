@@ -67,7 +67,9 @@ export function planGuard(schema: () => GraphQLSchema | undefined) {
     if (!judge || !apiSchema) return;
     for (const fetch of fetches(queryPlan.node as PlanNode | undefined)) {
       for (const [type, field] of fetchedFields(apiSchema, fetch.operation)) {
-        if (!judge.mayAllow(type, field)) {
+        // Helper fields (condition fields, the person's key and flag) are fetched for the gateway
+        // to decide and notify; the filter never returns them unless a rule allows them.
+        if (!judge.mayAllow(type, field) && !judge.helperFields(type).includes(field)) {
           throw new GraphQLError(
             "The query plan would fetch a field this request may not see; nothing was fetched.",
             {

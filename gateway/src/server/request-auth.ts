@@ -13,6 +13,8 @@ export interface GatewayContext extends AuthorizationContext {
   principal: Principal;
   enquiryId: string | undefined;
   breakGlassReason: string | undefined;
+  /** Set once the request's record is in the access log, so it is never recorded twice. */
+  audited?: boolean;
 }
 
 /** A request that cannot go on: the HTTP status and a message safe to show. */

@@ -17,7 +17,9 @@ import {
 } from "@mash/kit";
 import { close, graphqlHandler, listen, sendJson } from "@mash/kit/http";
 import type { GraphQLSchema } from "graphql";
-import { type AuditLog, openAuditStore } from "../audit/store.ts";
+import { connectNatsNotifier, type NatsNotifier } from "../audit/nats-notify.ts";
+import { recordRefusal, refusedRequestsPlugin } from "../audit/refusals.ts";
+import { type AuditLog, type AuditStore, openAuditStore } from "../audit/store.ts";
 import { AuthorizingGateway } from "../authz/authorizing-gateway.ts";
 import { planGuard } from "../authz/plan-guard.ts";
 import { holdPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
@@ -25,6 +27,8 @@ import { createPurposeResolver } from "../authz/purpose.ts";
 import { loadSupergraph } from "../compose/load-supergraph.ts";
 import type { GatewayConfig } from "../config.ts";
 import { createConsoleHandler } from "../console/serve.ts";
+import { createGovernanceApi } from "../governance/api.ts";
+import { governanceResolvers } from "../governance/mount.ts";
 import { checkSubgraphs } from "../health/subgraph-health.ts";
 import { type IdentityConfig, loadIdentityConfig } from "../identity/config.ts";
 import { loadDevSigningKey } from "../identity/dev-keys.ts";
@@ -90,7 +94,8 @@ export async function startGateway(
   });
   const metrics = createGatewayMetrics(logger);
   const enforce = options.authorization !== "off";
-  let ownAudit: AuditLog | undefined;
+  let ownAudit: AuditStore | undefined;
+  let nats: NatsNotifier | undefined;
   try {
     // Every answered request is recorded; a gateway that cannot open its log does not start.
     if (enforce && !options.audit) {
@@ -99,6 +104,17 @@ export async function startGateway(
       );
     }
     const audit = options.audit ?? ownAudit;
+    // Officers query the log the gateway writes; a caller-supplied log is queryable if it is a store.
+    const auditStore =
+      audit && "store" in audit && "onCommitted" in audit ? (audit as AuditStore) : undefined;
+    if (auditStore && config.audit.nats) {
+      nats = await connectNatsNotifier(config.audit.nats, logger);
+      const publisher = nats;
+      auditStore.onCommitted((records) => publisher.publish(records));
+      logger.info("owner notifications also published to NATS", {
+        subject: `${config.audit.nats.subject}.<agency>`,
+      });
+    }
     const urlOf = new Map(config.subgraphs.map((s) => [s.name, s.url]));
     const hub = policies.authority().policy;
     const hubSubgraph = hub.agencies.get(hub.hub)?.subgraphs[0] ?? hub.hub;
@@ -158,6 +174,7 @@ export async function startGateway(
         ApolloServerPluginUsageReportingDisabled(),
         ApolloServerPluginSchemaReportingDisabled(),
         metrics.plugin,
+        ...(audit ? [refusedRequestsPlugin(audit, logger)] : []),
       ],
     });
     await apollo.start();
@@ -176,6 +193,15 @@ export async function startGateway(
     });
     const rateLimiter = createRateLimiter(config.rateLimit, logger);
     const handleConsole = createConsoleHandler();
+    const handleGovernance = createGovernanceApi({
+      verify,
+      authority: () => policies.authority(),
+      audit,
+      resolvers: governanceResolvers({ auditStore, policies, logger }),
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+      maxTokens: config.limits.maxTokens,
+    });
     const handleDev =
       identity.mode === "development"
         ? devRoutes(await loadDevSigningKey(identity.dataDir), identity.audience)
@@ -206,13 +232,18 @@ export async function startGateway(
         );
       } catch (error) {
         if (!(error instanceof RequestRefused)) throw error;
+        if (audit) await recordRefusal(audit, logger, { requestId }, error.code);
         if (error.status === 401) res.setHeader("www-authenticate", 'Bearer realm="mash-gateway"');
         sendJson(res, error.status, {
           errors: [{ message: error.message, extensions: { code: error.code } }],
         });
         return;
       }
-      if (await rateLimiter.refuse((contexts.get(req) as GatewayContext).principal.id, res)) return;
+      const context = contexts.get(req) as GatewayContext;
+      if (await rateLimiter.refuse(context.principal.id, res)) {
+        if (audit) await recordRefusal(audit, logger, context, "RATE_LIMITED");
+        return;
+      }
       await handleGraphQL(req, res);
     };
 
@@ -240,6 +271,10 @@ export async function startGateway(
       if (handleConsole(req, res) || handleDev(req, res, path)) return;
       if (path === "/graphql") {
         graphql(req, res, requestId).catch(failed);
+        return;
+      }
+      if (path === "/governance/graphql") {
+        handleGovernance(req, res, requestId).catch(failed);
         return;
       }
       if (path === "/") {
@@ -276,12 +311,14 @@ export async function startGateway(
         await apollo.stop();
         await rateLimiter.close();
         metrics.stop();
+        await nats?.close();
         await ownAudit?.close();
       },
     };
   } catch (error) {
     policies.stop();
     metrics.stop();
+    await nats?.close().catch(() => {});
     await ownAudit?.close().catch(() => {});
     throw error;
   }

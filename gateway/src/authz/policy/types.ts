@@ -45,7 +45,11 @@ export interface PolicySet {
   /** Hash of every file's text: tells one loaded policy from another. */
   version: string;
   hub: string;
-  scope: { type: string; key: string };
+  /**
+   * The person every field hangs under (its key decides "in enquiry"), and the flag on it that
+   * makes any look at the person a notification to the owning agencies (CP-IS style).
+   */
+  scope: { type: string; key: string; flag?: string };
   agencies: Map<string, AgencyDef>;
   roles: Map<string, RoleDef>;
   rules: PolicyRule[];

@@ -1,0 +1,114 @@
+import { storeBackends, type TempStores, tempStores } from "@mash/kit/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { acknowledgeNotification, queryAccessLog, queryNotifications } from "./queries.ts";
+import type { AuditEntry } from "./record.ts";
+import { type AuditStore, openAuditStore } from "./store.ts";
+
+/** A request by `user` that returned police and health data about `subjects`. */
+const entry = (n: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
+  at: new Date(Date.UTC(2026, 10, 1, 9, 0, n)).toISOString(),
+  requestId: `req-${n}`,
+  userId: n % 2 ? "sw.patel" : "nurse.evans",
+  agency: "childrens-services",
+  roles: ["social_worker"],
+  enquiryId: n % 3 ? "ENQ-2001" : null,
+  breakGlassReason: null,
+  operationName: "SubjectOverview",
+  queryHash: "a".repeat(64),
+  subjects: ["S-1", `S-${100 + n}`],
+  released: [
+    { field: "PoliceSection.known", agency: "police" },
+    { field: "HealthSection.gpPractice", agency: "health" },
+  ],
+  withheld: [
+    { field: "Intelligence.source", rule: "police-intelligence-sources", agency: "police" },
+  ],
+  seen: [
+    { agency: "health", subjects: [`S-${100 + n}`] },
+    { agency: "police", subjects: ["S-1", `S-${100 + n}`] },
+  ],
+  flagged: [],
+  outcome: "partial",
+  ...over,
+});
+
+for (const { backend, unavailable } of await storeBackends()) {
+  describe.skipIf(unavailable)(`governance queries over the access log on ${backend}`, () => {
+    let temp: TempStores;
+    let log: AuditStore;
+    beforeEach(async () => {
+      temp = tempStores(backend);
+      log = await openAuditStore(temp.configFor("audit"));
+    });
+    afterEach(async () => {
+      await log.close();
+      await temp.cleanup();
+    });
+
+    it("finds an agency's accesses by subject, user, enquiry and time, newest first", async () => {
+      await Promise.all(Array.from({ length: 9 }, (_, i) => log.append(entry(i + 1))));
+      const db = log.store.db;
+      const bySubject = await queryAccessLog(db, "police", { subjectId: "S-1" });
+      expect(bySubject.items.map((e) => e.seq)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1]);
+      // Health's data was never about S-1, so health's officer finds nothing for S-1.
+      expect((await queryAccessLog(db, "health", { subjectId: "S-1" })).items).toEqual([]);
+      const user = await queryAccessLog(db, "police", { userId: "nurse.evans" });
+      expect(user.items.every((e) => e.userId === "nurse.evans")).toBe(true);
+      expect(user.items).toHaveLength(4);
+      const enquiry = await queryAccessLog(db, "police", { enquiryId: "ENQ-2001" });
+      expect(enquiry.items.map((e) => e.seq)).toEqual([8, 7, 5, 4, 2, 1]);
+      const window = await queryAccessLog(db, "police", {
+        from: "2026-11-01T09:00:03Z",
+        to: "2026-11-01T09:00:05Z",
+      });
+      expect(window.items.map((e) => e.seq)).toEqual([4, 3]);
+      // Each agency sees only its own part of a record.
+      expect(bySubject.items[0]?.released).toEqual(["PoliceSection.known"]);
+      expect(bySubject.items[0]?.withheld).toEqual([
+        { field: "Intelligence.source", rule: "police-intelligence-sources" },
+      ]);
+      const health = await queryAccessLog(db, "health", { subjectId: "S-109" });
+      expect(health.items[0]?.released).toEqual(["HealthSection.gpPractice"]);
+      expect(health.items[0]?.withheld).toEqual([]);
+      expect((await queryAccessLog(db, "education", {})).items).toEqual([]);
+    });
+
+    it("pages with a cursor, without overlap or gaps, and refuses a forged cursor", async () => {
+      for (let i = 1; i <= 7; i++) await log.append(entry(i));
+      const db = log.store.db;
+      const seen: number[] = [];
+      let after: string | null = null;
+      do {
+        const page = await queryAccessLog(db, "police", {}, 3, after);
+        seen.push(...page.items.map((e) => e.seq));
+        after = page.nextCursor;
+      } while (after);
+      expect(seen).toEqual([7, 6, 5, 4, 3, 2, 1]);
+      await expect(queryAccessLog(db, "police", {}, 3, "1 OR 1=1")).rejects.toThrow(/cursor/);
+      await expect(queryAccessLog(db, "police", {}, 1000)).rejects.toThrow(/between 1 and/);
+    });
+
+    it("notifies each owning agency of break glass and flagged people, once, acknowledged once", async () => {
+      await log.append(entry(1));
+      await log.append(entry(2, { breakGlassReason: "Child at immediate risk; out of hours." }));
+      await log.append(entry(3, { flagged: ["S-103"] }));
+      const db = log.store.db;
+      const police = (await queryNotifications(db, "police", undefined)).items;
+      expect(police.map((n) => [n.seq, n.kinds])).toEqual([
+        [3, ["FLAGGED_SUBJECT"]],
+        [2, ["BREAK_GLASS"]],
+      ]);
+      expect(police[0]?.subjects).toEqual(["S-103"]);
+      expect(police[1]?.subjects).toEqual(["S-1", "S-102"]);
+      expect(police[1]?.fields).toEqual(["PoliceSection.known"]);
+      const id = police[1]?.id as string;
+      expect(await acknowledgeNotification(db, "health", id, "ig.health")).toBeUndefined();
+      const acked = await acknowledgeNotification(db, "police", id, "ig.police2");
+      expect(acked?.acknowledgedBy).toBe("ig.police2");
+      const again = await acknowledgeNotification(db, "police", id, "ig.police");
+      expect(again?.acknowledgedBy).toBe("ig.police2");
+      expect((await queryNotifications(db, "police", false)).items.map((n) => n.seq)).toEqual([3]);
+      expect((await queryNotifications(db, "police", true)).items.map((n) => n.seq)).toEqual([2]);
+    });
+  });
+}
