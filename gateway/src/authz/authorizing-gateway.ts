@@ -8,6 +8,7 @@ import type {
 import {
   buildSchema,
   type DocumentNode,
+  type ExecutionResult,
   GraphQLError,
   type GraphQLSchema,
   print,
@@ -26,6 +27,23 @@ export interface AuthorizationContext {
   authorization?: RequestAuthorization;
   /** Set by the gateway for the plan guard; never by a client. */
   judge?: ReturnType<typeof createJudge>;
+  /**
+   * Internal runs only (a governance simulation): enforce this policy instead of the one in
+   * force, and leave the record to the governance request that asked for the run.
+   */
+  internal?: { authority: Authority };
+}
+
+/** What shadow mode is shown of each answered request: enough to judge it again, no more. */
+export interface Observation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName: string | null | undefined;
+  variables: Record<string, unknown> | undefined;
+  /** What the subgraphs returned for the rewritten document, before filtering. */
+  fetched: ExecutionResult;
+  authorization: RequestAuthorization;
+  live: Authority;
 }
 
 const MAX_CACHED = 2000;
@@ -53,6 +71,8 @@ export class AuthorizingGateway implements GatewayInterface {
     /** Every answered request is recorded here before it is returned; none without it. */
     private readonly audit?: AuditLog,
     private readonly onAuditFailure?: (error: Error, requestId: string) => void,
+    /** Shadow mode: shown every answered request after its response is computed. */
+    private readonly observe?: (observation: Observation) => void,
   ) {}
 
   onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface["onSchemaLoadOrUpdate"]>[0]) {
@@ -82,7 +102,8 @@ export class AuthorizingGateway implements GatewayInterface {
    * that cannot be written means no data at all (fail closed).
    */
   private async execute(rc: GatewayGraphQLRequestContext, executor: GatewayExecutor) {
-    if (!this.audit) return this.answer(rc, executor);
+    if (!this.audit || (rc.context as AuthorizationContext).internal)
+      return this.answer(rc, executor);
     let collector: Collector | undefined;
     const result = await this.answer(rc, executor, (c) => {
       collector = c;
@@ -119,7 +140,7 @@ export class AuthorizingGateway implements GatewayInterface {
     collecting?: (collector: Collector) => void,
   ) {
     const context = rc.context as AuthorizationContext;
-    const authority = this.authority();
+    const authority = context.internal?.authority ?? this.authority();
     // Fail closed: no loaded policy, or a request that reached here without authorization.
     if (!authority || !context.authorization) {
       return {
@@ -157,8 +178,25 @@ export class AuthorizingGateway implements GatewayInterface {
       collect = createAuditCollector((type, field) => judge.ownerOf(type, field));
       collecting(collect);
     }
+    const schema = this.filterSchema ?? rc.schema;
+    const authorization = context.authorization;
+    if (this.observe && !context.internal) {
+      const observe = this.observe;
+      // Off the response path: shadow mode must never slow or break a practitioner's request.
+      setImmediate(() =>
+        observe({
+          schema,
+          document: rc.document,
+          operationName: rc.operationName,
+          variables: rc.request.variables,
+          fetched: result,
+          authorization,
+          live: authority,
+        }),
+      );
+    }
     return filterResult({
-      schema: this.filterSchema ?? rc.schema,
+      schema,
       document: rc.document,
       operationName: rc.operationName,
       variables: rc.request.variables,

@@ -29,6 +29,7 @@ import type { GatewayConfig } from "../config.ts";
 import { createConsoleHandler } from "../console/serve.ts";
 import { createGovernanceApi } from "../governance/api.ts";
 import { governanceResolvers } from "../governance/mount.ts";
+import type { RunAs } from "../governance/simulate.ts";
 import { checkSubgraphs } from "../health/subgraph-health.ts";
 import { type IdentityConfig, loadIdentityConfig } from "../identity/config.ts";
 import { loadDevSigningKey } from "../identity/dev-keys.ts";
@@ -197,7 +198,39 @@ export async function startGateway(
       verify,
       authority: () => policies.authority(),
       audit,
-      resolvers: governanceResolvers({ auditStore, policies, logger }),
+      resolvers: governanceResolvers({
+        auditStore,
+        policies,
+        logger,
+        schema: () => apiSchema,
+        resolveEnquiry,
+        runAs: async (query, variables, as) => {
+          // A simulation is a real enforcement run under the given policy, as the given role;
+          // the governance request that asked for it is the one recorded.
+          const response = await apollo.executeOperation(
+            { query, variables },
+            {
+              contextValue: {
+                requestId: randomUUID(),
+                principal: {
+                  id: "(simulation)",
+                  name: "simulation",
+                  agency: undefined,
+                  roles: as.roles,
+                },
+                enquiryId: undefined,
+                breakGlassReason: undefined,
+                authorization: as.authorization,
+                internal: { authority: as.authority },
+                audited: true,
+              },
+            },
+          );
+          if (response.body.kind !== "single")
+            throw new Error("A simulation cannot be incremental.");
+          return response.body.singleResult as Awaited<ReturnType<RunAs>>;
+        },
+      }),
       logger,
       maxBodyBytes: config.maxBodyBytes,
       maxTokens: config.limits.maxTokens,
