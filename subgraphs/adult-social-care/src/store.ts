@@ -1,4 +1,10 @@
-import { jsonArrayFrom, parseJson, type Store } from "@mash/kit";
+import {
+  jsonArrayFrom,
+  parseJson,
+  type Store,
+  type SubjectCounts,
+  subjectCountsFrom,
+} from "@mash/kit";
 import type { Kysely, Migration } from "kysely";
 
 export interface AdultSocialCareDB {
@@ -87,4 +93,25 @@ export async function loadSections(
       },
     ]),
   );
+}
+
+/**
+ * How many distinct subjects have at least one record of each GraphQL type this subgraph serves,
+ * in one statement and without reading a value: what a governance officer weighs before changing
+ * a sharing rule on those types.
+ */
+export async function countSubjects(store: Store<AdultSocialCareDB>): Promise<SubjectCounts> {
+  const row = await store.db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("persons")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("AdultSocialCareSection"),
+      eb
+        .selectFrom("safeguarding_enquiries")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("SafeguardingEnquiry"),
+    ])
+    .executeTakeFirstOrThrow();
+  return subjectCountsFrom(row);
 }

@@ -1,4 +1,11 @@
-import { fromFlag, jsonArrayFrom, parseJson, type Store } from "@mash/kit";
+import {
+  fromFlag,
+  jsonArrayFrom,
+  parseJson,
+  type Store,
+  type SubjectCounts,
+  subjectCountsFrom,
+} from "@mash/kit";
 import { type Kysely, type Migration, sql } from "kysely";
 
 /**
@@ -165,4 +172,37 @@ export async function loadSections(
       },
     ]),
   );
+}
+
+/**
+ * How many distinct subjects have at least one record of each GraphQL type this subgraph serves,
+ * in one statement and without reading a value: what a governance officer weighs before changing
+ * a sharing rule on those types.
+ */
+export async function countSubjects(store: Store<ChildrensServicesDB>): Promise<SubjectCounts> {
+  // The check constraints keep a worker and a plan whole, so one column stands for each, as in
+  // loadSections.
+  const row = await store.db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("persons")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("SocialCareSection"),
+      eb
+        .selectFrom("persons")
+        .where("worker_name", "is not", null)
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("AllocatedWorker"),
+      eb
+        .selectFrom("persons")
+        .where("cp_category", "is not", null)
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("ChildProtectionPlan"),
+      eb
+        .selectFrom("case_notes")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("CaseNote"),
+    ])
+    .executeTakeFirstOrThrow();
+  return subjectCountsFrom(row);
 }

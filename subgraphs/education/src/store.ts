@@ -1,4 +1,11 @@
-import { fromFlag, jsonArrayFrom, parseJson, type Store } from "@mash/kit";
+import {
+  fromFlag,
+  jsonArrayFrom,
+  parseJson,
+  type Store,
+  type SubjectCounts,
+  subjectCountsFrom,
+} from "@mash/kit";
 import type { Kysely, Migration } from "kysely";
 
 export interface EducationDB {
@@ -115,4 +122,37 @@ export async function loadSections(
       },
     ]),
   );
+}
+
+/**
+ * How many distinct subjects have at least one record of each GraphQL type this subgraph serves,
+ * in one statement and without reading a value: what a governance officer weighs before changing
+ * a sharing rule on those types.
+ */
+export async function countSubjects(store: Store<EducationDB>): Promise<SubjectCounts> {
+  // The same conditions loadSections maps a school and SEND support to null under.
+  const row = await store.db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("persons")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("EducationSection"),
+      eb
+        .selectFrom("persons")
+        .where("school_name", "is not", null)
+        .where("school_urn", "is not", null)
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("School"),
+      eb
+        .selectFrom("exclusions")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("Exclusion"),
+      eb
+        .selectFrom("persons")
+        .where("send_status", "is not", null)
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("SendSupport"),
+    ])
+    .executeTakeFirstOrThrow();
+  return subjectCountsFrom(row);
 }

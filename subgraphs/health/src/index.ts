@@ -2,7 +2,7 @@ import { defineAgency, loadSchema } from "@mash/kit";
 import { createLoaders } from "./loaders.ts";
 import { resolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
-import { migrations, tables } from "./store.ts";
+import { countSubjects, migrations, tables } from "./store.ts";
 
 export const health = defineAgency({
   name: "health",
@@ -14,4 +14,5 @@ export const health = defineAgency({
   createLoaders,
   resolvers,
   seed,
+  subjectCounts: countSubjects,
 });

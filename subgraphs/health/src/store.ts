@@ -1,4 +1,11 @@
-import { fromFlag, jsonArrayFrom, parseJson, type Store } from "@mash/kit";
+import {
+  fromFlag,
+  jsonArrayFrom,
+  parseJson,
+  type Store,
+  type SubjectCounts,
+  subjectCountsFrom,
+} from "@mash/kit";
 import { type Kysely, type Migration, sql } from "kysely";
 
 /**
@@ -193,4 +200,46 @@ export async function loadSections(
       return [row.subject_id, section];
     }),
   );
+}
+
+/**
+ * How many distinct subjects have at least one record of each GraphQL type this subgraph serves,
+ * in one statement and without reading a value: what a governance officer weighs before changing
+ * a sharing rule on those types.
+ */
+export async function countSubjects(store: Store<HealthDB>): Promise<SubjectCounts> {
+  // The check constraints keep each nested object whole, so one column stands for it, as in
+  // loadSections.
+  const row = await store.db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("persons")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("HealthSection"),
+      eb
+        .selectFrom("persons")
+        .where("gp_name", "is not", null)
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("GpPractice"),
+      eb
+        .selectFrom("unscheduled_care")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("UnscheduledCareAttendance"),
+      eb
+        .selectFrom("persons")
+        .where("mh_open_to_services", "is not", null)
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("MentalHealth"),
+      eb
+        .selectFrom("health_visitor_contacts")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("HealthVisitorContact"),
+      eb
+        .selectFrom("persons")
+        .where("maternity_booked", "is not", null)
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("Maternity"),
+    ])
+    .executeTakeFirstOrThrow();
+  return subjectCountsFrom(row);
 }

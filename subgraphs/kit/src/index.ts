@@ -10,6 +10,7 @@ export * from "./server/agency.ts";
 export * from "./server/load-schema.ts";
 export * from "./server/run-agency.ts";
 export * from "./server/start-subgraph.ts";
+export * from "./server/subject-counts.ts";
 export * from "./store/bool.ts";
 export * from "./store/insert-batches.ts";
 export * from "./store/json.ts";

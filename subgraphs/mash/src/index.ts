@@ -3,7 +3,7 @@ import { createLoaders } from "./loaders.ts";
 import { resolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 import { loadSettings } from "./settings.ts";
-import { migrations, tables } from "./store.ts";
+import { countSubjects, migrations, tables } from "./store.ts";
 
 /** The hub itself: subjects, households, enquiries and search. */
 export const mash = defineAgency({
@@ -17,4 +17,5 @@ export const mash = defineAgency({
   createLoaders,
   resolvers,
   seed,
+  subjectCounts: countSubjects,
 });

@@ -1,4 +1,11 @@
-import { fromFlag, jsonArrayFrom, parseJson, type Store } from "@mash/kit";
+import {
+  fromFlag,
+  jsonArrayFrom,
+  parseJson,
+  type Store,
+  type SubjectCounts,
+  subjectCountsFrom,
+} from "@mash/kit";
 import type { Kysely, Migration } from "kysely";
 
 export interface PoliceDB {
@@ -149,4 +156,29 @@ export async function loadSections(
       },
     ]),
   );
+}
+
+/**
+ * How many distinct subjects have at least one record of each GraphQL type this subgraph serves,
+ * in one statement and without reading a value: what a governance officer weighs before changing
+ * a sharing rule on those types.
+ */
+export async function countSubjects(store: Store<PoliceDB>): Promise<SubjectCounts> {
+  const row = await store.db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("persons")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("PoliceSection"),
+      eb
+        .selectFrom("incidents")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("PoliceIncident"),
+      eb
+        .selectFrom("intelligence")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("Intelligence"),
+    ])
+    .executeTakeFirstOrThrow();
+  return subjectCountsFrom(row);
 }

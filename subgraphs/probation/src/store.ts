@@ -1,4 +1,11 @@
-import { fromFlag, jsonArrayFrom, parseJson, type Store } from "@mash/kit";
+import {
+  fromFlag,
+  jsonArrayFrom,
+  parseJson,
+  type Store,
+  type SubjectCounts,
+  subjectCountsFrom,
+} from "@mash/kit";
 import { type Kysely, type Migration, sql } from "kysely";
 
 export interface ProbationDB {
@@ -101,4 +108,25 @@ export async function loadSections(
       },
     ]),
   );
+}
+
+/**
+ * How many distinct subjects have at least one record of each GraphQL type this subgraph serves,
+ * in one statement and without reading a value: what a governance officer weighs before changing
+ * a sharing rule on those types.
+ */
+export async function countSubjects(store: Store<ProbationDB>): Promise<SubjectCounts> {
+  const row = await store.db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("persons")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("ProbationSection"),
+      eb
+        .selectFrom("offences")
+        .select((s) => s.fn.count("subject_id").distinct().as("n"))
+        .as("Offence"),
+    ])
+    .executeTakeFirstOrThrow();
+  return subjectCountsFrom(row);
 }

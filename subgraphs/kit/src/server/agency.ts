@@ -43,7 +43,17 @@ export interface AgencyDefinition<DB, Loaders, Settings = undefined> {
   createLoaders(store: Store<DB>): Loaders;
   resolvers: GraphQLResolverMap<SubgraphContext<DB, Loaders, Settings>>;
   seed(input: SeedInput<DB>): Promise<void>;
+  /**
+   * For governance officers weighing a sharing-rule change: per GraphQL object type this agency
+   * serves per-subject records of, how many distinct subjects have at least one such record now.
+   * Counts only, never a record value; keys must be type names in `typeDefs`. Served to the
+   * gateway alone at `GET /subject-counts`; an agency without it answers 404 there.
+   */
+  subjectCounts?(store: Store<DB>): Promise<SubjectCounts>;
 }
+
+/** Distinct subjects per GraphQL type name, such as `{ PoliceIncident: 212 }`. */
+export type SubjectCounts = Record<string, number>;
 
 /** Identity function that fixes the generic parameters, so agency files need no annotations. */
 export function defineAgency<DB, Loaders, Settings = undefined>(

@@ -15,10 +15,12 @@ import {
   CONTEXT_HEADER,
   ContextRefused,
   createContextVerifier,
+  GATEWAY_SUBJECT,
 } from "../trust/context.ts";
 import { loadContextVerifyKeys } from "../trust/key-config.ts";
 import { type ContextJwk, importVerifyKeys } from "../trust/keys.ts";
 import type { AnyAgency } from "./agency.ts";
+import { objectTypeNames, SUBJECT_COUNTS_PATH, type SubjectCountsBody } from "./subject-counts.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -135,6 +137,61 @@ export async function startSubgraph(
       await handleGraphQL(req, res);
     };
 
+    // Root operation types hold no subject's records, so no count may be filed under them.
+    const countableTypes = objectTypeNames(agency.typeDefs);
+    for (const root of ["Query", "Mutation", "Subscription"]) countableTypes.delete(root);
+
+    // Counts carry no record values, but how many people an agency knows, by kind of record, is
+    // still the agency's information: only the gateway, acting for itself, gets them.
+    const subjectCounts = async (req: IncomingMessage, res: ServerResponse) => {
+      const header = req.headers[CONTEXT_HEADER];
+      let caller: CallerContext;
+      try {
+        caller = await verifyContext(Array.isArray(header) ? header.join(",") : header);
+      } catch (error) {
+        if (!(error instanceof ContextRefused)) throw error;
+        logger.warn("refused a subject count request without a valid gateway context", {
+          reason: error.reason,
+        });
+        sendJson(res, 401, { error: error.message, code: "UNAUTHENTICATED" });
+        return;
+      }
+      // A user's context, taken from the gateway's traffic to this subgraph, still verifies for a
+      // minute; it must not open a route the gateway only ever calls for itself.
+      if (caller.sub !== GATEWAY_SUBJECT) {
+        logger.warn("refused a subject count request made for a user", { rid: caller.rid });
+        sendJson(res, 403, {
+          error: "Subject counts are answered to the gateway's own requests only, not a user's.",
+          code: "FORBIDDEN",
+        });
+        return;
+      }
+      if (req.method !== "GET") {
+        res.setHeader("allow", "GET");
+        sendJson(res, 405, { error: `${SUBJECT_COUNTS_PATH} answers GET only.` });
+        return;
+      }
+      if (!agency.subjectCounts) {
+        sendJson(res, 404, { error: `The ${agency.name} subgraph does not count subjects.` });
+        return;
+      }
+      const started = performance.now();
+      const counts = await agency.subjectCounts(store);
+      // A count under a name that is not one of this subgraph's types would be matched to no
+      // rule (or to another agency's type): fail loudly rather than mislead a governance officer.
+      const strays = Object.keys(counts).filter((type) => !countableTypes.has(type));
+      if (strays.length > 0)
+        throw new Error(
+          `subject counts name types the schema does not define: ${strays.join(", ")}`,
+        );
+      logger.info("subject counts", {
+        rid: caller.rid,
+        ms: Math.round(performance.now() - started),
+      });
+      const body: SubjectCountsBody = { agency: agency.name, counts };
+      sendJson(res, 200, body);
+    };
+
     const http = createServer((req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? "/").split("?")[0];
       if (path === "/health") {
@@ -151,6 +208,14 @@ export async function startSubgraph(
         graphql(req, res).catch((error: Error) => {
           logger.error("request failed", { error: error.message });
           if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal error" }] });
+          else res.end();
+        });
+        return;
+      }
+      if (path === SUBJECT_COUNTS_PATH) {
+        subjectCounts(req, res).catch((error: Error) => {
+          logger.error("subject counts failed", { error: error.message });
+          if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
           else res.end();
         });
         return;

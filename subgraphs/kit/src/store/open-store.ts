@@ -57,7 +57,12 @@ export async function openStore<DB>(options: OpenStoreOptions): Promise<Store<DB
   }
 
   try {
-    await migrate(db, options.migrations, agency);
+    await migrate(
+      db,
+      options.migrations,
+      agency,
+      config.kind === "postgres" ? config.schema : undefined,
+    );
   } catch (error) {
     await db.destroy();
     throw error;
@@ -88,10 +93,18 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>, agency: string) {
+async function migrate<DB>(
+  db: Kysely<DB>,
+  migrations: Record<string, Migration>,
+  agency: string,
+  schema: string | undefined,
+) {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Kysely looks for its bookkeeping tables in every schema unless told which: another store's
+    // schema on the same database would make it skip creating this one's, then fail.
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

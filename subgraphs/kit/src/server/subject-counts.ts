@@ -1,0 +1,39 @@
+import { type DocumentNode, Kind } from "graphql";
+import type { SubjectCounts } from "./agency.ts";
+
+/** The path beside /graphql and /health where a subgraph answers the gateway's count request. */
+export const SUBJECT_COUNTS_PATH = "/subject-counts";
+
+/** What `GET /subject-counts` answers. */
+export interface SubjectCountsBody {
+  agency: string;
+  counts: SubjectCounts;
+}
+
+/**
+ * Turns one row of `count(...)` columns into numbers. PostgreSQL's count is a bigint, which pg
+ * returns as a string and some drivers as a bigint; SQLite's is a number.
+ */
+export function subjectCountsFrom(row: Record<string, unknown>): SubjectCounts {
+  const counts: SubjectCounts = {};
+  for (const [type, value] of Object.entries(row)) {
+    const n = typeof value === "bigint" ? Number(value) : Number(value ?? 0);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new Error(`The ${type} count is not a whole number of subjects.`);
+    counts[type] = n;
+  }
+  return counts;
+}
+
+/** Object type names a schema defines or extends: the only keys an agency may count under. */
+export function objectTypeNames(typeDefs: DocumentNode): Set<string> {
+  const names = new Set<string>();
+  for (const definition of typeDefs.definitions) {
+    if (
+      definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+      definition.kind === Kind.OBJECT_TYPE_EXTENSION
+    )
+      names.add(definition.name.value);
+  }
+  return names;
+}
