@@ -1,10 +1,12 @@
 import { parseArgs } from "node:util";
 import { type Backend, storeBackends } from "@mash/kit/testing";
+import { benchAudit } from "./audit.ts";
 import { benchGateway } from "./gateway.ts";
 import { benchSearch } from "./search.ts";
 
 /**
- * `npm run bench [-- --only gateway|search] [--seconds 10] [--subjects 2000,100000] [--postgres]`:
+ * `npm run bench [-- --only gateway|search|audit] [--seconds 10] [--subjects 2000,100000]
+ * [--records 2000] [--postgres]`:
  * measures, never asserts. Prints Markdown tables to paste into a note.
  */
 const { values } = parseArgs({
@@ -12,6 +14,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     seconds: { type: "string", default: "10" },
     subjects: { type: "string", default: "2000,100000" },
+    records: { type: "string", default: "2000" },
     postgres: { type: "boolean", default: false },
   },
 });
@@ -42,14 +45,20 @@ if (!values.only || values.only === "gateway") {
   out(`| result filter (every request) | ${cost.filterUs.toFixed(1)} |\n`);
 }
 
-if (!values.only || values.only === "search") {
-  const sizes = values.subjects.split(",").map(Number);
+/** SQLite always; PostgreSQL too with --postgres, which must then be reachable. */
+async function benchBackends(): Promise<Backend[]> {
   const backends: Backend[] = ["sqlite"];
   if (values.postgres) {
     const pg = (await storeBackends()).find((b) => b.backend === "postgres");
     if (pg?.unavailable) throw new Error(`--postgres: ${pg.unavailable}`);
     backends.push("postgres");
   }
+  return backends;
+}
+
+if (!values.only || values.only === "search") {
+  const sizes = values.subjects.split(",").map(Number);
+  const backends = await benchBackends();
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   out("\n## Search (`searchSubjects`, in-process against the mash store)\n\n");
   out(
@@ -61,6 +70,28 @@ if (!values.only || values.only === "search") {
       const r = await benchSearch(backend, subjects);
       out(
         `| ${r.backend} | ${r.subjects} | ${r.seedSeconds.toFixed(1)} | ${r.queries} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${pct(r.top1)} | ${pct(r.top10)} |\n`,
+      );
+    }
+  }
+}
+
+if (!values.only || values.only === "audit") {
+  const records = Number(values.records);
+  out("\n## Access log: appends to the audit store (in process; a fresh store for each row)\n\n");
+  out(
+    "Entries like the gateway's: 20 released fields from six agencies, 1-50 subjects each agency saw (indexed per agency and subject); concurrency = appends outstanding at once.\n\n",
+  );
+  out(
+    "| store | concurrency | records | records/s | p50 ms | p95 ms |\n|---|---|---|---|---|---|\n",
+  );
+  for (const backend of await benchBackends()) {
+    for (const concurrency of [1, 8, 64]) {
+      process.stderr.write(
+        `audit: ${records} appends on ${backend}, concurrency ${concurrency}...\n`,
+      );
+      const r = await benchAudit(backend, concurrency, records);
+      out(
+        `| ${r.backend} | ${r.concurrency} | ${r.records} | ${r.perSecond.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} |\n`,
       );
     }
   }
