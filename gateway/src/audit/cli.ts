@@ -6,6 +6,7 @@ import { auditStore } from "../config.ts";
 import { loadIdentityConfig } from "../identity/config.ts";
 import { openAuditStore } from "./store.ts";
 import { checkpointVerifier, verifyChain } from "./verify.ts";
+import { verifyDerived } from "./verify-derived.ts";
 
 /**
  * `npm run audit:verify [-- --file audit.sqlite]`: walks the whole access log's hash chain and
@@ -35,9 +36,15 @@ try {
     checkpoint: await store.checkpoint(),
     verifySignature: pem ? checkpointVerifier(pem) : undefined,
   });
-  if (report.ok) {
-    process.stdout.write(`Access log OK: ${report.records} records, chain intact (${where}).\n`);
-  } else {
+  const derived = report.ok ? await verifyDerived(store.store.db) : undefined;
+  if (report.ok && derived?.ok) {
+    process.stdout.write(
+      `Access log OK: ${report.records} records, chain intact, search index and notifications match (${where}).\n`,
+    );
+  } else if (report.ok && derived && !derived.ok) {
+    process.stderr.write(`Access log index TAMPERED (${where}): ${derived.message}.\n`);
+    process.exitCode = 1;
+  } else if (!report.ok) {
     process.stderr.write(
       `Access log TAMPERED (${where}, ${report.records} records): ${report.problem.message}.\n`,
     );

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acknowledgeNotification, queryAccessLog, queryNotifications } from "./queries.ts";
 import type { AuditEntry } from "./record.ts";
 import { type AuditStore, openAuditStore } from "./store.ts";
+import { verifyDerived } from "./verify-derived.ts";
 
 /** A request by `user` that returned police and health data about `subjects`. */
 const entry = (n: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
@@ -109,6 +110,44 @@ for (const { backend, unavailable } of await storeBackends()) {
       expect(again?.acknowledgedBy).toBe("ig.police2");
       expect((await queryNotifications(db, "police", false)).items.map((n) => n.seq)).toEqual([3]);
       expect((await queryNotifications(db, "police", true)).items.map((n) => n.seq)).toEqual([2]);
+    });
+
+    it("audit:verify catches search columns, index rows and notifications that no longer match their record", async () => {
+      for (let i = 1; i <= 4; i++)
+        await log.append(entry(i, i === 2 ? { flagged: ["S-102"] } : {}));
+      const db = log.store.db;
+      expect(await verifyDerived(db)).toEqual({ ok: true });
+      // Backdating a record's time column would steer searches (and a purge by date).
+      await db
+        .updateTable("audit_log")
+        .set({ at: "2000-01-01T00:00:00.000Z" })
+        .where("seq", "=", 3)
+        .execute();
+      expect(await verifyDerived(db)).toMatchObject({ ok: false, seq: 3 });
+      await db
+        .updateTable("audit_log")
+        .set({ at: entry(3).at })
+        .where("seq", "=", 3)
+        .execute();
+      expect(await verifyDerived(db)).toEqual({ ok: true });
+      // Hiding an access from an officer's search by deleting its index row.
+      await db
+        .deleteFrom("audit_access")
+        .where("seq", "=", 4)
+        .where("agency", "=", "police")
+        .execute();
+      expect(await verifyDerived(db)).toMatchObject({ ok: false, seq: 4 });
+      await db
+        .insertInto("audit_access")
+        .values([
+          { seq: 4, agency: "police", subject_id: "S-1" },
+          { seq: 4, agency: "police", subject_id: "S-104" },
+        ])
+        .execute();
+      expect(await verifyDerived(db)).toEqual({ ok: true });
+      // A notification removed, or one forged for a record that never was.
+      await db.deleteFrom("audit_notification").where("seq", "=", 2).execute();
+      expect(await verifyDerived(db)).toMatchObject({ ok: false, seq: 2 });
     });
   });
 }

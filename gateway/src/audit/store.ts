@@ -108,7 +108,8 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-const columnsOf = (record: AuditEntry) => ({
+/** The search columns a record's body implies. */
+export const columnsOf = (record: AuditEntry) => ({
   at: record.at,
   user_id: record.userId,
   enquiry_id: record.enquiryId,
