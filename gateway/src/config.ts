@@ -1,5 +1,6 @@
 import { ConfigError, portFrom, type StoreConfig } from "@mash/kit";
 import { defaultPoliciesDir } from "./authz/policy/load.ts";
+import { policyPollMs, policyStoreConfig } from "./governance/policy-config.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits.ts";
 import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit.ts";
 
@@ -43,6 +44,12 @@ export interface GatewayConfig {
   rateLimit: RateLimitConfig;
   /** The access log every answered request is recorded in. */
   audit: AuditConfig;
+  /** Where published policy versions are kept, and how often a SQLite store is checked. */
+  governance: {
+    /** `MASH_POLICY_DATABASE_URL` / `MASH_POLICY_FILE`; else `policies.sqlite` in the data dir. */
+    store: StoreConfig | undefined;
+    pollMs: number | undefined;
+  };
 }
 
 export interface AuditConfig {
@@ -129,6 +136,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       redisUrl: redisUrl(env.MASH_REDIS_URL),
     },
     audit: { store: auditStore(env), nats: natsConfig(env) },
+    governance: { store: policyStoreConfig(env), pollMs: policyPollMs(env) },
   };
 }
 

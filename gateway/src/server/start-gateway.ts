@@ -22,14 +22,18 @@ import { recordRefusal, refusedRequestsPlugin } from "../audit/refusals.ts";
 import { type AuditLog, type AuditStore, openAuditStore } from "../audit/store.ts";
 import { AuthorizingGateway } from "../authz/authorizing-gateway.ts";
 import { planGuard } from "../authz/plan-guard.ts";
-import { holdPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
+import { holdPublishedPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
 import { createPurposeResolver } from "../authz/purpose.ts";
 import { loadSupergraph } from "../compose/load-supergraph.ts";
 import type { GatewayConfig } from "../config.ts";
 import { createConsoleHandler } from "../console/serve.ts";
 import { createGovernanceApi } from "../governance/api.ts";
 import { governanceResolvers } from "../governance/mount.ts";
+import { openPolicyStore } from "../governance/policy-store.ts";
+import { createShadow } from "../governance/shadow.ts";
+import { createShadowCandidates } from "../governance/shadow-candidates.ts";
 import type { RunAs } from "../governance/simulate.ts";
+import { createSubjectCounts } from "../governance/subject-counts.ts";
 import { checkSubgraphs } from "../health/subgraph-health.ts";
 import { type IdentityConfig, loadIdentityConfig } from "../identity/config.ts";
 import { loadDevSigningKey } from "../identity/dev-keys.ts";
@@ -87,12 +91,30 @@ export async function startGateway(
   const contextKey = options.contextKey ?? (await loadDevOrConfiguredKey(identity, logger));
   const sign = contextSigner(contextKey);
   const supergraph = await loadSupergraph(config, (name) => sign(name, gatewayCaller()));
-  const policies = holdPolicies({
-    dir: config.policiesDir,
+  // Published versions (governance console) are laid over the policy files, agency by agency.
+  const policyStore = await openPolicyStore(
+    config.governance.store ?? { kind: "sqlite", file: join(identity.dataDir, "policies.sqlite") },
+  );
+  let policies: PolicyHolder;
+  try {
+    policies = await holdPublishedPolicies({
+      dir: config.policiesDir,
+      supergraphSdl: supergraph.sdl,
+      logger,
+      watch: options.watchPolicies,
+      source: { store: policyStore, pollMs: config.governance.pollMs },
+    });
+  } catch (error) {
+    await policyStore.close();
+    throw error;
+  }
+  const shadowCandidates = createShadowCandidates({
+    store: policyStore,
+    holder: policies,
     supergraphSdl: supergraph.sdl,
     logger,
-    watch: options.watchPolicies,
   });
+  const shadow = createShadow({ candidates: shadowCandidates.candidates });
   const metrics = createGatewayMetrics(logger);
   const enforce = options.authorization !== "off";
   let ownAudit: AuditStore | undefined;
@@ -158,6 +180,7 @@ export async function startGateway(
               rid,
               error: error.message,
             }),
+          (observation) => shadow.observe(observation),
         )
       : gateway;
     const apollo = new ApolloServer<GatewayContext>({
@@ -201,6 +224,16 @@ export async function startGateway(
       resolvers: governanceResolvers({
         auditStore,
         policies,
+        policyStore,
+        shadow,
+        shadowCandidates,
+        supergraphSdl: supergraph.sdl,
+        policiesDir: config.policiesDir,
+        subjectCounts: createSubjectCounts({
+          subgraphs: config.subgraphs,
+          sign: (name) => sign(name, gatewayCaller()),
+          timeoutMs: config.subgraphTimeoutMs,
+        }),
         logger,
         schema: () => apiSchema,
         resolveEnquiry,
@@ -340,16 +373,20 @@ export async function startGateway(
       policies,
       async stop() {
         policies.stop();
+        shadowCandidates.stop();
         await close(http);
         await apollo.stop();
         await rateLimiter.close();
         metrics.stop();
         await nats?.close();
         await ownAudit?.close();
+        await policyStore.close();
       },
     };
   } catch (error) {
     policies.stop();
+    shadowCandidates.stop();
+    await policyStore.close().catch(() => {});
     metrics.stop();
     await nats?.close().catch(() => {});
     await ownAudit?.close().catch(() => {});

@@ -6,7 +6,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import { buildASTSchema, type GraphQLSchema, parse } from "graphql";
 import { checkRules, type RawPolicyFile } from "./check-rules.ts";
 import { readOwnership } from "./ownership.ts";
-import { readYaml, type YamlFile } from "./read-yaml.ts";
+import { parseYamlText, type YamlFile } from "./read-yaml.ts";
 import type { AgencyDef, PolicyProblem, PolicySet, RoleDef } from "./types.ts";
 
 /** The repository's policies folder; `MASH_POLICIES_DIR` points elsewhere. */
@@ -16,7 +16,7 @@ const schemaDir = (dir: string) => join(dir, "schema");
 
 interface RawRoles {
   hub: string;
-  scope: { type: string; key: string };
+  scope: { type: string; key: string; flag?: string };
   agencies: Record<string, { title: string; subgraphs: string[] }>;
   roles: Record<
     string,
@@ -70,12 +70,69 @@ export interface LoadedPolicies {
   problems: PolicyProblem[];
 }
 
+/** One policy file's name ("police.yaml") and text: what a directory or a policy store holds. */
+export interface PolicyText {
+  name: string;
+  text: string;
+}
+
+const isPolicyFileName = (name: string) => name.endsWith(".yaml") || name.endsWith(".yml");
+
+/**
+ * Reads the policy files of a directory (roles.yaml and one file per agency), sorted by name; a
+ * directory or file that cannot be read is a problem rather than an exception.
+ */
+export function readPolicyDir(dir: string): { files: PolicyText[]; problems: PolicyProblem[] } {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter(isPolicyFileName).sort();
+  } catch (error) {
+    return {
+      files: [],
+      problems: [{ file: dir, message: `cannot be read: ${(error as Error).message}` }],
+    };
+  }
+  const files: PolicyText[] = [];
+  const problems: PolicyProblem[] = [];
+  for (const name of names) {
+    try {
+      files.push({ name, text: readFileSync(join(dir, name), "utf8") });
+    } catch (error) {
+      problems.push({ file: name, message: `cannot be read: ${(error as Error).message}` });
+    }
+  }
+  return { files, problems };
+}
+
+/** The version a set of policy texts loads as: a hash of every name and text, in name order. */
+export function policyVersionOf(files: readonly PolicyText[]): string {
+  const hash = createHash("sha256");
+  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)))
+    hash.update(f.name).update("\0").update(f.text, "utf8");
+  return hash.digest("hex").slice(0, 16);
+}
+
 /**
  * Reads roles.yaml and one file per agency, checks them against their JSON Schema and against the
  * supergraph, and compiles nothing unless every check passes: a policy with a problem never loads.
  */
 export function loadPolicies(options: { dir?: string; supergraphSdl: string }): LoadedPolicies {
   const dir = options.dir ?? defaultPoliciesDir;
+  const read = readPolicyDir(dir);
+  if (read.problems.length) return { policy: undefined, problems: read.problems };
+  return loadPolicyTexts({ files: read.files, supergraphSdl: options.supergraphSdl, source: dir });
+}
+
+/**
+ * The same checks and compilation over texts held in memory (a policy store's versions, a
+ * candidate an officer is editing), so a text is judged exactly as the gateway would judge it.
+ */
+export function loadPolicyTexts(options: {
+  files: readonly PolicyText[];
+  supergraphSdl: string;
+  /** Where the texts came from, for "roles.yaml is missing from ..." (a directory, say). */
+  source?: string;
+}): LoadedPolicies {
   const problems: PolicyProblem[] = [];
   const { roles: validateRoles, policy: validatePolicy } = schemaValidators(defaultPoliciesDir);
 
@@ -91,31 +148,25 @@ export function loadPolicies(options: { dir?: string; supergraphSdl: string }): 
   }
   const ownership = readOwnership(sdl);
 
-  let names: string[];
-  try {
-    names = readdirSync(dir)
-      .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
-      .sort();
-  } catch (error) {
-    return {
-      policy: undefined,
-      problems: [{ file: dir, message: `cannot be read: ${(error as Error).message}` }],
-    };
+  const texts = new Map<string, string>();
+  for (const f of options.files) {
+    if (texts.has(f.name)) problems.push({ file: f.name, message: "is given twice" });
+    texts.set(f.name, f.text);
   }
+  if (problems.length) return { policy: undefined, problems };
+  const names = [...texts.keys()].filter(isPolicyFileName).sort();
   if (!names.includes("roles.yaml")) {
     return {
       policy: undefined,
-      problems: [{ file: "roles.yaml", message: `is missing from ${dir}` }],
+      problems: [
+        { file: "roles.yaml", message: `is missing from ${options.source ?? "the policy texts"}` },
+      ],
     };
   }
-  const hash = createHash("sha256");
-  for (const name of names)
-    hash
-      .update(name)
-      .update("\0")
-      .update(readFileSync(join(dir, name)));
+  const version = policyVersionOf(names.map((name) => ({ name, text: texts.get(name) ?? "" })));
+  const readText = (name: string) => parseYamlText(name, texts.get(name) ?? "", problems);
 
-  const rolesFile = readYaml(join(dir, "roles.yaml"), problems);
+  const rolesFile = readText("roles.yaml");
   if (!rolesFile) return { policy: undefined, problems };
   if (!validateRoles(rolesFile.value)) {
     problems.push(...schemaProblems(rolesFile, validateRoles.errors));
@@ -199,7 +250,7 @@ export function loadPolicies(options: { dir?: string; supergraphSdl: string }): 
 
   const files: YamlFile[] = [];
   for (const name of names.filter((n) => n !== "roles.yaml")) {
-    const file = readYaml(join(dir, name), problems);
+    const file = readText(name);
     if (!file) continue;
     if (!validatePolicy(file.value)) {
       problems.push(...schemaProblems(file, validatePolicy.errors));
@@ -220,7 +271,7 @@ export function loadPolicies(options: { dir?: string; supergraphSdl: string }): 
   if (problems.length) return { policy: undefined, problems };
   return {
     policy: {
-      version: hash.digest("hex").slice(0, 16),
+      version,
       hub: raw.hub,
       scope: raw.scope,
       agencies,

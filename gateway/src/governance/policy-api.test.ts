@@ -1,0 +1,230 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger } from "@mash/kit";
+import { buildSchema, type ExecutionResult, type GraphQLSchema, graphql } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultPoliciesDir } from "../authz/policy/load.ts";
+import { holdPublishedPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
+import { supergraphFile } from "../compose/schema-files.ts";
+import { createLifecycle, type LifecycleRecord, type Officer } from "./lifecycle.ts";
+import { createPolicyResolvers } from "./policy-api.ts";
+import { openPolicyStore, type PolicyStore } from "./policy-store.ts";
+import { attachResolvers, type Resolvers } from "./resolvers.ts";
+import { createShadow } from "./shadow.ts";
+import { createShadowCandidates, type ShadowCandidates } from "./shadow-candidates.ts";
+
+const supergraphSdl = readFileSync(supergraphFile, "utf8");
+const sdl = readFileSync(new URL("./schema.graphql", import.meta.url), "utf8");
+const policeText = readFileSync(join(defaultPoliciesDir, "police.yaml"), "utf8");
+const narrower = policeText.replace(
+  "    roles: [health_safeguarding_nurse]\n    requires: { enquiry: true }",
+  "    roles: [social_worker]\n    requires: { enquiry: true }",
+);
+const gov = (id: string, agency: string): Officer => ({
+  id,
+  agency,
+  roles: ["governance_officer"],
+});
+const alice = gov("alice", "police");
+const bob = gov("bob", "police");
+const carol = gov("carol", "health");
+
+describe("governance API, policy half", () => {
+  let dir: string;
+  let store: PolicyStore;
+  let holder: PolicyHolder;
+  let candidates: ShadowCandidates;
+  let schema: GraphQLSchema;
+  const recorded: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "mash-governance-"));
+    store = await openPolicyStore({ kind: "sqlite", file: join(dir, "policies.sqlite") });
+    holder = await holdPublishedPolicies({
+      dir: defaultPoliciesDir,
+      supergraphSdl,
+      logger: createLogger("test", "silent"),
+      watch: false,
+      source: { store, pollMs: 50 },
+    });
+    candidates = createShadowCandidates({ store, holder, supergraphSdl });
+    const lifecycle = createLifecycle({
+      store,
+      supergraphSdl,
+      policiesDir: defaultPoliciesDir,
+      policy: () => holder.authority().policy,
+    });
+    const resolvers = createPolicyResolvers({
+      officer: (context) => (context as { officer: Officer }).officer,
+      lifecycle,
+      store,
+      holder,
+      supergraphSdl,
+      subjectCounts: async () => ({ PoliceIncident: 12, PoliceSection: 40 }),
+      shadow: createShadow({ candidates: candidates.candidates }),
+      record: (context, a: LifecycleRecord) => {
+        recorded.push(`${(context as { requestId: string }).requestId} ${a.action} ${a.versionId}`);
+      },
+      pendingChanged: () => candidates.refresh(),
+    });
+    const typed: Resolvers = resolvers;
+    schema = attachResolvers(buildSchema(sdl), typed);
+  });
+  afterAll(async () => {
+    candidates.stop();
+    holder.stop();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  type Data = Record<string, Record<string, unknown> & { [k: string]: unknown }>;
+  const run = async (officer: Officer, source: string, variableValues?: Record<string, unknown>) =>
+    (await graphql({
+      schema,
+      source,
+      variableValues,
+      contextValue: { officer, requestId: `r-${officer.id}` },
+    })) as ExecutionResult<Data>;
+  const codeOf = (r: ExecutionResult) => r.errors?.[0]?.extensions?.code;
+
+  const SAVE =
+    'mutation($t: String!) { saveDraft(text: $t, note: "n") { id status problems { line rule message } } }';
+
+  it("takes a draft through review to force, and reports problems, impact and access", async () => {
+    const saved = await run(alice, SAVE, { t: narrower });
+    expect(saved.errors).toBeUndefined();
+    expect(saved.data?.saveDraft).toEqual({ id: "police-v1", status: "DRAFT", problems: [] });
+
+    const impact = await run(
+      alice,
+      "query($t: String!) { impact(text: $t) { problems { message } changes { role field purpose before after change } affectedSubjects { type subjects } } }",
+      { t: narrower },
+    );
+    const result = impact.data?.impact as { changes: unknown[]; affectedSubjects: unknown[] };
+    expect(result.changes).toHaveLength(10);
+    expect(result.changes).toContainEqual({
+      role: "health_safeguarding_nurse",
+      field: "PoliceIncident.id",
+      purpose: "inEnquiry",
+      before: "ALLOWED",
+      after: "DENIED",
+      change: "LOSS",
+    });
+    expect(result.affectedSubjects).toEqual(
+      expect.arrayContaining([{ type: "PoliceIncident", subjects: 12 }]),
+    );
+
+    await run(
+      alice,
+      'mutation { propose(versionId: "police-v1", reason: "minimum necessary") { status } }',
+    );
+    await candidates.refresh();
+    expect(candidates.candidates().map((c) => c.versionId)).toEqual(["police-v1"]);
+    const self = await run(alice, 'mutation { approve(versionId: "police-v1") { status } }');
+    expect(codeOf(self)).toBe("FORBIDDEN");
+    const other = await run(carol, 'mutation { approve(versionId: "police-v1") { status } }');
+    expect(codeOf(other)).toBe("NOT_FOUND");
+    const approved = await run(
+      bob,
+      'mutation { approve(versionId: "police-v1", comment: "ok") { status approvedBy } }',
+    );
+    expect(approved.data?.approve).toEqual({ status: "APPROVED", approvedBy: "bob" });
+    const published = await run(
+      alice,
+      'mutation { publish(versionId: "police-v1") { status publishedBy } }',
+    );
+    expect(published.data?.publish).toEqual({ status: "PUBLISHED", publishedBy: "alice" });
+    expect(candidates.candidates()).toEqual([]);
+
+    // The holder follows the store; the live matrix then shows the nurse's loss.
+    const deadline = Date.now() + 2000;
+    const LIVE =
+      "{ livePolicy { agency version { id } text matrix { roles rows { field cells { role outside inEnquiry breakGlass condition rules } } } } }";
+    let live = await run(alice, LIVE);
+    while ((live.data?.livePolicy?.version as { id: string } | null)?.id !== "police-v1") {
+      if (Date.now() > deadline) throw new Error("not in force within 2 s");
+      await new Promise((r) => setTimeout(r, 20));
+      live = await run(alice, LIVE);
+    }
+    const policy = live.data?.livePolicy as {
+      text: string;
+      matrix: { rows: { field: string; cells: { role: string; inEnquiry: string }[] }[] };
+    };
+    expect(policy.text).toBe(narrower);
+    const row = policy.matrix.rows.find((r) => r.field === "PoliceIncident.id");
+    expect(row?.cells.find((c) => c.role === "health_safeguarding_nurse")?.inEnquiry).toBe(
+      "DENIED",
+    );
+    expect(recorded).toEqual([
+      "r-alice SAVE_DRAFT police-v1",
+      "r-alice PROPOSE police-v1",
+      "r-bob APPROVE police-v1",
+      "r-alice PUBLISH police-v1",
+    ]);
+  });
+
+  it("refuses to propose a text that does not load, with the problems' lines", async () => {
+    const broken = policeText.replace("PoliceSection: [known]", "PoliceSection: [knwon]");
+    const saved = await run(alice, SAVE, { t: broken });
+    const draft = saved.data?.saveDraft as {
+      id: string;
+      problems: { line: number; rule: string }[];
+    };
+    expect(draft.problems).toEqual([
+      {
+        line: expect.any(Number),
+        rule: "police-known-flag",
+        message: expect.stringMatching(/knwon/),
+      },
+    ]);
+    const validated = await run(
+      alice,
+      "query($t: String!) { validatePolicy(text: $t) { line rule } }",
+      {
+        t: broken,
+      },
+    );
+    expect(validated.data?.validatePolicy).toEqual([
+      { line: draft.problems[0]?.line, rule: "police-known-flag" },
+    ]);
+    const proposed = await run(
+      alice,
+      `mutation { propose(versionId: "${draft.id}", reason: "x") { status } }`,
+    );
+    expect(codeOf(proposed)).toBe("INVALID_POLICY");
+    expect(proposed.errors?.[0]?.extensions?.problems).toHaveLength(1);
+    const missing = await run(
+      alice,
+      'mutation { propose(versionId: "police-v1", reason: " ") { status } }',
+    );
+    expect(codeOf(missing)).toBe("BAD_USER_INPUT");
+  });
+
+  it("shows an officer only their own agency's versions", async () => {
+    const listed = await run(
+      carol,
+      '{ policyVersions { id } policyVersion(id: "police-v1") { id } }',
+    );
+    expect(listed.data).toEqual({ policyVersions: [], policyVersion: null });
+    const report = await run(
+      carol,
+      '{ shadowReport(versionId: "police-v1") { requestsObserved } }',
+    );
+    expect(codeOf(report)).toBe("NOT_FOUND");
+    const own = await run(
+      alice,
+      '{ shadowReport(versionId: "police-v1") { versionId requestsObserved differences { field } } }',
+    );
+    expect(own.data?.shadowReport).toEqual({
+      versionId: "police-v1",
+      requestsObserved: 0,
+      differences: [],
+    });
+    const practitioner = await run(
+      { id: "pat", agency: "police", roles: ["police_mash_officer"] },
+      "{ policyVersions { id } }",
+    );
+    expect(codeOf(practitioner)).toBe("FORBIDDEN");
+  });
+});

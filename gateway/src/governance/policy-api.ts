@@ -1,0 +1,219 @@
+import { GraphQLError } from "graphql";
+import { Authority } from "../authz/ability.ts";
+import type { PolicyText } from "../authz/policy/load.ts";
+import type { PolicyProblem } from "../authz/policy/types.ts";
+import { affectedSubjects, impact, type SubjectCounts } from "./impact.ts";
+import {
+  GovernanceError,
+  governedAgency,
+  type Lifecycle,
+  type LifecycleRecord,
+  type Officer,
+  type StepOptions,
+} from "./lifecycle.ts";
+import { agencyMatrix } from "./matrix.ts";
+import type { PolicyStore, PolicyVersion } from "./policy-store.ts";
+import { agencyFileOf, agencyTextOf, problemViews, validateAgencyText } from "./policy-texts.ts";
+import type { Shadow } from "./shadow.ts";
+
+export interface PolicyApiDeps {
+  /** The signed-in officer; throws (UNAUTHENTICATED, say) when there is none. */
+  officer(context: unknown): Officer;
+  lifecycle: Lifecycle;
+  store: PolicyStore;
+  /** The policy in force in this gateway, and its texts: the policy holder. */
+  holder: { authority(): Authority; texts(): readonly PolicyText[] };
+  supergraphSdl: string;
+  subjectCounts?: SubjectCounts;
+  shadow?: Shadow;
+  /**
+   * Records a step with the request's context (its request id) before it commits; a throw
+   * cancels the step. Called besides the lifecycle's own hook, if it has one.
+   */
+  record?: (context: unknown, action: LifecycleRecord) => Promise<void> | void;
+  /** Told after a step that changes which versions are pending (shadow-candidates' refresh). */
+  pendingChanged?: () => Promise<void> | void;
+}
+
+type Args = Record<string, unknown>;
+type Resolver = (parent: unknown, args: Args, context: unknown) => unknown;
+
+const CODES: Record<GovernanceError["code"], string> = {
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  BAD_INPUT: "BAD_USER_INPUT",
+  BAD_STATE: "BAD_STATE",
+  INVALID_POLICY: "INVALID_POLICY",
+};
+
+/** A lifecycle refusal as the client sees it; anything else passes on to be masked and logged. */
+function toGraphQLError(error: unknown, ownFile?: string): unknown {
+  if (!(error instanceof GovernanceError)) return error;
+  return new GraphQLError(error.message, {
+    extensions: {
+      code: CODES[error.code],
+      ...(error.problems.length ? { problems: problemViews(error.problems, ownFile) } : {}),
+    },
+  });
+}
+
+/** Wraps a resolver so a GovernanceError thrown anywhere in it reaches the client with its code. */
+const guarded =
+  (fn: Resolver): Resolver =>
+  async (parent, args, context) => {
+    try {
+      return await fn(parent, args, context);
+    } catch (error) {
+      throw toGraphQLError(error);
+    }
+  };
+
+const MAX_VERSIONS = 200;
+
+/**
+ * Resolvers for the policy half of the governance schema (schema.graphql): plain graphql-js
+ * resolver maps, merged by the caller with the access-log half. Every one is about the signed-in
+ * officer's own agency; another agency's version is NOT_FOUND, not FORBIDDEN, so its existence
+ * does not leak.
+ */
+export function createPolicyResolvers(deps: PolicyApiDeps) {
+  const agencyOf = (context: unknown) =>
+    governedAgency(deps.holder.authority().policy, deps.officer(context));
+  const ownFile = (agency: string) => agencyFileOf(deps.holder.texts(), agency);
+
+  // Problems of a text are asked for per listed version: remember them per policy in force.
+  const problemCache = new Map<string, PolicyProblem[]>();
+  const problemsOf = async (agency: string, text: string) => {
+    const key = `${deps.holder.authority().policy.version}\0${agency}\0${text}`;
+    let problems = problemCache.get(key);
+    if (!problems) {
+      problems = await deps.lifecycle.problemsOf(agency, text);
+      if (problemCache.size > 500) problemCache.clear();
+      problemCache.set(key, problems);
+    }
+    return problemViews(problems, ownFile(agency));
+  };
+
+  const ownVersion = async (agency: string, id: string) => {
+    const version = await deps.store.get(id);
+    return version && version.agency === agency ? version : undefined;
+  };
+
+  const step =
+    (
+      run: (officer: Officer, args: Args, options: StepOptions) => Promise<PolicyVersion>,
+    ): Resolver =>
+    async (_parent, args, context) => {
+      const officer = deps.officer(context);
+      const record = deps.record;
+      const options: StepOptions = record ? { record: (a) => record(context, a) } : {};
+      try {
+        const version = await run(officer, args, options);
+        await deps.pendingChanged?.();
+        return version;
+      } catch (error) {
+        throw toGraphQLError(error, officer.agency && ownFile(officer.agency));
+      }
+    };
+
+  const Query: Record<string, Resolver> = {
+    livePolicy: guarded(async (_p, _a, context) => {
+      const agency = agencyOf(context);
+      const authority = deps.holder.authority();
+      const text = agencyTextOf(deps.holder.texts(), agency) ?? "";
+      const published = await deps.store.publishedVersion(agency);
+      return {
+        agency,
+        // What this gateway enforces: a publication it has not loaded yet (under a second) is
+        // not claimed as in force, and neither is one that did not load.
+        version: published && published.text === text ? published : null,
+        text,
+        matrix: agencyMatrix(authority, agency),
+      };
+    }),
+    policyVersions: guarded(async (_p, args, context) => {
+      const first = Math.min(Math.max(Number(args.first ?? 50), 1), MAX_VERSIONS);
+      return deps.store.list(agencyOf(context), first);
+    }),
+    policyVersion: guarded(
+      async (_p, args, context) => (await ownVersion(agencyOf(context), String(args.id))) ?? null,
+    ),
+    validatePolicy: guarded(async (_p, args, context) =>
+      problemsOf(agencyOf(context), String(args.text)),
+    ),
+    impact: guarded(async (_p, args, context) => {
+      const agency = agencyOf(context);
+      const current = deps.holder.authority();
+      const loaded = validateAgencyText({
+        files: deps.holder.texts(),
+        agency,
+        text: String(args.text),
+        supergraphSdl: deps.supergraphSdl,
+      });
+      if (!loaded.policy)
+        return {
+          problems: problemViews(loaded.problems, ownFile(agency)),
+          changes: [],
+          affectedSubjects: [],
+        };
+      const result = impact(current, new Authority(loaded.policy), agency);
+      let affected: { type: string; subjects: number }[];
+      try {
+        affected = await affectedSubjects(result.changedTypes, deps.subjectCounts);
+      } catch (error) {
+        // Counts missing an agency would understate who a change affects: say so, not zero.
+        // The counter's errors name subgraphs, never addresses, so the message may be shown.
+        throw new GraphQLError((error as Error).message, {
+          extensions: { code: "SUBJECT_COUNTS_UNAVAILABLE" },
+        });
+      }
+      return { problems: [], changes: result.changes, affectedSubjects: affected };
+    }),
+    shadowReport: guarded(async (_p, args, context) => {
+      const id = String(args.versionId);
+      if (!(await ownVersion(agencyOf(context), id)))
+        throw new GovernanceError("NOT_FOUND", `no version ${id} of your agency's policy`);
+      const report = deps.shadow?.report(id);
+      return {
+        versionId: id,
+        requestsObserved: report?.requestsObserved ?? 0,
+        differences: report?.differences ?? [],
+      };
+    }),
+  };
+
+  const Mutation: Record<string, Resolver> = {
+    saveDraft: step((officer, args, o) =>
+      deps.lifecycle.saveDraft(
+        officer,
+        { text: String(args.text ?? ""), note: (args.note as string | null | undefined) ?? null },
+        o,
+      ),
+    ),
+    propose: step((officer, args, o) =>
+      deps.lifecycle.propose(officer, String(args.versionId), String(args.reason ?? ""), o),
+    ),
+    approve: step((officer, args, o) =>
+      deps.lifecycle.approve(
+        officer,
+        String(args.versionId),
+        (args.comment as string | null | undefined) ?? null,
+        o,
+      ),
+    ),
+    reject: step((officer, args, o) =>
+      deps.lifecycle.reject(officer, String(args.versionId), String(args.reason ?? ""), o),
+    ),
+    publish: step((officer, args, o) => deps.lifecycle.publish(officer, String(args.versionId), o)),
+    rollback: step((officer, args, o) =>
+      deps.lifecycle.rollback(officer, String(args.toVersionId), String(args.reason ?? ""), o),
+    ),
+  };
+
+  const PolicyVersionResolvers: Record<string, Resolver> = {
+    problems: (version) =>
+      problemsOf((version as PolicyVersion).agency, (version as PolicyVersion).text),
+  };
+
+  return { Query, Mutation, PolicyVersion: PolicyVersionResolvers };
+}
