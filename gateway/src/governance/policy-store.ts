@@ -1,6 +1,5 @@
 import { openStore, type Store, type StoreConfig } from "@mash/kit";
 import { type Kysely, sql, type Transaction } from "kysely";
-import pg from "pg";
 import {
   columnOf,
   fromRow,
@@ -188,40 +187,8 @@ const retryable = (error: unknown) => {
   return code === "23505" || code === "40001" || code === "SQLITE_BUSY";
 };
 
-/**
- * Works around the kit's migrator on PostgreSQL: Kysely, not told the schema, looks for its
- * bookkeeping tables in every schema of the database, so when another store's schema has them
- * (an agency's, the audit log's, a parallel test's) it skips creating ours and then fails on
- * "relation kysely_migration_lock does not exist". Creating them here first, exactly as Kysely
- * would, makes the check true for the right reason. Remove once openStore passes
- * `migrationTableSchema` to its Migrator.
- */
-async function prepareMigrationTables(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const s = `"${schema.replace(/"/g, '""')}"`;
-  try {
-    for (const statement of [
-      `create schema if not exists ${s}`,
-      `create table if not exists ${s}.kysely_migration (name varchar(255) not null primary key, timestamp varchar(255) not null)`,
-      `create table if not exists ${s}.kysely_migration_lock (id varchar(255) not null primary key, is_locked integer not null default 0)`,
-    ]) {
-      try {
-        await client.query(statement);
-      } catch (error) {
-        // Two gateways starting together race on the catalogue; the object exists either way.
-        const code = (error as { code?: string }).code;
-        if (code !== "23505" && code !== "42P06" && code !== "42P07") throw error;
-      }
-    }
-  } finally {
-    await client.end();
-  }
-}
-
 /** The policy versions of every agency, on SQLite (a file) or PostgreSQL (a schema). */
 export async function openPolicyStore(config: StoreConfig): Promise<PolicyStore> {
-  if (config.kind === "postgres") await prepareMigrationTables(config.url, config.schema);
   const store = await openStore<PolicyTables>({ agency: "policy", config, migrations });
   const { db } = store;
   return {
