@@ -19,6 +19,11 @@ export interface PolicyHolder {
    * repository files alone are: a gateway with a store awaits this before serving.
    */
   ready: Promise<void>;
+  /**
+   * Reads the store's published versions now: after a publication through this gateway its own
+   * requests see the change at once, not at the next poll.
+   */
+  sync(): Promise<void>;
   stop(): void;
 }
 
@@ -95,6 +100,7 @@ export function holdPolicies(options: {
   let stopped = false;
   let follower: PublicationFollower | undefined;
   let ready = Promise.resolve();
+  let sync = () => Promise.resolve();
   const source = options.source;
   if (source) {
     // Publications are read one at a time, so an older read never lands after a newer one.
@@ -112,6 +118,7 @@ export function holdPolicies(options: {
       });
       return queue;
     };
+    sync = () => ready.then(refresh);
     ready = (async () => {
       // The marker first: a publication between the two reads is then seen as a change.
       const since = await source.store.marker();
@@ -137,6 +144,7 @@ export function holdPolicies(options: {
     texts: () => texts,
     reload,
     ready,
+    sync: () => sync(),
     stop() {
       stopped = true;
       clearTimeout(timer);

@@ -52,7 +52,10 @@ export function governanceResolvers(deps: {
         target: step.versionId,
         reason: step.reason,
       }),
-    pendingChanged: () => deps.shadowCandidates.refresh(),
+    pendingChanged: async () => {
+      await deps.policies.sync();
+      await deps.shadowCandidates.refresh();
+    },
   });
 
   // A candidate is simulated as the whole policy with the officer's agency's text replaced.
