@@ -9,6 +9,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const gatewayRoot = resolve(here, "../..");
 export const DEFAULT_OUT_DIR = join(gatewayRoot, "dist/console");
 export const DEFAULT_OPERATIONS_DIR = join(gatewayRoot, "operations");
+export const DEFAULT_GOVERNANCE_OUT_DIR = join(gatewayRoot, "dist/governance");
+const GOVERNANCE_ENTRY = resolve(here, "../governance-console/app.tsx");
 const OPERATIONS_MODULE = "mash:contract-operations";
 
 export interface BuildConsoleOptions {
@@ -40,21 +42,31 @@ function contractOperationsPlugin(operations: ContractOperation[]): Plugin {
   };
 }
 
+/** What differs between the two browser apps the gateway serves. */
+interface AppPage {
+  /** The URL folder the assets are served from, and the base name of the script and style. */
+  readonly name: "console" | "governance";
+  readonly title: string;
+}
+
+const CONSOLE_PAGE: AppPage = { name: "console", title: "MASH Gateway console" };
+const GOVERNANCE_PAGE: AppPage = { name: "governance", title: "MASH governance console" };
+
 // The `?v=` query lets the server mark assets immutable while their file names stay fixed.
-function indexHtml(scriptVersion: string, styleVersion: string): string {
+function indexHtml(page: AppPage, scriptVersion: string, styleVersion: string): string {
   return `<!doctype html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>MASH Gateway console</title>
+<title>${page.title}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/console/console.css?v=${styleVersion}">
-<script defer src="/console/console.js?v=${scriptVersion}"></script>
+<link rel="stylesheet" href="/${page.name}/${page.name}.css?v=${styleVersion}">
+<script defer src="/${page.name}/${page.name}.js?v=${scriptVersion}"></script>
 </head>
 <body>
-<noscript>The MASH Gateway console needs JavaScript.</noscript>
+<noscript>The ${page.title} needs JavaScript.</noscript>
 <div id="root"></div>
 </body>
 </html>
@@ -88,16 +100,26 @@ export async function buildConsole(options: BuildConsoleOptions = {}): Promise<B
     plugins: [contractOperationsPlugin(operations)],
   });
 
-  const outputs = new Map(result.outputFiles.map((file) => [basename(file.path), file.contents]));
-  const script = outputs.get("console.js");
-  const style = outputs.get("console.css");
+  const files = await writeApp(CONSOLE_PAGE, outDir, result.outputFiles);
+  return { ...files, operations: operations.map((operation) => operation.name) };
+}
+
+/** Writes one app's script, style and index.html; fails on any output esbuild was not asked for. */
+async function writeApp(
+  page: AppPage,
+  outDir: string,
+  outputFiles: readonly { path: string; contents: Uint8Array }[],
+): Promise<Omit<BuiltConsole, "operations">> {
+  const outputs = new Map(outputFiles.map((file) => [basename(file.path), file.contents]));
+  const script = outputs.get(`${page.name}.js`);
+  const style = outputs.get(`${page.name}.css`);
   if (!script || !style || outputs.size !== 2) {
     throw new Error(`unexpected esbuild outputs: ${[...outputs.keys()].join(", ")}`);
   }
   const files: [string, Uint8Array | string][] = [
-    ["console.js", script],
-    ["console.css", style],
-    ["index.html", indexHtml(contentHash(script), contentHash(style))],
+    [`${page.name}.js`, script],
+    [`${page.name}.css`, style],
+    ["index.html", indexHtml(page, contentHash(script), contentHash(style))],
   ];
   await mkdir(outDir, { recursive: true });
   await Promise.all(files.map(([name, body]) => writeFile(join(outDir, name), body)));
@@ -107,8 +129,37 @@ export async function buildConsole(options: BuildConsoleOptions = {}): Promise<B
     outDir,
     files: sizes,
     totalBytes: sizes.reduce((sum, file) => sum + file.bytes, 0),
-    operations: operations.map((operation) => operation.name),
   };
+}
+
+export interface BuildGovernanceOptions {
+  outDir?: string;
+}
+
+export type BuiltGovernanceConsole = Omit<BuiltConsole, "operations">;
+
+/**
+ * The governance console (gateway/src/governance-console), served at /governance: React and
+ * plain CSS, no GraphiQL, so its bundle stays a fraction of the GraphQL console's.
+ */
+export async function buildGovernanceConsole(
+  options: BuildGovernanceOptions = {},
+): Promise<BuiltGovernanceConsole> {
+  const outDir = resolve(options.outDir ?? DEFAULT_GOVERNANCE_OUT_DIR);
+  const result = await build({
+    entryPoints: { governance: GOVERNANCE_ENTRY },
+    outdir: outDir,
+    write: false,
+    bundle: true,
+    minify: true,
+    format: "iife",
+    platform: "browser",
+    target: ["es2020"],
+    jsx: "automatic",
+    define: { "process.env.NODE_ENV": '"production"' },
+    logLevel: "warning",
+  });
+  return writeApp(GOVERNANCE_PAGE, outDir, result.outputFiles);
 }
 
 function formatBytes(bytes: number): string {
@@ -119,12 +170,14 @@ function formatBytes(bytes: number): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const built = await buildConsole();
-  const files = built.files.map((file) => `${file.name} ${formatBytes(file.bytes)}`).join(", ");
+  const [built, governance] = await Promise.all([buildConsole(), buildGovernanceConsole()]);
   const elapsed = Math.round(performance.now() - started);
+  const describe = (app: BuiltGovernanceConsole) =>
+    `${relative(process.cwd(), app.outDir) || "."} ${formatBytes(app.totalBytes)} ` +
+    `(${app.files.map((file) => `${file.name} ${formatBytes(file.bytes)}`).join(", ")})`;
   console.log(
-    `console: ${relative(process.cwd(), built.outDir) || "."} ${formatBytes(built.totalBytes)} ` +
-      `(${files}; ${built.operations.length} operations) in ${elapsed} ms`,
+    `console: ${describe(built)}, ${built.operations.length} operations; ` +
+      `governance: ${describe(governance)}; in ${elapsed} ms`,
   );
 }
 

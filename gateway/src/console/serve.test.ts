@@ -5,7 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BuiltConsole, buildConsole } from "./build.ts";
+import {
+  type BuiltConsole,
+  type BuiltGovernanceConsole,
+  buildConsole,
+  buildGovernanceConsole,
+} from "./build.ts";
 import { createConsoleHandler, prefersHtml } from "./serve.ts";
 
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -36,8 +41,8 @@ function send(port: number, path: string, headers: Record<string, string> = {}, 
   });
 }
 
-async function listen(distDir: string): Promise<Server> {
-  const handler = createConsoleHandler({ distDir });
+async function listen(distDir: string, governanceDistDir = distDir): Promise<Server> {
+  const handler = createConsoleHandler({ distDir, governanceDistDir });
   const server = createServer((req, res) => {
     if (!handler(req, res)) res.writeHead(418, { "content-type": "text/plain" }).end(FALLBACK);
   });
@@ -49,17 +54,21 @@ const portOf = (server: Server) => (server.address() as AddressInfo).port;
 
 let temp: string;
 let built: BuiltConsole;
+let governance: BuiltGovernanceConsole;
 let server: Server;
 let unbuilt: Server;
 let port: number;
 
 beforeAll(async () => {
   temp = await mkdtemp(join(tmpdir(), "mash-console-"));
-  built = await buildConsole({ outDir: join(temp, "console") });
+  [built, governance] = await Promise.all([
+    buildConsole({ outDir: join(temp, "console") }),
+    buildGovernanceConsole({ outDir: join(temp, "governance") }),
+  ]);
   // Bait for traversal: a file right beside the bundle that must never be served.
   await writeFile(join(temp, "secret.txt"), "do not serve");
   await mkdir(join(temp, "empty"));
-  server = await listen(built.outDir);
+  server = await listen(built.outDir, governance.outDir);
   unbuilt = await listen(join(temp, "empty"));
   port = portOf(server);
 });
@@ -201,6 +210,98 @@ describe("console handler", () => {
       expect(reply.headers["content-type"]).toBe("text/plain; charset=utf-8");
       expect(reply.body.toString()).toContain("npm run build");
     }
+  });
+});
+
+describe("governance console", () => {
+  it("builds its own three files, with no GraphiQL and no CDN", async () => {
+    expect(governance.files.map((file) => file.name).sort()).toEqual([
+      "governance.css",
+      "governance.js",
+      "index.html",
+    ]);
+    const html = await readFile(join(governance.outDir, "index.html"), "utf8");
+    const css = await readFile(join(governance.outDir, "governance.css"), "utf8");
+    const script = await readFile(join(governance.outDir, "governance.js"), "utf8");
+    expect(html).toContain("<title>MASH governance console</title>");
+    expect(html).not.toMatch(/https?:\/\//);
+    const refs = [...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((match) => match[1]);
+    expect(refs.length).toBeGreaterThanOrEqual(2);
+    for (const ref of refs)
+      expect(ref).toMatch(/^(\/governance\/governance\.(js|css)\?v=[0-9a-f]+|data:.*)$/);
+    expect(css).not.toMatch(/@import|url\(/);
+    expect(script).toContain("/governance/graphql");
+    expect(script).not.toContain("graphiql");
+    // A fraction of the GraphQL console: React and the screens, nothing else.
+    expect(governance.totalBytes).toBeLessThan(400_000);
+  });
+
+  it.each(["/governance", "/governance/", "/governance?tab=matrix"])(
+    "serves the page at %s with the strict CSP, whatever the Accept header",
+    async (path) => {
+      for (const accept of [BROWSER_ACCEPT, "*/*", ""]) {
+        const reply = await send(port, path, accept ? { accept } : {});
+        expect(reply.status).toBe(200);
+        expect(reply.headers["content-type"]).toBe("text/html; charset=utf-8");
+        expect(reply.body.toString()).toContain("/governance/governance.js?v=");
+        const csp = reply.headers["content-security-policy"] ?? "";
+        expect(csp).toContain("default-src 'self'");
+        expect(csp).toContain("script-src 'self';");
+        expect(csp).not.toMatch(/unsafe-eval|https?:|\*/);
+        expect(reply.headers["x-content-type-options"]).toBe("nosniff");
+      }
+    },
+  );
+
+  it("serves its assets, versioned URLs immutable", async () => {
+    const html = (await send(port, "/governance")).body.toString();
+    for (const name of ["governance.js", "governance.css"]) {
+      const file = await readFile(join(governance.outDir, name));
+      const plain = await send(port, `/governance/${name}`);
+      expect(plain.status).toBe(200);
+      expect(plain.body.equals(file)).toBe(true);
+      const versionedPath = html.match(
+        new RegExp(`/governance/${name.replace(".", "\\.")}\\?v=[0-9a-f]+`),
+      )?.[0];
+      expect(versionedPath).toBeDefined();
+      const versioned = await send(port, versionedPath ?? "");
+      expect(versioned.headers["cache-control"]).toContain("immutable");
+    }
+    // Each app's assets only under its own prefix.
+    expect((await send(port, "/console/governance.js")).status).toBe(404);
+    expect((await send(port, "/governance/console.js")).status).toBe(404);
+  });
+
+  it.each([
+    ["/governance/graphql", "GET"],
+    ["/governance/graphql", "POST"],
+    ["/governance", "POST"],
+    ["/governance/graphql?query=x", "GET"],
+    ["/governancex", "GET"],
+    ["/governance/something", "GET"],
+  ])("leaves %s (%s) to the gateway: the API shares the prefix", async (path, method) => {
+    const reply = await send(port, path, { accept: BROWSER_ACCEPT }, method);
+    expect(reply.status).toBe(418);
+  });
+
+  it.each([
+    "/governance/../secret.txt",
+    "/governance/..%2fsecret.txt",
+    "/governance/%2e%2e/secret.txt",
+    "/governance/../console/console.js",
+    "/governance/.hidden.js",
+    "/governance/index.html",
+    "/governance/missing.js",
+  ])("never serves anything outside its bundle for %s", async (path) => {
+    const reply = await send(port, path);
+    expect([404, 418]).toContain(reply.status);
+    expect(reply.body.toString()).not.toContain("do not serve");
+  });
+
+  it("answers 503 with a hint when it has not been built", async () => {
+    const reply = await send(portOf(unbuilt), "/governance", { accept: BROWSER_ACCEPT });
+    expect(reply.status).toBe(503);
+    expect(reply.body.toString()).toContain("governance console has not been built");
   });
 });
 

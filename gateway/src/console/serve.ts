@@ -11,13 +11,24 @@ const gzipAsync = promisify(gzip);
 export interface ConsoleHandlerOptions {
   /** Where build.ts wrote the bundle; defaults to gateway/dist/console. */
   distDir?: string;
+  /** Where build.ts wrote the governance console; defaults to gateway/dist/governance. */
+  governanceDistDir?: string;
 }
 
 export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 const DEFAULT_DIST_DIR = fileURLToPath(new URL("../../dist/console/", import.meta.url));
+const DEFAULT_GOVERNANCE_DIST_DIR = fileURLToPath(
+  new URL("../../dist/governance/", import.meta.url),
+);
 
-/** Only what GraphiQL needs: inline styles (CodeMirror, Radix) and data: fonts and images. */
+/** The governance API lives under the same prefix as its console; never answer for it here. */
+export const GOVERNANCE_API_PATH = "/governance/graphql";
+
+/**
+ * Only what GraphiQL needs: inline styles (CodeMirror, Radix) and data: fonts and images. The
+ * governance console gets the same policy: it needs less, but one policy is one thing to review.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -52,8 +63,8 @@ const COMPRESSIBLE = new Set([".html", ".js", ".css", ".map", ".svg"]);
 // neither `..` nor an encoded form of it can name anything outside distDir.
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
-const NOT_BUILT =
-  "The MASH Gateway console has not been built. Run `npm run build` at the repository root " +
+const notBuilt = (title: string) =>
+  `The ${title} has not been built. Run \`npm run build\` at the repository root ` +
   "(or `npm run build -w gateway`), then reload this page.\n";
 
 interface CachedFile {
@@ -110,8 +121,15 @@ function sendText(req: IncomingMessage, res: ServerResponse, status: number, tex
   res.end(req.method === "HEAD" ? undefined : text);
 }
 
-export function createConsoleHandler(options: ConsoleHandlerOptions = {}): ConsoleHandler {
-  const distDir = resolve(options.distDir ?? DEFAULT_DIST_DIR);
+type ServeAsset = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  query: string,
+) => Promise<void>;
+
+/** Serves the files of one built app from its dist directory. */
+function staticApp(distDir: string, title: string): ServeAsset {
   const cache = new Map<string, CachedFile>();
 
   // Re-stat on every request so a rebuild while the gateway runs is picked up without a restart.
@@ -133,11 +151,11 @@ export function createConsoleHandler(options: ConsoleHandlerOptions = {}): Conso
     return file;
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, name: string, query: string) {
+  return async (req, res, name, query) => {
     const file = await load(name);
     if (!file) {
       const built = name !== "index.html" && (await load("index.html")) !== undefined;
-      sendText(req, res, built ? 404 : 503, built ? "Not found\n" : NOT_BUILT);
+      sendText(req, res, built ? 404 : 503, built ? "Not found\n" : notBuilt(title));
       return;
     }
     const isHtml = name === "index.html";
@@ -162,7 +180,30 @@ export function createConsoleHandler(options: ConsoleHandlerOptions = {}): Conso
     headers["content-length"] = body.length;
     res.writeHead(200, headers);
     res.end(req.method === "HEAD" ? undefined : body);
-  }
+  };
+}
+
+/**
+ * The asset a path under `prefix` names, "" when it names none (a 404), or undefined when the
+ * path is not under the prefix at all.
+ */
+function assetUnder(prefix: string, pathname: string): string | undefined {
+  if (!pathname.startsWith(prefix)) return undefined;
+  const name = pathname.slice(prefix.length);
+  const type = CONTENT_TYPES[extname(name)];
+  // index.html only through the page's own URL, so there is one URL (and one cache entry) for it.
+  return ASSET_NAME.test(name) && type && name !== "index.html" ? name : "";
+}
+
+export function createConsoleHandler(options: ConsoleHandlerOptions = {}): ConsoleHandler {
+  const consoleApp = staticApp(
+    resolve(options.distDir ?? DEFAULT_DIST_DIR),
+    "MASH Gateway console",
+  );
+  const governanceApp = staticApp(
+    resolve(options.governanceDistDir ?? DEFAULT_GOVERNANCE_DIST_DIR),
+    "MASH governance console",
+  );
 
   return (req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
@@ -171,22 +212,34 @@ export function createConsoleHandler(options: ConsoleHandlerOptions = {}): Conso
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
     const query = queryStart === -1 ? "" : url.slice(queryStart + 1);
 
+    let app: ServeAsset;
     let name: string;
     if (pathname === "/graphql") {
       if (!prefersHtml(req.headers.accept)) return false;
+      app = consoleApp;
       name = "index.html";
-    } else if (pathname.startsWith("/console/")) {
-      name = pathname.slice("/console/".length);
-      const type = CONTENT_TYPES[extname(name)];
-      if (!ASSET_NAME.test(name) || !type || name === "index.html") {
+    } else if (pathname === "/governance" || pathname === "/governance/") {
+      app = governanceApp;
+      name = "index.html";
+    } else if (pathname === GOVERNANCE_API_PATH) {
+      return false;
+    } else {
+      const consoleAsset = assetUnder("/console/", pathname);
+      const governanceAsset =
+        consoleAsset === undefined ? assetUnder("/governance/", pathname) : undefined;
+      // Anything under /governance/ that is not an asset is the governance API's to answer
+      // (or 404): that prefix is shared with it.
+      if (consoleAsset === undefined && !governanceAsset) return false;
+      const asset = consoleAsset ?? governanceAsset ?? "";
+      if (asset === "") {
         sendText(req, res, 404, "Not found\n");
         return true;
       }
-    } else {
-      return false;
+      app = consoleAsset === undefined ? governanceApp : consoleApp;
+      name = asset;
     }
 
-    serve(req, res, name, query).catch((error: unknown) => {
+    app(req, res, name, query).catch((error: unknown) => {
       console.error("console: failed to serve", name, error);
       if (res.headersSent) res.destroy();
       else sendText(req, res, 500, "Internal error while serving the console\n");

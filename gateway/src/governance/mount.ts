@@ -3,26 +3,20 @@ import type { GraphQLSchema } from "graphql";
 import type { AuditStore } from "../audit/store.ts";
 import { Authority } from "../authz/ability.ts";
 import type { StatedEnquiry } from "../authz/judge.ts";
-import type { PolicyHolder } from "../authz/policy-holder.ts";
 import { accessLogResolvers } from "./access-log.ts";
 import type { SubjectCounts } from "./impact.ts";
 import { createLifecycle } from "./lifecycle.ts";
 import { createPolicyResolvers } from "./policy-api.ts";
-import type { PolicyStore } from "./policy-store.ts";
+import type { PolicyRuntime } from "./policy-runtime.ts";
 import { agencyFileOf, problemViews, validateAgencyText } from "./policy-texts.ts";
 import type { GovernanceContext, Resolvers } from "./resolvers.ts";
-import type { Shadow } from "./shadow.ts";
-import type { ShadowCandidates } from "./shadow-candidates.ts";
 import type { RunAs } from "./simulate.ts";
 import { type AuthorityFor, simulationResolvers } from "./simulation-api.ts";
 
 /** Everything the governance API answers, over this gateway's log, policy store and graph. */
 export function governanceResolvers(deps: {
   auditStore: AuditStore | undefined;
-  policies: PolicyHolder;
-  policyStore: PolicyStore;
-  shadow: Shadow;
-  shadowCandidates: ShadowCandidates;
+  runtime: PolicyRuntime;
   supergraphSdl: string;
   policiesDir: string;
   subjectCounts: SubjectCounts;
@@ -31,20 +25,21 @@ export function governanceResolvers(deps: {
   runAs: RunAs;
   resolveEnquiry: (id: string, requestId: string) => Promise<StatedEnquiry>;
 }): Resolvers[] {
+  const { policies, store: policyStore, shadow, shadowCandidates } = deps.runtime;
   const lifecycle = createLifecycle({
-    store: deps.policyStore,
+    store: policyStore,
     supergraphSdl: deps.supergraphSdl,
     policiesDir: deps.policiesDir,
-    policy: () => deps.policies.authority().policy,
+    policy: () => policies.authority().policy,
   });
   const policy = createPolicyResolvers({
     officer: (context) => (context as GovernanceContext).officer,
     lifecycle,
-    store: deps.policyStore,
-    holder: deps.policies,
+    store: policyStore,
+    holder: policies,
     supergraphSdl: deps.supergraphSdl,
     subjectCounts: deps.subjectCounts,
-    shadow: deps.shadow,
+    shadow: shadow,
     // Each step is in the access log before it commits; a step that cannot be recorded fails.
     record: (context, step) =>
       (context as GovernanceContext).recordStep({
@@ -53,15 +48,15 @@ export function governanceResolvers(deps: {
         reason: step.reason,
       }),
     pendingChanged: async () => {
-      await deps.policies.sync();
-      await deps.shadowCandidates.refresh();
+      await policies.sync();
+      await shadowCandidates.refresh();
     },
   });
 
   // A candidate is simulated as the whole policy with the officer's agency's text replaced.
   const authorityFor: AuthorityFor = (officer, text) => {
-    if (text === undefined) return { authority: deps.policies.authority(), problems: [] };
-    const files = deps.policies.texts();
+    if (text === undefined) return { authority: policies.authority(), problems: [] };
+    const files = policies.texts();
     const loaded = validateAgencyText({
       files,
       agency: officer.agency,

@@ -22,17 +22,15 @@ import { recordRefusal, refusedRequestsPlugin } from "../audit/refusals.ts";
 import { type AuditLog, type AuditStore, openAuditStore } from "../audit/store.ts";
 import { AuthorizingGateway } from "../authz/authorizing-gateway.ts";
 import { planGuard } from "../authz/plan-guard.ts";
-import { holdPublishedPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
+import type { PolicyHolder } from "../authz/policy-holder.ts";
 import { createPurposeResolver } from "../authz/purpose.ts";
 import { loadSupergraph } from "../compose/load-supergraph.ts";
 import type { GatewayConfig } from "../config.ts";
 import { createConsoleHandler } from "../console/serve.ts";
 import { createGovernanceApi } from "../governance/api.ts";
 import { governanceResolvers } from "../governance/mount.ts";
-import { openPolicyStore } from "../governance/policy-store.ts";
-import { createShadow } from "../governance/shadow.ts";
-import { createShadowCandidates } from "../governance/shadow-candidates.ts";
-import type { RunAs } from "../governance/simulate.ts";
+import { startPolicyRuntime } from "../governance/policy-runtime.ts";
+import { runAsThrough } from "../governance/run-as.ts";
 import { createSubjectCounts } from "../governance/subject-counts.ts";
 import { checkSubgraphs } from "../health/subgraph-health.ts";
 import { type IdentityConfig, loadIdentityConfig } from "../identity/config.ts";
@@ -91,30 +89,14 @@ export async function startGateway(
   const contextKey = options.contextKey ?? (await loadDevOrConfiguredKey(identity, logger));
   const sign = contextSigner(contextKey);
   const supergraph = await loadSupergraph(config, (name) => sign(name, gatewayCaller()));
-  // Published versions (governance console) are laid over the policy files, agency by agency.
-  const policyStore = await openPolicyStore(
-    config.governance.store ?? { kind: "sqlite", file: join(identity.dataDir, "policies.sqlite") },
-  );
-  let policies: PolicyHolder;
-  try {
-    policies = await holdPublishedPolicies({
-      dir: config.policiesDir,
-      supergraphSdl: supergraph.sdl,
-      logger,
-      watch: options.watchPolicies,
-      source: { store: policyStore, pollMs: config.governance.pollMs },
-    });
-  } catch (error) {
-    await policyStore.close();
-    throw error;
-  }
-  const shadowCandidates = createShadowCandidates({
-    store: policyStore,
-    holder: policies,
+  const runtime = await startPolicyRuntime({
+    config,
+    dataDir: identity.dataDir,
     supergraphSdl: supergraph.sdl,
     logger,
+    watch: options.watchPolicies,
   });
-  const shadow = createShadow({ candidates: shadowCandidates.candidates });
+  const { policies, shadow } = runtime;
   const metrics = createGatewayMetrics(logger);
   const enforce = options.authorization !== "off";
   let ownAudit: AuditStore | undefined;
@@ -223,10 +205,7 @@ export async function startGateway(
       audit,
       resolvers: governanceResolvers({
         auditStore,
-        policies,
-        policyStore,
-        shadow,
-        shadowCandidates,
+        runtime,
         supergraphSdl: supergraph.sdl,
         policiesDir: config.policiesDir,
         subjectCounts: createSubjectCounts({
@@ -237,32 +216,7 @@ export async function startGateway(
         logger,
         schema: () => apiSchema,
         resolveEnquiry,
-        runAs: async (query, variables, as) => {
-          // A simulation is a real enforcement run under the given policy, as the given role;
-          // the governance request that asked for it is the one recorded.
-          const response = await apollo.executeOperation(
-            { query, variables },
-            {
-              contextValue: {
-                requestId: randomUUID(),
-                principal: {
-                  id: "(simulation)",
-                  name: "simulation",
-                  agency: undefined,
-                  roles: as.roles,
-                },
-                enquiryId: undefined,
-                breakGlassReason: undefined,
-                authorization: as.authorization,
-                internal: { authority: as.authority },
-                audited: true,
-              },
-            },
-          );
-          if (response.body.kind !== "single")
-            throw new Error("A simulation cannot be incremental.");
-          return response.body.singleResult as Awaited<ReturnType<RunAs>>;
-        },
+        runAs: runAsThrough(apollo),
       }),
       logger,
       maxBodyBytes: config.maxBodyBytes,
@@ -372,21 +326,17 @@ export async function startGateway(
       supergraphSource: supergraph.source,
       policies,
       async stop() {
-        policies.stop();
-        shadowCandidates.stop();
+        await runtime.close();
         await close(http);
         await apollo.stop();
         await rateLimiter.close();
         metrics.stop();
         await nats?.close();
         await ownAudit?.close();
-        await policyStore.close();
       },
     };
   } catch (error) {
-    policies.stop();
-    shadowCandidates.stop();
-    await policyStore.close().catch(() => {});
+    await runtime.close().catch(() => {});
     metrics.stop();
     await nats?.close().catch(() => {});
     await ownAudit?.close().catch(() => {});

@@ -133,6 +133,13 @@ describe("policy validation", () => {
       /health\.yaml:\d+ rule health-own-records: the id is already used in health\.yaml/,
     ],
     [
+      "a notification flag that is not a Boolean field",
+      "roles.yaml",
+      "  flag: sealed\n",
+      "  flag: name\n",
+      /roles\.yaml:\d+: scope flag Subject\.name is not a Boolean field of the supergraph/,
+    ],
+    [
       "broken YAML",
       "police.yaml",
       "agency: police\nrules:",

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import { buildASTSchema, type GraphQLSchema, parse } from "graphql";
+import { buildASTSchema, type GraphQLSchema, getNamedType, isObjectType, parse } from "graphql";
 import { checkRules, type RawPolicyFile } from "./check-rules.ts";
 import { readOwnership } from "./ownership.ts";
 import { parseYamlText, type YamlFile } from "./read-yaml.ts";
@@ -200,6 +200,17 @@ export function loadPolicyTexts(options: {
       line: rolesFile.lineOf(["scope"]),
       message: `scope ${raw.scope.type}.${raw.scope.key} is not a field of the supergraph`,
     });
+  }
+  if (raw.scope.flag !== undefined) {
+    // The flag decides owner notifications: it must be a Boolean the subgraphs actually serve.
+    const scopeType = schema.getType(raw.scope.type);
+    const flagField = isObjectType(scopeType) ? scopeType.getFields()[raw.scope.flag] : undefined;
+    if (!flagField || getNamedType(flagField.type).name !== "Boolean")
+      problems.push({
+        file: "roles.yaml",
+        line: rolesFile.lineOf(["scope", "flag"]),
+        message: `scope flag ${raw.scope.type}.${raw.scope.flag} is not a Boolean field of the supergraph`,
+      });
   }
   const roles = new Map<string, RoleDef>();
   for (const [name, r] of Object.entries(raw.roles)) {

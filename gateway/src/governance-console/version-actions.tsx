@@ -1,0 +1,181 @@
+import { type FormEvent, useState } from "react";
+import { ProblemAlert } from "./feedback.tsx";
+import { APPROVE, PUBLISH, REJECT, ROLLBACK } from "./queries.ts";
+import type { PolicyVersion } from "./types.ts";
+import { useGovernance, useOperation } from "./use-api.ts";
+
+type Done = (message: string) => void;
+
+/** A one-field form whose submit runs a mutation; `required` fields keep the button disabled. */
+function ActionForm({
+  id,
+  label,
+  fieldLabel,
+  required,
+  button,
+  busy,
+  disabled,
+  describedBy,
+  onSubmit,
+}: {
+  id: string;
+  label: string;
+  fieldLabel: string;
+  required: boolean;
+  button: string;
+  busy: boolean;
+  disabled?: boolean;
+  describedBy?: string;
+  onSubmit(value: string): Promise<boolean>;
+}) {
+  const [value, setValue] = useState("");
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (required && !value.trim()) return;
+    if (await onSubmit(value.trim())) setValue("");
+  };
+  return (
+    <form className="gov-form gov-form-row" onSubmit={submit} aria-label={label}>
+      <div className="gov-field gov-field-wide">
+        <label htmlFor={id}>{fieldLabel}</label>
+        <input
+          id={id}
+          value={value}
+          required={required}
+          disabled={disabled}
+          onChange={(event) => setValue(event.target.value)}
+        />
+      </div>
+      <button
+        type="submit"
+        className="gov-button"
+        disabled={disabled || busy || (required && !value.trim())}
+        aria-describedby={describedBy}
+      >
+        {button}
+      </button>
+    </form>
+  );
+}
+
+/** Approve or reject a proposal: never one's own, which the API refuses as well. */
+export function ReviewActions({ version, onDone }: { version: PolicyVersion; onDone: Done }) {
+  const { officer, changed } = useGovernance();
+  const approve = useOperation<{ approve: PolicyVersion }>(APPROVE);
+  const reject = useOperation<{ reject: PolicyVersion }>(REJECT);
+  const own = version.author === officer.id;
+  const explanation = `gov-own-${version.id}`;
+  const busy = approve.outcome.status === "running" || reject.outcome.status === "running";
+  return (
+    <div className="gov-actions">
+      {own ? (
+        <p id={explanation} className="gov-explain" data-testid="own-proposal-explanation">
+          You proposed this version, so you cannot approve or reject it: another governance officer
+          of {officer.agencyTitle} must review it.
+        </p>
+      ) : null}
+      <ActionForm
+        id={`gov-approve-${version.id}`}
+        label={`Approve version ${version.number}`}
+        fieldLabel={`Approval comment for version ${version.number} (optional)`}
+        required={false}
+        button={`Approve version ${version.number}`}
+        busy={busy}
+        disabled={own}
+        describedBy={own ? explanation : undefined}
+        onSubmit={async (comment) => {
+          const done = await approve.run({ versionId: version.id, comment: comment || null });
+          if (done) {
+            onDone(`Approved version ${version.number}. It can now be published.`);
+            changed();
+          }
+          return done !== undefined;
+        }}
+      />
+      <ActionForm
+        id={`gov-reject-${version.id}`}
+        label={`Reject version ${version.number}`}
+        fieldLabel={`Reason for rejecting version ${version.number}`}
+        required
+        button={`Reject version ${version.number}`}
+        busy={busy}
+        disabled={own}
+        describedBy={own ? explanation : undefined}
+        onSubmit={async (reason) => {
+          const done = await reject.run({ versionId: version.id, reason });
+          if (done) {
+            onDone(`Rejected version ${version.number}.`);
+            changed();
+          }
+          return done !== undefined;
+        }}
+      />
+      <ProblemAlert
+        title="Could not approve"
+        problems={approve.outcome.status === "error" ? approve.outcome.problems : undefined}
+      />
+      <ProblemAlert
+        title="Could not reject"
+        problems={reject.outcome.status === "error" ? reject.outcome.problems : undefined}
+      />
+    </div>
+  );
+}
+
+export function PublishAction({ version, onDone }: { version: PolicyVersion; onDone: Done }) {
+  const { changed } = useGovernance();
+  const publish = useOperation<{ publish: PolicyVersion }>(PUBLISH);
+  return (
+    <div className="gov-actions">
+      <button
+        type="button"
+        className="gov-button gov-primary"
+        disabled={publish.outcome.status === "running"}
+        onClick={async () => {
+          const done = await publish.run({ versionId: version.id });
+          if (done) {
+            onDone(`Published version ${version.number}: it is now in force on every gateway.`);
+            changed();
+          }
+        }}
+      >
+        {`Publish version ${version.number}`}
+      </button>
+      <ProblemAlert
+        title="Could not publish"
+        problems={publish.outcome.status === "error" ? publish.outcome.problems : undefined}
+      />
+    </div>
+  );
+}
+
+export function RollbackAction({ version, onDone }: { version: PolicyVersion; onDone: Done }) {
+  const { changed } = useGovernance();
+  const rollback = useOperation<{ rollback: PolicyVersion }>(ROLLBACK);
+  return (
+    <div className="gov-actions">
+      <ActionForm
+        id={`gov-rollback-${version.id}`}
+        label={`Roll back to version ${version.number}`}
+        fieldLabel={`Reason for rolling back to version ${version.number}`}
+        required
+        button={`Roll back to version ${version.number}`}
+        busy={rollback.outcome.status === "running"}
+        onSubmit={async (reason) => {
+          const done = await rollback.run({ toVersionId: version.id, reason });
+          if (done) {
+            onDone(
+              `Rolled back: version ${done.rollback.number} restores version ${version.number} and is in force.`,
+            );
+            changed();
+          }
+          return done !== undefined;
+        }}
+      />
+      <ProblemAlert
+        title="Could not roll back"
+        problems={rollback.outcome.status === "error" ? rollback.outcome.problems : undefined}
+      />
+    </div>
+  );
+}
