@@ -66,7 +66,11 @@ async function load(
 export async function benchGateway(
   seconds = 10,
 ): Promise<{ results: LoadResult[]; cost: Awaited<ReturnType<typeof benchAuthorizationCost>> }> {
-  const server = spawn(process.execPath, ["--import", "tsx", "test/bench/serve.ts"], {
+  // MASH_BENCH_PROFILE=<dir> writes a CPU profile of the serving process there (on exit).
+  const profile = process.env.MASH_BENCH_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.MASH_BENCH_PROFILE}`]
+    : [];
+  const server = spawn(process.execPath, [...profile, "--import", "tsx", "test/bench/serve.ts"], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, LOG_LEVEL: "error" },

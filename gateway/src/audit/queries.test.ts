@@ -132,19 +132,16 @@ for (const { backend, unavailable } of await storeBackends()) {
       expect(await verifyDerived(db)).toEqual({ ok: true });
       // Hiding an access from an officer's search by deleting its index row.
       await db
-        .deleteFrom("audit_access")
+        .deleteFrom("audit_agency")
         .where("seq", "=", 4)
         .where("agency", "=", "police")
         .execute();
       expect(await verifyDerived(db)).toMatchObject({ ok: false, seq: 4 });
-      await db
-        .insertInto("audit_access")
-        .values([
-          { seq: 4, agency: "police", subject_id: "S-1" },
-          { seq: 4, agency: "police", subject_id: "S-104" },
-        ])
-        .execute();
+      await db.insertInto("audit_agency").values({ seq: 4, agency: "police" }).execute();
       expect(await verifyDerived(db)).toEqual({ ok: true });
+      await db.insertInto("audit_subject").values({ seq: 4, subject_id: "S-999" }).execute();
+      expect(await verifyDerived(db)).toMatchObject({ ok: false, seq: 4 });
+      await db.deleteFrom("audit_subject").where("subject_id", "=", "S-999").execute();
       // A notification removed, or one forged for a record that never was.
       await db.deleteFrom("audit_notification").where("seq", "=", 2).execute();
       expect(await verifyDerived(db)).toMatchObject({ ok: false, seq: 2 });

@@ -105,38 +105,43 @@ export async function queryAccessLog(
   const before = cursor(after);
   const from = instant("from", filter.from);
   const to = instant("to", filter.to);
-  let query = db
-    .selectFrom("audit_access as a")
-    .innerJoin("audit_log as l", "l.seq", "a.seq")
-    .select("a.seq")
-    .distinct()
-    .where("a.agency", "=", agency);
-  if (filter.subjectId) query = query.where("a.subject_id", "=", filter.subjectId);
-  if (filter.userId) query = query.where("l.user_id", "=", filter.userId);
-  if (filter.enquiryId) query = query.where("l.enquiry_id", "=", filter.enquiryId);
-  if (from) query = query.where("l.at", ">=", from);
-  if (to) query = query.where("l.at", "<", to);
-  if (filter.breakGlass != null)
-    query = query.where("l.break_glass", "=", filter.breakGlass ? 1 : 0);
-  if (before !== undefined) query = query.where("a.seq", "<", before);
-  const seqs = (
-    await query
-      .orderBy("a.seq", "desc")
-      .limit(size + 1)
-      .execute()
-  ).map((r) => Number(r.seq));
-  const more = seqs.length > size;
-  const wanted = seqs.slice(0, size);
-  if (wanted.length === 0) return { items: [], nextCursor: null };
-  const rows = await db
-    .selectFrom("audit_log")
-    .select(["seq", "body"])
-    .where("seq", "in", wanted)
-    .orderBy("seq", "desc")
-    .execute();
+  const candidates = (below: number | undefined, limit: number) => {
+    let query = db
+      .selectFrom("audit_agency as a")
+      .innerJoin("audit_log as l", "l.seq", "a.seq")
+      .select(["l.seq", "l.body"])
+      .where("a.agency", "=", agency);
+    if (filter.subjectId)
+      query = query
+        .innerJoin("audit_subject as s", "s.seq", "a.seq")
+        .where("s.subject_id", "=", filter.subjectId);
+    if (filter.userId) query = query.where("l.user_id", "=", filter.userId);
+    if (filter.enquiryId) query = query.where("l.enquiry_id", "=", filter.enquiryId);
+    if (from) query = query.where("l.at", ">=", from);
+    if (to) query = query.where("l.at", "<", to);
+    if (filter.breakGlass != null)
+      query = query.where("l.break_glass", "=", filter.breakGlass ? 1 : 0);
+    if (below !== undefined) query = query.where("a.seq", "<", below);
+    return query.orderBy("a.seq", "desc").limit(limit).execute();
+  };
+  // The subject index is per record, not per agency: a record that returned another agency's
+  // data about the person is a candidate, and is dropped here unless this agency's was too.
+  const items: AccessEntryView[] = [];
+  const batch = filter.subjectId ? (size + 1) * 2 : size + 1;
+  let below = before;
+  for (;;) {
+    const rows = await candidates(below, batch);
+    for (const row of rows) {
+      const view = viewFor(agency, JSON.parse(row.body) as AuditRecord);
+      if (!filter.subjectId || view.subjects.includes(filter.subjectId)) items.push(view);
+    }
+    if (items.length > size || rows.length < batch) break;
+    below = Number(rows[rows.length - 1]?.seq);
+  }
+  const page = items.slice(0, size);
   return {
-    items: rows.map((r) => viewFor(agency, JSON.parse(r.body) as AuditRecord)),
-    nextCursor: more ? String(wanted[wanted.length - 1]) : null,
+    items: page,
+    nextCursor: items.length > size ? String(page[page.length - 1]?.seq) : null,
   };
 }
 

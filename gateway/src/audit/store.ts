@@ -1,10 +1,12 @@
 import { openStore, type Store, type StoreConfig } from "@mash/kit";
 import { type InsertObject, type Kysely, type Migration, sql, type Transaction } from "kysely";
 import {
-  type AccessIndexRow,
-  indexRows,
+  type AgencyIndexRow,
+  agencyRows,
   type NotificationRow,
   notificationRows,
+  type SubjectIndexRow,
+  subjectRows,
 } from "./index-rows.ts";
 import { type AuditEntry, type AuditRecord, canonicalJson, chainHash, GENESIS } from "./record.ts";
 
@@ -21,7 +23,8 @@ export interface AuditTables {
     break_glass: number | null;
   };
   audit_checkpoint: { seq: number; body: string; signature: string };
-  audit_access: AccessIndexRow;
+  audit_agency: AgencyIndexRow;
+  audit_subject: SubjectIndexRow;
   audit_notification: NotificationRow;
 }
 
@@ -102,8 +105,39 @@ const migrations: Record<string, Migration> = {
           .set(columnsOf(record))
           .where("seq", "=", row.seq)
           .execute();
-        await insertDerived(typed, [record]);
+        await insertChunked(typed, "audit_notification", notificationRows(record));
       }
+    },
+  },
+  // 0003's per-(agency, person) index cost one row per agency and person: ~350 for a list of 50.
+  "0004_agency_and_subject_index": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.dropTable("audit_access").execute();
+      await db.schema
+        .createTable("audit_agency")
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("agency", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("audit_agency_agency")
+        .on("audit_agency")
+        .columns(["agency", "seq"])
+        .execute();
+      await db.schema
+        .createTable("audit_subject")
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("subject_id", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("audit_subject_subject")
+        .on("audit_subject")
+        .columns(["subject_id", "seq"])
+        .execute();
+      const typed = db as unknown as Kysely<AuditTables>;
+      const rows = await typed.selectFrom("audit_log").select("body").execute();
+      const records = rows.map((r) => JSON.parse(r.body) as AuditRecord);
+      await insertChunked(typed, "audit_agency", records.flatMap(agencyRows));
+      await insertChunked(typed, "audit_subject", records.flatMap(subjectRows));
     },
   },
 };
@@ -135,7 +169,8 @@ async function insertDerived(
   db: Kysely<AuditTables> | Transaction<AuditTables>,
   records: AuditRecord[],
 ) {
-  await insertChunked(db, "audit_access", records.flatMap(indexRows));
+  await insertChunked(db, "audit_agency", records.flatMap(agencyRows));
+  await insertChunked(db, "audit_subject", records.flatMap(subjectRows));
   await insertChunked(db, "audit_notification", records.flatMap(notificationRows));
 }
 
@@ -189,9 +224,12 @@ interface Pending {
 export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
   const store = await openStore<AuditTables>({ agency: "audit", config, migrations });
   const { db } = store;
-  // The log is evidence: a commit must survive power loss, not only a process crash. Group
-  // commit pays for the extra fsync.
-  if (store.dialect === "sqlite") await sql`pragma synchronous = FULL`.execute(db);
+  // SQLite runs on the event loop: a fsync per commit (synchronous = FULL) would stall every
+  // request. WAL with NORMAL keeps each commit across a process crash (kill -9, tested); a
+  // power cut may lose the last commits, which is why production keeps the log in PostgreSQL.
+  // MASH_AUDIT_SQLITE_SYNC=full trades throughput for power-loss durability on SQLite.
+  if (store.dialect === "sqlite" && process.env.MASH_AUDIT_SQLITE_SYNC === "full")
+    await sql`pragma synchronous = FULL`.execute(db);
   let head: { seq: number; hash: string } | undefined;
   const pending: Pending[] = [];
   let flushing: Promise<void> | undefined;
@@ -317,7 +355,8 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
         const body = canonicalJson({ seq: upTo, hash: last.hash, at: new Date().toISOString() });
         const row: CheckpointRow = { seq: upTo, body, signature: sign(body) };
         await trx.insertInto("audit_checkpoint").values(row).execute();
-        await trx.deleteFrom("audit_access").where("seq", "<=", upTo).execute();
+        await trx.deleteFrom("audit_agency").where("seq", "<=", upTo).execute();
+        await trx.deleteFrom("audit_subject").where("seq", "<=", upTo).execute();
         await trx.deleteFrom("audit_notification").where("seq", "<=", upTo).execute();
         await trx.deleteFrom("audit_log").where("seq", "<=", upTo).execute();
         return row;

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { indexRows, notificationRows } from "./index-rows.ts";
+import { agencyRows, notificationRows, subjectRows } from "./index-rows.ts";
 import type { AuditRecord } from "./record.ts";
 import type { AuditTables } from "./store.ts";
 import { columnsOf } from "./store.ts";
@@ -15,10 +15,11 @@ export type DerivedReport = { ok: true } | { ok: false; seq: number; message: st
 export async function verifyDerived(db: Kysely<AuditTables>): Promise<DerivedReport> {
   const log = await db.selectFrom("audit_log").selectAll().orderBy("seq").execute();
   const access = new Map<number, string[]>();
-  for (const r of await db.selectFrom("audit_access").selectAll().execute()) {
-    const seq = Number(r.seq);
-    access.set(seq, [...(access.get(seq) ?? []), `${r.agency}|${r.subject_id}`]);
-  }
+  const add = (seq: number, key: string) => access.set(seq, [...(access.get(seq) ?? []), key]);
+  for (const r of await db.selectFrom("audit_agency").selectAll().execute())
+    add(Number(r.seq), `agency|${r.agency}`);
+  for (const r of await db.selectFrom("audit_subject").selectAll().execute())
+    add(Number(r.seq), `subject|${r.subject_id}`);
   const notes = new Map<number, string[]>();
   for (const r of await db.selectFrom("audit_notification").selectAll().execute()) {
     const seq = Number(r.seq);
@@ -47,7 +48,10 @@ export async function verifyDerived(db: Kysely<AuditTables>): Promise<DerivedRep
           message: `record ${seq}'s ${name} column does not match the record`,
         };
     }
-    const index = indexRows(record).map((r) => `${r.agency}|${r.subject_id}`);
+    const index = [
+      ...agencyRows(record).map((r) => `agency|${r.agency}`),
+      ...subjectRows(record).map((r) => `subject|${r.subject_id}`),
+    ];
     if (!same(access.get(seq), index))
       return {
         ok: false,
