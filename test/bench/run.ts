@@ -79,7 +79,7 @@ if (!values.only || values.only === "audit") {
   const records = Number(values.records);
   out("\n## Access log: appends to the audit store (in process; a fresh store for each row)\n\n");
   out(
-    "Entries like the gateway's: 20 released fields from six agencies, 1-50 subjects each agency saw (indexed per agency and subject); concurrency = appends outstanding at once.\n\n",
+    "Entries like the gateway's: 20 released fields from six agencies, 1-50 subjects each agency saw (indexed per agency and per person); concurrency = appends outstanding at once.\n\n",
   );
   out(
     "| store | concurrency | records | records/s | p50 ms | p95 ms |\n|---|---|---|---|---|---|\n",
