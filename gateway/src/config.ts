@@ -3,6 +3,7 @@ import { defaultPoliciesDir } from "./authz/policy/load.ts";
 import { policyPollMs, policyStoreConfig } from "./governance/policy-config.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits.ts";
 import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit.ts";
+import { storeFromEnv } from "./store-from-env.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -159,29 +160,7 @@ function natsConfig(env: Env): AuditConfig["nats"] {
 
 /** Where the access log lives when configured; the data directory's audit.sqlite otherwise. */
 export function auditStore(env: Env): StoreConfig | undefined {
-  const url = env.MASH_AUDIT_DATABASE_URL;
-  if (url) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {}
-    if (!parsed || (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")) {
-      throw new ConfigError(
-        "MASH_AUDIT_DATABASE_URL",
-        "is not a postgres:// URL such as postgres://audit@db.internal:5432/mash",
-      );
-    }
-    const prefix = env.MASH_AUDIT_DATABASE_SCHEMA_PREFIX ?? "";
-    if (!/^[a-z_][a-z0-9_]*$/.test(`${prefix}x`)) {
-      throw new ConfigError(
-        "MASH_AUDIT_DATABASE_SCHEMA_PREFIX",
-        "may hold only lower-case letters, digits and underscores, and must not start with a digit",
-      );
-    }
-    return { kind: "postgres", url, schema: `${prefix}audit` };
-  }
-  if (env.MASH_AUDIT_FILE) return { kind: "sqlite", file: env.MASH_AUDIT_FILE };
-  return undefined;
+  return storeFromEnv(env, "AUDIT", "audit");
 }
 
 /** A count of requests: fractions would make the message and the budget disagree. */

@@ -1,11 +1,10 @@
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserMissing, launchBrowser } from "./browser.ts";
 import { startSystem } from "./system.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
 
 /** Just the part of the page `responseText` reads; this package compiles without the DOM lib. */
@@ -21,13 +20,7 @@ function responseText(page: Page): Promise<string> {
   });
 }
 
-// Chromium comes from Debian's package; without it there is nothing to drive.
-// In CI the browser suite must run: a missing Chromium is a failed set-up, not a skip.
-const missingBrowser = !existsSync(CHROMIUM);
-if (missingBrowser && process.env.CI === "true") {
-  throw new Error(`CI=true but ${CHROMIUM} is not installed (apt-get install chromium)`);
-}
-if (missingBrowser) process.stderr.write(`Browser suites not run: ${CHROMIUM} is not installed.\n`);
+const missingBrowser = browserMissing();
 
 describe.skipIf(missingBrowser)("GraphiQL console in a browser", () => {
   let system: Awaited<ReturnType<typeof startSystem>>;
@@ -35,19 +28,7 @@ describe.skipIf(missingBrowser)("GraphiQL console in a browser", () => {
 
   beforeAll(async () => {
     system = await startSystem({ subjects: 20 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

@@ -1,13 +1,12 @@
-import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { browserMissing, launchBrowser } from "./browser.ts";
 import { startSystem } from "./system.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/governance/", import.meta.url));
 const DOCS_SCREENSHOT = fileURLToPath(
   new URL("../../docs/governance-console.png", import.meta.url),
@@ -27,13 +26,7 @@ interface IncidentsAnswer {
   subject?: { police?: { incidents?: { id: string; category: string | null }[] | null } | null };
 }
 
-// Chromium comes from Debian's package; without it there is nothing to drive.
-// In CI the browser suite must run: a missing Chromium is a failed set-up, not a skip.
-const missingBrowser = !existsSync(CHROMIUM);
-if (missingBrowser && process.env.CI === "true") {
-  throw new Error(`CI=true but ${CHROMIUM} is not installed (apt-get install chromium)`);
-}
-if (missingBrowser) process.stderr.write(`Browser suites not run: ${CHROMIUM} is not installed.\n`);
+const missingBrowser = browserMissing();
 
 /** Removes one rule (its list item, up to the next rule) from a policy file's text. */
 function withoutRule(text: string, id: string): string {
@@ -54,19 +47,7 @@ describe.skipIf(missingBrowser)("governance console in a browser", () => {
     policiesDir = await mkdtemp(join(tmpdir(), "mash-governance-policies-"));
     await cp(POLICIES, policiesDir, { recursive: true });
     system = await startSystem({ subjects: 20, policiesDir });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { ConfigError, type StoreConfig } from "@mash/kit";
+import { storeFromEnv } from "../store-from-env.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -11,30 +12,7 @@ type Env = Record<string, string | undefined>;
  * Every gateway of one hub must name the same store, or they enforce different rules.
  */
 export function policyStoreConfig(env: Env = process.env): StoreConfig | undefined {
-  const url = env.MASH_POLICY_DATABASE_URL;
-  if (url) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(url);
-    } catch {}
-    if (!parsed || (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")) {
-      // The URL may hold a password: described, never echoed.
-      throw new ConfigError(
-        "MASH_POLICY_DATABASE_URL",
-        "is not a postgres:// URL such as postgres://policy@db.internal:5432/mash",
-      );
-    }
-    const prefix = env.MASH_POLICY_DATABASE_SCHEMA_PREFIX ?? "";
-    if (!/^[a-z_][a-z0-9_]*$/.test(`${prefix}x`)) {
-      throw new ConfigError(
-        "MASH_POLICY_DATABASE_SCHEMA_PREFIX",
-        "may hold only lower-case letters, digits and underscores, and must not start with a digit",
-      );
-    }
-    return { kind: "postgres", url, schema: `${prefix}policy` };
-  }
-  if (env.MASH_POLICY_FILE) return { kind: "sqlite", file: env.MASH_POLICY_FILE };
-  return undefined;
+  return storeFromEnv(env, "POLICY", "policy");
 }
 
 /** How often a gateway polls the store's change marker (ms); undefined keeps the default. */

@@ -1,5 +1,6 @@
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from "graphql";
 import type { Authority } from "../authz/ability.ts";
+import type { Observation } from "../authz/authorizing-gateway.ts";
 import { type FilterCollector, filterResult } from "../authz/filter.ts";
 import { createJudge, type RequestAuthorization } from "../authz/judge.ts";
 
@@ -28,16 +29,8 @@ export interface ShadowCandidate {
   authority: Authority;
 }
 
-export interface ObservedRequest {
-  schema: GraphQLSchema;
-  document: DocumentNode;
-  operationName: string | null | undefined;
-  variables: Record<string, unknown> | undefined;
-  /** The raw result the gateway fetched, before the live filter. */
-  fetched: ExecutionResult;
-  authorization: RequestAuthorization;
-  live: Authority;
-}
+/** One answered request as the authorizing gateway shows it to shadow mode. */
+export type ObservedRequest = Observation;
 
 export interface Shadow {
   /** Evaluates every candidate on one request's data; never throws, never changes the response. */

@@ -1,9 +1,9 @@
 import {
+  countSubjectsIn,
   jsonArrayFrom,
   parseJson,
   type Store,
   type SubjectCounts,
-  subjectCountsFrom,
 } from "@mash/kit";
 import type { Kysely, Migration } from "kysely";
 
@@ -101,17 +101,8 @@ export async function loadSections(
  * a sharing rule on those types.
  */
 export async function countSubjects(store: Store<AdultSocialCareDB>): Promise<SubjectCounts> {
-  const row = await store.db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom("persons")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("AdultSocialCareSection"),
-      eb
-        .selectFrom("safeguarding_enquiries")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("SafeguardingEnquiry"),
-    ])
-    .executeTakeFirstOrThrow();
-  return subjectCountsFrom(row);
+  return countSubjectsIn(store, {
+    AdultSocialCareSection: { table: "persons" },
+    SafeguardingEnquiry: { table: "safeguarding_enquiries" },
+  });
 }

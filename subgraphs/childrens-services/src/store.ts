@@ -1,10 +1,10 @@
 import {
+  countSubjectsIn,
   fromFlag,
   jsonArrayFrom,
   parseJson,
   type Store,
   type SubjectCounts,
-  subjectCountsFrom,
 } from "@mash/kit";
 import { type Kysely, type Migration, sql } from "kysely";
 
@@ -180,29 +180,10 @@ export async function loadSections(
  * a sharing rule on those types.
  */
 export async function countSubjects(store: Store<ChildrensServicesDB>): Promise<SubjectCounts> {
-  // The check constraints keep a worker and a plan whole, so one column stands for each, as in
-  // loadSections.
-  const row = await store.db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom("persons")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("SocialCareSection"),
-      eb
-        .selectFrom("persons")
-        .where("worker_name", "is not", null)
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("AllocatedWorker"),
-      eb
-        .selectFrom("persons")
-        .where("cp_category", "is not", null)
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("ChildProtectionPlan"),
-      eb
-        .selectFrom("case_notes")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("CaseNote"),
-    ])
-    .executeTakeFirstOrThrow();
-  return subjectCountsFrom(row);
+  return countSubjectsIn(store, {
+    SocialCareSection: { table: "persons" },
+    AllocatedWorker: { table: "persons", present: ["worker_name"] },
+    ChildProtectionPlan: { table: "persons", present: ["cp_category"] },
+    CaseNote: { table: "case_notes" },
+  });
 }

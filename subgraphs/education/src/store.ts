@@ -1,10 +1,10 @@
 import {
+  countSubjectsIn,
   fromFlag,
   jsonArrayFrom,
   parseJson,
   type Store,
   type SubjectCounts,
-  subjectCountsFrom,
 } from "@mash/kit";
 import type { Kysely, Migration } from "kysely";
 
@@ -130,29 +130,10 @@ export async function loadSections(
  * a sharing rule on those types.
  */
 export async function countSubjects(store: Store<EducationDB>): Promise<SubjectCounts> {
-  // The same conditions loadSections maps a school and SEND support to null under.
-  const row = await store.db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom("persons")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("EducationSection"),
-      eb
-        .selectFrom("persons")
-        .where("school_name", "is not", null)
-        .where("school_urn", "is not", null)
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("School"),
-      eb
-        .selectFrom("exclusions")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("Exclusion"),
-      eb
-        .selectFrom("persons")
-        .where("send_status", "is not", null)
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("SendSupport"),
-    ])
-    .executeTakeFirstOrThrow();
-  return subjectCountsFrom(row);
+  return countSubjectsIn(store, {
+    EducationSection: { table: "persons" },
+    School: { table: "persons", present: ["school_name", "school_urn"] },
+    Exclusion: { table: "exclusions" },
+    SendSupport: { table: "persons", present: ["send_status"] },
+  });
 }

@@ -1,10 +1,10 @@
 import {
+  countSubjectsIn,
   fromFlag,
   jsonArrayFrom,
   parseJson,
   type Store,
   type SubjectCounts,
-  subjectCountsFrom,
 } from "@mash/kit";
 import { type Kysely, type Migration, sql } from "kysely";
 
@@ -208,38 +208,13 @@ export async function loadSections(
  * a sharing rule on those types.
  */
 export async function countSubjects(store: Store<HealthDB>): Promise<SubjectCounts> {
-  // The check constraints keep each nested object whole, so one column stands for it, as in
-  // loadSections.
-  const row = await store.db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom("persons")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("HealthSection"),
-      eb
-        .selectFrom("persons")
-        .where("gp_name", "is not", null)
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("GpPractice"),
-      eb
-        .selectFrom("unscheduled_care")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("UnscheduledCareAttendance"),
-      eb
-        .selectFrom("persons")
-        .where("mh_open_to_services", "is not", null)
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("MentalHealth"),
-      eb
-        .selectFrom("health_visitor_contacts")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("HealthVisitorContact"),
-      eb
-        .selectFrom("persons")
-        .where("maternity_booked", "is not", null)
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("Maternity"),
-    ])
-    .executeTakeFirstOrThrow();
-  return subjectCountsFrom(row);
+  return countSubjectsIn(store, {
+    HealthSection: { table: "persons" },
+    // The check constraints keep each nested object whole, so one column stands for it.
+    GpPractice: { table: "persons", present: ["gp_name"] },
+    UnscheduledCareAttendance: { table: "unscheduled_care" },
+    MentalHealth: { table: "persons", present: ["mh_open_to_services"] },
+    HealthVisitorContact: { table: "health_visitor_contacts" },
+    Maternity: { table: "persons", present: ["maternity_booked"] },
+  });
 }

@@ -1,18 +1,12 @@
-import { GATEWAY_SUBJECT, type Store } from "@mash/kit";
-import { signTestContext, storeBackends, useRunningSubgraph } from "@mash/kit/testing";
+import type { Store } from "@mash/kit";
+import { fetchSubjectCounts, storeBackends, useRunningSubgraph } from "@mash/kit/testing";
 import { describe, expect, it } from "vitest";
 import { mash } from "./index.ts";
 import { type MashDB, toSubject } from "./store.ts";
 
 const SUBJECTS = 200;
 
-async function subjectCounts(url: string, signed: boolean) {
-  const headers: Record<string, string> = signed
-    ? { "x-mash-context": await signTestContext("mash", { sub: GATEWAY_SUBJECT }) }
-    : {};
-  const response = await fetch(new URL("/subject-counts", url), { headers });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const subjectCounts = (url: string, signed: boolean) => fetchSubjectCounts("mash", url, signed);
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash subject counts on ${backend}`, () => {

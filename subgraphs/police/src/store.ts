@@ -1,10 +1,10 @@
 import {
+  countSubjectsIn,
   fromFlag,
   jsonArrayFrom,
   parseJson,
   type Store,
   type SubjectCounts,
-  subjectCountsFrom,
 } from "@mash/kit";
 import type { Kysely, Migration } from "kysely";
 
@@ -164,21 +164,9 @@ export async function loadSections(
  * a sharing rule on those types.
  */
 export async function countSubjects(store: Store<PoliceDB>): Promise<SubjectCounts> {
-  const row = await store.db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom("persons")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("PoliceSection"),
-      eb
-        .selectFrom("incidents")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("PoliceIncident"),
-      eb
-        .selectFrom("intelligence")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("Intelligence"),
-    ])
-    .executeTakeFirstOrThrow();
-  return subjectCountsFrom(row);
+  return countSubjectsIn(store, {
+    PoliceSection: { table: "persons" },
+    PoliceIncident: { table: "incidents" },
+    Intelligence: { table: "intelligence" },
+  });
 }

@@ -1,10 +1,10 @@
 import {
+  countSubjectsIn,
   fromFlag,
   jsonArrayFrom,
   parseJson,
   type Store,
   type SubjectCounts,
-  subjectCountsFrom,
 } from "@mash/kit";
 import { type Kysely, type Migration, sql } from "kysely";
 
@@ -116,17 +116,8 @@ export async function loadSections(
  * a sharing rule on those types.
  */
 export async function countSubjects(store: Store<ProbationDB>): Promise<SubjectCounts> {
-  const row = await store.db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom("persons")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("ProbationSection"),
-      eb
-        .selectFrom("offences")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("Offence"),
-    ])
-    .executeTakeFirstOrThrow();
-  return subjectCountsFrom(row);
+  return countSubjectsIn(store, {
+    ProbationSection: { table: "persons" },
+    Offence: { table: "offences" },
+  });
 }

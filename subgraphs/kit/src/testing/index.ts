@@ -2,3 +2,4 @@ export * from "./backends.ts";
 export * from "./context.ts";
 export * from "./running-subgraph.ts";
 export * from "./seeded-store.ts";
+export * from "./subject-counts.ts";
