@@ -1,8 +1,7 @@
-import type { DocumentNode, ExecutionResult, GraphQLSchema } from "graphql";
 import type { Authority } from "../authz/ability.ts";
 import type { Observation } from "../authz/authorizing-gateway.ts";
 import { type FilterCollector, filterResult } from "../authz/filter.ts";
-import { createJudge, type RequestAuthorization } from "../authz/judge.ts";
+import { createJudge } from "../authz/judge.ts";
 
 export type ShadowChange = "WOULD_RELEASE" | "WOULD_WITHHOLD";
 
