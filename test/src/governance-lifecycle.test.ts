@@ -1,4 +1,5 @@
-import { startGateway } from "@mash/gateway";
+import { join } from "node:path";
+import { type AuditRecord, openAuditStore, startGateway } from "@mash/gateway";
 import { createLogger } from "@mash/kit";
 import { storeBackends, testDatabaseUrl } from "@mash/kit/testing";
 import pg from "pg";
@@ -207,6 +208,27 @@ describe("the policy lifecycle through the governance API", () => {
       .rollback;
     expect(back).toMatchObject({ status: "PUBLISHED", restoredFrom: baseline?.id });
     expect(await nurseSeesIncidents(system)).toBe(true);
+
+    // Every step is in the access log: who did what to which version, and why.
+    const log = await openAuditStore({
+      kind: "sqlite",
+      file: join(system.identity.dataDir, "audit.sqlite"),
+    });
+    try {
+      const steps = (await log.rows())
+        .map((r) => JSON.parse(r.body) as AuditRecord)
+        .filter((r) => r.governance?.target === draft.id || r.governance?.target === back.id)
+        .map((r) => `${r.governance?.action} ${r.userId}`);
+      expect(steps).toEqual([
+        "policy.save_draft ig.police",
+        "policy.propose ig.police",
+        "policy.approve ig.police2",
+        "policy.publish ig.police",
+        "policy.rollback ig.police2",
+      ]);
+    } finally {
+      await log.close();
+    }
   });
 
   it.skipIf(postgres?.unavailable)(

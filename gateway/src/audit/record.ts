@@ -29,7 +29,7 @@ export interface AuditEntry {
   /** Subjects reached whose flag (roles.yaml scope.flag, e.g. sealed) was set. */
   flagged?: string[];
   /** A governance officer's step (policy change, log query), on their agency's behalf. */
-  governance?: { action: string; agency: string; target?: string };
+  governance?: { action: string; agency: string; target?: string; reason?: string };
   /** Why a request was refused before anything was fetched: the error code it got. */
   refusal?: string;
   outcome: AuditOutcome;

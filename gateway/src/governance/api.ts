@@ -133,7 +133,12 @@ export function createGovernanceApi(options: GovernanceApiOptions) {
           subjects: [],
           released: [],
           withheld: [],
-          governance: { action: step.action, agency: officer.agency, target: step.target },
+          governance: {
+            action: step.action,
+            agency: officer.agency,
+            target: step.target,
+            reason: step.reason,
+          },
           outcome: "ok",
         });
         steps += 1;
