@@ -88,9 +88,10 @@ describe("impact of a change", () => {
       "PoliceIncident.category",
       "PoliceIncident.childPresent",
     ];
-    // The social worker already had all of these in an enquiry: no gain for them.
+    // The social worker already had all of these in an enquiry: no gain for them. The nurse may
+    // not break the glass, so only the in-enquiry access changes.
     const expected = fields.flatMap((field) =>
-      (["inEnquiry", "breakGlass"] as const).map((purpose) => ({
+      (["inEnquiry"] as const).map((purpose) => ({
         role: "health_safeguarding_nurse",
         field,
         purpose,

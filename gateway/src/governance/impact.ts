@@ -41,7 +41,11 @@ export function impact(current: Authority, candidate: Authority, agency: string)
   const types = new Set<string>();
   for (const field of fields) {
     for (const role of roles) {
+      // A role that may break the glass under neither policy has no break-glass access to change:
+      // its "break glass" column only repeats "in an enquiry".
+      const mayBreakGlass = current.mayBreakGlass([role]) || candidate.mayBreakGlass([role]);
       for (const purpose of PURPOSES) {
+        if (purpose === "breakGlass" && !mayBreakGlass) continue;
         const before = current.policy.roles.has(role)
           ? accessOf(current, role, field, purpose)
           : { access: "DENIED" as const, condition: null };
