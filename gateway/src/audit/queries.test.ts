@@ -1,4 +1,5 @@
 import { storeBackends, type TempStores, tempStores } from "@mash/kit/testing";
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { acknowledgeNotification, queryAccessLog, queryNotifications } from "./queries.ts";
 import type { AuditEntry } from "./record.ts";
@@ -148,3 +149,31 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
   });
 }
+
+describe("access log durability on SQLite", () => {
+  it("commits at synchronous NORMAL (crash-safe in WAL) unless FULL is asked for", async () => {
+    const temp = tempStores("sqlite");
+    const mode = async (env: string | undefined) => {
+      const saved = process.env.MASH_AUDIT_SQLITE_SYNC;
+      if (env === undefined) delete process.env.MASH_AUDIT_SQLITE_SYNC;
+      else process.env.MASH_AUDIT_SQLITE_SYNC = env;
+      const log = await openAuditStore(temp.configFor(`audit_${env ?? "default"}`));
+      try {
+        const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(
+          log.store.db,
+        );
+        return rows[0]?.synchronous;
+      } finally {
+        await log.close();
+        if (saved === undefined) delete process.env.MASH_AUDIT_SQLITE_SYNC;
+        else process.env.MASH_AUDIT_SQLITE_SYNC = saved;
+      }
+    };
+    try {
+      expect(await mode(undefined)).toBe(1);
+      expect(await mode("full")).toBe(2);
+    } finally {
+      await temp.cleanup();
+    }
+  });
+});
