@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 import { contentHash } from "./content-hash.ts";
 import { type ContractOperation, loadOperations } from "./operations.ts";
 
@@ -73,20 +73,25 @@ function indexHtml(page: AppPage, scriptVersion: string, styleVersion: string): 
 `;
 }
 
+/** What both consoles are bundled as: one minified browser script, React in production mode. */
+const BROWSER_BUNDLE = {
+  write: false,
+  bundle: true,
+  minify: true,
+  format: "iife",
+  platform: "browser",
+  target: ["es2020"],
+  jsx: "automatic",
+  define: { "process.env.NODE_ENV": '"production"' },
+} as const satisfies BuildOptions;
+
 export async function buildConsole(options: BuildConsoleOptions = {}): Promise<BuiltConsole> {
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
   const operations = await loadOperations(options.operationsDir ?? DEFAULT_OPERATIONS_DIR);
   const result = await build({
     entryPoints: { console: join(here, "app.tsx") },
     outdir: outDir,
-    write: false,
-    bundle: true,
-    minify: true,
-    format: "iife",
-    platform: "browser",
-    target: ["es2020"],
-    jsx: "automatic",
-    define: { "process.env.NODE_ENV": '"production"' },
+    ...BROWSER_BUNDLE,
     // Everything GraphiQL's CSS points at goes inline: no font or image request leaves the page.
     loader: {
       ".woff": "dataurl",
@@ -149,14 +154,7 @@ export async function buildGovernanceConsole(
   const result = await build({
     entryPoints: { governance: GOVERNANCE_ENTRY },
     outdir: outDir,
-    write: false,
-    bundle: true,
-    minify: true,
-    format: "iife",
-    platform: "browser",
-    target: ["es2020"],
-    jsx: "automatic",
-    define: { "process.env.NODE_ENV": '"production"' },
+    ...BROWSER_BUNDLE,
     logLevel: "warning",
   });
   return writeApp(GOVERNANCE_PAGE, outDir, result.outputFiles);

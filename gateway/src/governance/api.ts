@@ -13,7 +13,7 @@ import {
   validate,
 } from "graphql";
 import { requestFacts } from "../audit/collect.ts";
-import { sha256 } from "../audit/record.ts";
+import { type AuditEntry, type AuditOutcome, sha256 } from "../audit/record.ts";
 import type { AuditLog } from "../audit/store.ts";
 import type { Authority } from "../authz/ability.ts";
 import { AuthenticationError, type Verifier } from "../identity/verify.ts";
@@ -121,26 +121,27 @@ export function createGovernanceApi(options: GovernanceApiOptions) {
       ) ?? [];
 
     let steps = 0;
-    const facts = { requestId, principal: { ...officer, agency: officer.agency } };
+    const queryText = body.query;
+    // Every governance record: who, which request, what was done to which of their agency's things.
+    const record = (
+      governance: Omit<NonNullable<AuditEntry["governance"]>, "agency">,
+      outcome: AuditOutcome,
+    ) =>
+      audit.append({
+        ...requestFacts({ requestId, principal: officer }),
+        operationName: operationName ?? null,
+        queryHash: sha256(queryText),
+        subjects: [],
+        released: [],
+        withheld: [],
+        governance: { ...governance, agency: officer.agency },
+        outcome,
+      });
     const context: GovernanceContext = {
       requestId,
       officer,
       async recordStep(step) {
-        await audit.append({
-          ...requestFacts(facts),
-          operationName: operationName ?? null,
-          queryHash: sha256(body.query as string),
-          subjects: [],
-          released: [],
-          withheld: [],
-          governance: {
-            action: step.action,
-            agency: officer.agency,
-            target: step.target,
-            reason: step.reason,
-          },
-          outcome: "ok",
-        });
+        await record(step, "ok");
         steps += 1;
       },
     };
@@ -154,19 +155,10 @@ export function createGovernanceApi(options: GovernanceApiOptions) {
     // Queries (reading the log, simulating) are recorded as one entry; steps already were.
     if (steps === 0) {
       try {
-        await audit.append({
-          ...requestFacts(facts),
-          operationName: operationName ?? null,
-          queryHash: sha256(body.query),
-          subjects: [],
-          released: [],
-          withheld: [],
-          governance: {
-            action: `${operation?.operation ?? "query"}:${fields.join(",")}`,
-            agency: officer.agency,
-          },
-          outcome: result.errors?.length ? (result.data ? "partial" : "refused") : "ok",
-        });
+        await record(
+          { action: `${operation?.operation ?? "query"}:${fields.join(",")}` },
+          result.errors?.length ? (result.data ? "partial" : "refused") : "ok",
+        );
       } catch (error) {
         logger.error("audit record not written; the governance request got no data", {
           rid: requestId,

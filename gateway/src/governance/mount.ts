@@ -73,7 +73,7 @@ export function governanceResolvers(deps: {
 
   return [
     accessLogResolvers(() => deps.auditStore?.store.db),
-    policy as unknown as Resolvers,
+    policy,
     simulationResolvers({
       schema: deps.schema,
       runAs: deps.runAs,

@@ -109,21 +109,32 @@ export async function startSubgraph(
       }),
     });
 
+    /** The gateway-signed caller of a request, or undefined once the request is refused (401). */
+    const verifiedCaller = async (
+      req: IncomingMessage,
+      refuse: (message: string) => void,
+      what: string,
+    ): Promise<CallerContext | undefined> => {
+      const header = req.headers[CONTEXT_HEADER];
+      try {
+        return await verifyContext(Array.isArray(header) ? header.join(",") : header);
+      } catch (error) {
+        if (!(error instanceof ContextRefused)) throw error;
+        logger.warn(`refused ${what} without a valid gateway context`, { reason: error.reason });
+        refuse(error.message);
+        return undefined;
+      }
+    };
+
     // Every GraphQL request, _entities and _service included, must carry the gateway's signature:
     // a subgraph reachable on the network must not be a way around the gateway's authorization.
     const graphql = async (req: IncomingMessage, res: ServerResponse) => {
-      const header = req.headers[CONTEXT_HEADER];
-      let caller: CallerContext;
-      try {
-        caller = await verifyContext(Array.isArray(header) ? header.join(",") : header);
-      } catch (error) {
-        if (!(error instanceof ContextRefused)) throw error;
-        logger.warn("refused a request without a valid gateway context", {
-          reason: error.reason,
-        });
-        sendGraphQLError(res, 401, error.message, "UNAUTHENTICATED");
-        return;
-      }
+      const caller = await verifiedCaller(
+        req,
+        (message) => sendGraphQLError(res, 401, message, "UNAUTHENTICATED"),
+        "a request",
+      );
+      if (!caller) return;
       callers.set(req, caller);
       // At the end, so the line carries the outcome; rid joins it to the gateway's line.
       const started = performance.now();
@@ -144,18 +155,12 @@ export async function startSubgraph(
     // Counts carry no record values, but how many people an agency knows, by kind of record, is
     // still the agency's information: only the gateway, acting for itself, gets them.
     const subjectCounts = async (req: IncomingMessage, res: ServerResponse) => {
-      const header = req.headers[CONTEXT_HEADER];
-      let caller: CallerContext;
-      try {
-        caller = await verifyContext(Array.isArray(header) ? header.join(",") : header);
-      } catch (error) {
-        if (!(error instanceof ContextRefused)) throw error;
-        logger.warn("refused a subject count request without a valid gateway context", {
-          reason: error.reason,
-        });
-        sendJson(res, 401, { error: error.message, code: "UNAUTHENTICATED" });
-        return;
-      }
+      const caller = await verifiedCaller(
+        req,
+        (message) => sendJson(res, 401, { error: message, code: "UNAUTHENTICATED" }),
+        "a subject count request",
+      );
+      if (!caller) return;
       // A user's context, taken from the gateway's traffic to this subgraph, still verifies for a
       // minute; it must not open a route the gateway only ever calls for itself.
       if (caller.sub !== GATEWAY_SUBJECT) {
