@@ -132,6 +132,7 @@ try {
             "  Synthetic data only.",
           ]),
       `  Console and graph: ${base}/graphql`,
+      `  Governance:        ${base}/governance (officers: ig.police, ig.police2, ig.health)`,
       `  Health:            ${base}/health`,
       "  Subgraphs:",
       ...subgraphs.map((s) => `    ${s.name.padEnd(width)}  ${s.url}`),
