@@ -7,7 +7,7 @@ import { type AuditRecord, openAuditStore, verifyChain } from "@mash/gateway";
 import type { StoreConfig } from "@mash/kit";
 import { type Backend, storeBackends, tempStores } from "@mash/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractOperation } from "./contract.ts";
+import { projectOperation } from "./contract.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -29,7 +29,7 @@ const postgres = (await storeBackends()).find((b) => b.backend === "postgres");
  */
 describe("the access log when the gateway is killed under load", () => {
   let system: TestSystem;
-  const query = contractOperation("SubjectOverview");
+  const query = projectOperation("SubjectOverview");
   beforeAll(async () => {
     system = await startSystem({ subjects: 20 });
   });

@@ -10,7 +10,7 @@ import {
 } from "@mash/gateway";
 import { createLogger } from "@mash/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractOperation } from "./contract.ts";
+import { projectOperation } from "./contract.ts";
 import { startSystem, type TestSystem, testGatewayConfig } from "./system.ts";
 
 describe("the access log", () => {
@@ -54,7 +54,7 @@ describe("the access log", () => {
     const before = (await records()).length;
     const { requestId, body } = await post(
       system.gatewayUrl,
-      contractOperation("SubjectOverview"),
+      projectOperation("SubjectOverview"),
       { id: "S-1003" },
       { as: "sw.patel", enquiry: "ENQ-2001" },
     );
@@ -159,7 +159,7 @@ describe("the access log", () => {
     try {
       const { status, body } = await post(
         gateway.url,
-        contractOperation("SubjectOverview"),
+        projectOperation("SubjectOverview"),
         { id: "S-1003" },
         { as: "sw.patel", enquiry: "ENQ-2001" },
       );

@@ -25,6 +25,15 @@ export function contractOperation(name: string): string {
   return readFileSync(`${contractDir}/operations/${name}.graphql`, "utf8");
 }
 
+/**
+ * The project's own copy of a contract operation (gateway/operations, which contract-copy.test.ts
+ * keeps equal to the contract): for suites that need the operation's text, not the contract
+ * itself, so they run in a clone on its own too.
+ */
+export function projectOperation(name: string): string {
+  return readFileSync(new URL(`../../gateway/operations/${name}.graphql`, import.meta.url), "utf8");
+}
+
 export function contractOperationNames(): string[] {
   return readdirSync(`${contractDir}/operations`)
     .filter((f) => f.endsWith(".graphql"))

@@ -1,6 +1,6 @@
 import { connect, StringCodec } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractOperation } from "./contract.ts";
+import { projectOperation } from "./contract.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 
 const NATS_URL = process.env.MASH_TEST_NATS_URL ?? "nats://127.0.0.1:4222";
@@ -122,7 +122,7 @@ describe("governance officers and the access log", () => {
   it("shows an officer who saw their agency's data about a person, and only their agency's part", async () => {
     const rid = await practitioner(
       "sw.patel",
-      contractOperation("SubjectOverview"),
+      projectOperation("SubjectOverview"),
       { id: "S-1003" },
       {
         enquiry: "ENQ-2001",

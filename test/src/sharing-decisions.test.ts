@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { contractOperation } from "./contract.ts";
+import { projectOperation } from "./contract.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 
 const RECORD = `mutation Record($enquiryId: ID!, $decision: SharingDecisionKind!, $reason: String!) {
@@ -98,7 +98,7 @@ describe("sharing decisions (golden rule 7) through the gateway", () => {
 
   it("keeps the EnquiryWorkspace contract operation's shape", async () => {
     const { body } = await system.query<{ enquiry: Record<string, unknown> }>(
-      contractOperation("EnquiryWorkspace"),
+      projectOperation("EnquiryWorkspace"),
       { id: "ENQ-2001" },
       { as: "sw.patel" },
     );
