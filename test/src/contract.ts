@@ -59,6 +59,8 @@ export interface ContractFixtures {
     openedAt: string;
     reason: string;
     subjects: string[];
+    lead?: string;
+    asked?: string[];
     outcome?: string;
   }[];
   records: Record<string, Record<string, Record<string, unknown>>>;
@@ -73,6 +75,8 @@ export interface Expectation {
   variables: Record<string, unknown>;
   visible: string[];
   withheld: string[];
+  /** List elements that must not be in the response at all, and that no error names. */
+  absent?: string[];
   first?: string;
 }
 

@@ -10,6 +10,26 @@ import { startSystem, type TestSystem } from "./system.ts";
 const missing = contractAvailable();
 const cases = missing ? [] : contractExpectations();
 
+/**
+ * Cases the contract holds that await an open issue: each runs as an expected failure
+ * (`it.fails`), so the suite says so the day one starts passing. This list must be empty once
+ * both issues are resolved.
+ */
+const awaiting: ReadonlyMap<string, string> = new Map([
+  [
+    "an agency not asked in the enquiry sees only the basics",
+    "issue 11: purpose is earned in the MASH process (in enquiry only for agencies that take part)",
+  ],
+  [
+    "an agency asked in one enquiry sees nothing more through another it takes no part in",
+    "issue 11: purpose is earned in the MASH process (in enquiry only for agencies that take part)",
+  ],
+  [
+    "social worker sees shareable police intelligence but not handling code C or sources",
+    "issue 12: nothing the agreement withholds can be inferred (INT-78 absent, not withheld)",
+  ],
+]);
+
 type Json = unknown;
 
 /**
@@ -58,7 +78,7 @@ describe.skipIf(missing)("expectations.yaml: what each role sees with the defaul
   });
   afterAll(() => system?.stop());
 
-  it.each(cases.map((c) => [c.name, c] as [string, Expectation]))("%s", async (_name, c) => {
+  const check = async (c: Expectation) => {
     const { status, body } = await system.query(contractOperation(c.operation), c.variables, {
       as: c.as,
       enquiry: c.enquiry,
@@ -89,8 +109,29 @@ describe.skipIf(missing)("expectations.yaml: what each role sees with the defaul
       const at = errors.filter((e) => samePath(e.path, r.path));
       expect(at, `${path}: exactly one error at ${JSON.stringify(r.path)}`).toHaveLength(1);
     }
+    for (const path of c.absent ?? []) {
+      const r = resolvePath(body.data, path);
+      expect(r.present, `${path} is not in the response`).toBe(false);
+      // The list it would stand in is there: an absent item is not a withheld list.
+      const list = resolvePath(body.data, path.replace(/\[[^\]]*\]$/, ""));
+      expect(Array.isArray(list.value), `${path}: its list is in the response`).toBe(true);
+      const key = /\[\w+=([^\]]+)\]$/.exec(path)?.[1];
+      if (key) expect(JSON.stringify(errors), `${path}: no error names ${key}`).not.toContain(key);
+    }
     if (c.first) {
       expect(resolvePath(body.data, "searchSubjects[0].subject.id").value).toBe(c.first);
     }
+  };
+
+  const named = (list: Expectation[]) => list.map((c) => [c.name, c] as [string, Expectation]);
+  it.each(named(cases.filter((c) => !awaiting.has(c.name))))("%s", (_name, c) => check(c));
+  // Expected failures: each names the issue it awaits (see `awaiting`).
+  it.fails.each(named(cases.filter((c) => awaiting.has(c.name))))(
+    "%s (awaits an open issue)",
+    (_name, c) => check(c),
+  );
+  it("awaits only cases the contract holds", () => {
+    const names = new Set(cases.map((c) => c.name));
+    expect([...awaiting.keys()].filter((n) => !names.has(n))).toEqual([]);
   });
 });

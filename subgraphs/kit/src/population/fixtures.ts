@@ -32,6 +32,10 @@ export interface GoldenEnquiry {
   openedAt: string;
   reason: string;
   subjects: string[];
+  /** The agency whose front door leads the enquiry. */
+  lead?: string;
+  /** The agencies ragged in to research. */
+  asked?: string[];
   outcome?: string;
 }
 
