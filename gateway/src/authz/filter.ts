@@ -7,16 +7,20 @@ import {
   type GraphQLOutputType,
   type GraphQLSchema,
   getNamedType,
+  isAbstractType,
   isObjectType,
 } from "graphql";
-import { helperAlias } from "./rewrite.ts";
+import { helperAlias, TYPENAME_ALIAS } from "./rewrite.ts";
 
 type Row = Record<string, unknown>;
 
 export interface FieldJudge {
-  /** The person objects hang under: the nearest object of this type decides "in enquiry". */
-  scopeType: string;
-  scopeKey: string;
+  /**
+   * The person objects hang under: the nearest object of this type decides "in enquiry". A
+   * policy with no scope has none, and nothing is ever in enquiry.
+   */
+  scopeType: string | undefined;
+  scopeKey: string | undefined;
   /** A Boolean field of the scope type that makes a look at the person worth telling owners. */
   scopeFlag?: string;
   /** Fields conditional rules read on each type (fetched under helper aliases). */
@@ -77,7 +81,7 @@ export function filterResult(options: {
     let view = canonical.get(object);
     if (!view) {
       view = {};
-      for (const f of fields) view[f] = object[helperAlias(f)];
+      for (const f of fields) view[f] = object[helperAlias(type, f)];
       canonical.set(object, view);
     }
     return view;
@@ -85,15 +89,19 @@ export function filterResult(options: {
 
   const adopt = (value: unknown, returnType: GraphQLOutputType, scope: string | undefined) => {
     const named = getNamedType(returnType);
-    if (!isObjectType(named)) return;
-    const own = named.name === judge.scopeType;
+    const abstract = isAbstractType(named);
+    if (!abstract && !isObjectType(named)) return;
+    const { scopeType, scopeKey, scopeFlag } = judge;
     const visit = (item: unknown) => {
       if (Array.isArray(item)) item.forEach(visit);
       else if (item && typeof item === "object") {
-        const key = own ? (item as Row)[helperAlias(judge.scopeKey)] : undefined;
+        const row = item as Row;
+        const type = abstract ? row[TYPENAME_ALIAS] : named.name;
+        const own = scopeType !== undefined && type === scopeType;
+        const key = own && scopeKey ? row[helperAlias(scopeType, scopeKey)] : undefined;
         const id = typeof key === "string" ? key : undefined;
         scopeOf.set(item, own ? id : scope);
-        if (own && id && judge.scopeFlag && (item as Row)[helperAlias(judge.scopeFlag)] === true)
+        if (own && id && scopeFlag && row[helperAlias(scopeType, scopeFlag)] === true)
           collect?.onFlagged?.(id);
       }
     };
@@ -155,6 +163,13 @@ export function filterResult(options: {
       variableValues: options.variables,
       rootValue: root,
       fieldResolver,
+      // Interfaces and unions resolve by the concrete type the rewrite fetched for them (or the
+      // client's own __typename): Apollo returns only what was selected.
+      typeResolver: (value) => {
+        const row = value as Row;
+        const name = row[TYPENAME_ALIAS] ?? row.__typename;
+        return typeof name === "string" ? name : undefined;
+      },
     }) as ExecutionResult;
   } finally {
     Error.stackTraceLimit = stackTraceLimit;

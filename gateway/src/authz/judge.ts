@@ -67,21 +67,35 @@ export function createJudge(
     return error;
   };
 
+  const { scope } = policy;
+  const mayAllowOn = (type: string, field: string) =>
+    authority.mayAllow(outside, type, field) ||
+    (linked !== undefined && authority.mayAllow(linked, type, field));
+  const mayAllowAnywhere = new Map<string, boolean>();
+
   return {
     key: `${policy.version}|${[...request.roles].sort().join(",")}|${linked ? "E" : "-"}|${request.breakGlass ? "B" : "-"}`,
-    scopeType: policy.scope.type,
-    scopeKey: policy.scope.key,
-    scopeFlag: policy.scope.flag,
-    mayAllow: (type, field) =>
-      authority.mayAllow(outside, type, field) ||
-      (linked !== undefined && authority.mayAllow(linked, type, field)),
+    scopeType: scope?.type,
+    scopeKey: scope?.key,
+    scopeFlag: scope?.flag,
+    // On an interface or union, a field may be seen if it may be seen on some member: each
+    // object is then judged as the concrete type it is.
+    mayAllow(type, field) {
+      const members = policy.possibleTypes.get(type);
+      if (!members) return mayAllowOn(type, field);
+      const key = `${type}.${field}`;
+      let allowed = mayAllowAnywhere.get(key);
+      if (allowed === undefined) {
+        allowed = members.some((member) => mayAllowOn(member, field));
+        mayAllowAnywhere.set(key, allowed);
+      }
+      return allowed;
+    },
     helperFields(type) {
       let list = helpers.get(type);
       if (!list) {
         const own =
-          type === policy.scope.type
-            ? [policy.scope.key, ...(policy.scope.flag ? [policy.scope.flag] : [])]
-            : [];
+          scope && type === scope.type ? [scope.key, ...(scope.flag ? [scope.flag] : [])] : [];
         list = [...new Set([...own, ...(policy.conditionFields.get(type) ?? [])])];
         helpers.set(type, list);
       }

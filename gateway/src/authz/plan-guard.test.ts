@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { operationFromDocument, Supergraph } from "@apollo/federation-internals";
 import { ApolloGateway } from "@apollo/gateway";
-import type { QueryPlan } from "@apollo/query-planner";
-import { GraphQLError, type GraphQLSchema } from "graphql";
+import { type QueryPlan, QueryPlanner } from "@apollo/query-planner";
+import { buildASTSchema, GraphQLError, type GraphQLSchema, parse } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { supergraphFile } from "../compose/schema-files.ts";
 import { planGuard } from "./plan-guard.ts";
@@ -79,5 +80,50 @@ describe("the plan guard", () => {
         requestContext: { context: { judge } },
       }),
     ).not.toThrow();
+  });
+
+  it("lets through what a plan hands from one fetch to the next: keys, @requires inputs, @inaccessible ones too", async () => {
+    const { composeServices } = await import("@apollo/composition");
+    const link = (imports: string) =>
+      `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: [${imports}])`;
+    const composed = composeServices([
+      {
+        name: "a",
+        url: "http://a",
+        typeDefs: parse(`${link('"@key", "@inaccessible"')}
+          type Query { parcels: [Parcel!]! }
+          type Parcel @key(fields: "id") { id: ID! weight: Int @inaccessible }`),
+      },
+      {
+        name: "b",
+        url: "http://b",
+        typeDefs: parse(`${link('"@key", "@external", "@requires"')}
+          type Parcel @key(fields: "id") { id: ID! weight: Int @external cost: Int @requires(fields: "weight") }`),
+      },
+    ]);
+    if (!composed.supergraphSdl) throw new Error(String(composed.errors));
+    const full = buildASTSchema(parse(composed.supergraphSdl), { assumeValidSDL: true });
+    const supergraph = Supergraph.build(composed.supergraphSdl);
+    const queryPlan = new QueryPlanner(supergraph).buildQueryPlan(
+      operationFromDocument(supergraph.schema, parse("{ parcels { cost } }")),
+    );
+    // A role that may read only Parcel.cost: id (the key) and weight (inaccessible) are the plan's.
+    const onlyCost = {
+      mayAllow: (type: string, field: string) =>
+        (type === "Query" && field === "parcels") || (type === "Parcel" && field === "cost"),
+      helperFields: () => [],
+    };
+    const guard = planGuard(() => full);
+    expect(() =>
+      guard({ queryPlan, requestContext: { context: { judge: onlyCost } } }),
+    ).not.toThrow();
+    // The same fields asked for outright, not handed on, are refused.
+    const asked = {
+      kind: "QueryPlan",
+      node: { kind: "Fetch", serviceName: "a", operation: "{ parcels { id weight } }" },
+    } as unknown as QueryPlan;
+    expect(() =>
+      guard({ queryPlan: asked, requestContext: { context: { judge: onlyCost } } }),
+    ).toThrow(GraphQLError);
   });
 });

@@ -1,7 +1,10 @@
 import type { QueryPlan } from "@apollo/query-planner";
 import {
   GraphQLError,
+  type GraphQLNamedType,
   type GraphQLSchema,
+  getNamedType,
+  isInterfaceType,
   isObjectType,
   parse,
   TypeInfo,
@@ -11,12 +14,27 @@ import {
 import type { AuthorizationContext } from "./authorizing-gateway.ts";
 
 type PlanNode = { kind: string; [key: string]: unknown };
+type FetchNode = { serviceName: string; operation: string; requires?: unknown[] };
+interface Selection {
+  kind: string;
+  name?: string;
+  typeCondition?: string;
+  selections?: Selection[];
+}
+
+/** The federation fields every subgraph serves at its root for the gateway's own calls. */
+const ENTRY_POINTS = new Set(["_entities", "_service"]);
 
 /** Every (type, field) one subgraph fetch asks for, read once per distinct operation text. */
-const fieldsCache = new Map<string, [string, string][]>();
+const fieldsCache = new WeakMap<GraphQLSchema, Map<string, [string, string][]>>();
 
 function fetchedFields(schema: GraphQLSchema, operation: string): [string, string][] {
-  const cached = fieldsCache.get(operation);
+  let bySchema = fieldsCache.get(schema);
+  if (!bySchema) {
+    bySchema = new Map();
+    fieldsCache.set(schema, bySchema);
+  }
+  const cached = bySchema.get(operation);
   if (cached) return cached;
   const typeInfo = new TypeInfo(schema);
   const fields: [string, string][] = [];
@@ -25,21 +43,21 @@ function fetchedFields(schema: GraphQLSchema, operation: string): [string, strin
     visitWithTypeInfo(typeInfo, {
       Field(node) {
         const parent = typeInfo.getParentType();
-        if (parent && isObjectType(parent) && !node.name.value.startsWith("_"))
-          fields.push([parent.name, node.name.value]);
+        const name = node.name.value;
+        if (!parent || name.startsWith("__")) return;
+        if (parent === schema.getQueryType() && ENTRY_POINTS.has(name)) return;
+        fields.push([parent.name, name]);
       },
     }),
   );
-  if (fieldsCache.size > 5000) fieldsCache.clear();
-  fieldsCache.set(operation, fields);
+  if (bySchema.size > 5000) bySchema.clear();
+  bySchema.set(operation, fields);
   return fields;
 }
 
-function* fetches(
-  node: PlanNode | undefined,
-): Generator<{ serviceName: string; operation: string }> {
+function* fetches(node: PlanNode | undefined): Generator<FetchNode> {
   if (!node) return;
-  if (node.kind === "Fetch") yield node as unknown as { serviceName: string; operation: string };
+  if (node.kind === "Fetch") yield node as unknown as FetchNode;
   for (const child of (node.nodes as PlanNode[] | undefined) ?? []) yield* fetches(child);
   yield* fetches(node.node as PlanNode | undefined);
   yield* fetches(node.ifClause as PlanNode | undefined);
@@ -50,9 +68,37 @@ function* fetches(
 }
 
 /**
+ * What a plan reads from one fetch only to hand to a later one: entity keys, `@requires` inputs
+ * (`@inaccessible` ones included). These are the gateway's own business: the filter re-runs the
+ * client's operation, so none of them reaches a client unless a rule allows that field.
+ */
+function planInputs(schema: GraphQLSchema, plan: QueryPlan): Set<string> {
+  const inputs = new Set<string>();
+  const walk = (type: GraphQLNamedType | undefined, selections: readonly Selection[]) => {
+    for (const s of selections) {
+      if (s.kind === "InlineFragment") {
+        walk(s.typeCondition ? schema.getType(s.typeCondition) : type, s.selections ?? []);
+      } else if (s.kind === "Field" && s.name && type) {
+        inputs.add(`${type.name}.${s.name}`);
+        const def =
+          isObjectType(type) || isInterfaceType(type) ? type.getFields()[s.name] : undefined;
+        if (s.selections && def) walk(getNamedType(def.type), s.selections);
+      }
+    }
+  };
+  for (const fetch of fetches(plan.node as PlanNode | undefined))
+    walk(undefined, (fetch.requires ?? []) as Selection[]);
+  return inputs;
+}
+
+const inputsCache = new WeakMap<QueryPlan, Set<string>>();
+
+/**
  * Runs on every request after planning, cache hits included, before any subgraph is called: a
  * plan that would fetch a field this request may never see stops the request. It should never
- * fire (the rewrite removed such fields); it is there so a bug cannot leak data.
+ * fire (the rewrite removed such fields); it is there so a bug cannot leak data. `schema` is the
+ * supergraph's full schema, `@inaccessible` elements included, so that every field a fetch names
+ * can be placed.
  */
 export function planGuard(schema: () => GraphQLSchema | undefined) {
   return ({
@@ -63,13 +109,22 @@ export function planGuard(schema: () => GraphQLSchema | undefined) {
     requestContext: { context: unknown };
   }) => {
     const judge = (requestContext.context as AuthorizationContext).judge;
-    const apiSchema = schema();
-    if (!judge || !apiSchema) return;
+    const full = schema();
+    if (!judge || !full) return;
+    let inputs = inputsCache.get(queryPlan);
+    if (!inputs) {
+      inputs = planInputs(full, queryPlan);
+      inputsCache.set(queryPlan, inputs);
+    }
     for (const fetch of fetches(queryPlan.node as PlanNode | undefined)) {
-      for (const [type, field] of fetchedFields(apiSchema, fetch.operation)) {
+      for (const [type, field] of fetchedFields(full, fetch.operation)) {
         // Helper fields (condition fields, the person's key and flag) are fetched for the gateway
         // to decide and notify; the filter never returns them unless a rule allows them.
-        if (!judge.mayAllow(type, field) && !judge.helperFields(type).includes(field)) {
+        if (
+          !judge.mayAllow(type, field) &&
+          !judge.helperFields(type).includes(field) &&
+          !inputs.has(`${type}.${field}`)
+        ) {
           throw new GraphQLError(
             "The query plan would fetch a field this request may not see; nothing was fetched.",
             {

@@ -60,7 +60,7 @@ const request: ObservedRequest = {
     data: {
       subject: {
         id: "S-1",
-        [helperAlias("id")]: "S-1",
+        [helperAlias("Subject", "id")]: "S-1",
         police: { known: true, incidents: [incident("I-1"), incident("I-2")] },
       },
     },

@@ -81,6 +81,11 @@ export async function simulate(options: {
 }): Promise<{ inEnquiry: boolean; fields: SimulatedField[] }> {
   const { authority } = options;
   const { policy } = authority;
+  const scope = policy.scope;
+  if (!scope)
+    throw new SimulationInputError(
+      "roles.yaml names no scope (the person type every field hangs under), so there is no person to simulate on.",
+    );
   if (!policy.roles.has(options.role))
     throw new SimulationInputError(`No role "${options.role}" in roles.yaml.`);
   const roles = [options.role];
@@ -89,7 +94,7 @@ export async function simulate(options: {
     enquiry: options.enquiry,
     breakGlass: options.breakGlass && authority.mayBreakGlass(roles),
   };
-  const query = everythingQuery(options.schema, policy.scope.type);
+  const query = everythingQuery(options.schema, scope.type);
   const result = await options.runAs(
     query,
     { key: options.subjectId },
@@ -134,10 +139,10 @@ export async function simulate(options: {
       else walk(named, raw as Record<string, unknown>, here);
     }
   };
-  const scope = options.schema.getType(policy.scope.type) as GraphQLObjectType;
+  const scopeType = options.schema.getType(scope.type) as GraphQLObjectType;
   const root = result.data ? Object.values(result.data)[0] : null;
   if (root && typeof root === "object")
-    walk(scope, root as Record<string, unknown>, [Object.keys(result.data ?? {})[0] as string]);
+    walk(scopeType, root as Record<string, unknown>, [Object.keys(result.data ?? {})[0] as string]);
   const inEnquiry = !!options.enquiry?.open && options.enquiry.subjects.has(options.subjectId);
   return { inEnquiry, fields };
 }

@@ -33,7 +33,7 @@ describe("policy commands", () => {
     const bad = run("check", "--dir", broken);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(
-      /health\.yaml:\d+ rule health-own-records: type "GpPractise" is not an object type/,
+      /health\.yaml:\d+ rule health-own-records: type "GpPractise" is not an object or interface type/,
     );
   });
 

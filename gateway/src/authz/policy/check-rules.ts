@@ -1,11 +1,12 @@
 import {
   GraphQLEnumType,
   type GraphQLNamedType,
-  GraphQLObjectType,
   GraphQLScalarType,
   type GraphQLSchema,
   getNamedType,
+  isInterfaceType,
   isLeafType,
+  isObjectType,
 } from "graphql";
 import type { FieldOwnership } from "./ownership.ts";
 import type { YamlFile } from "./read-yaml.ts";
@@ -59,6 +60,16 @@ interface Context {
   groups: Map<string, string[]>;
   problems: PolicyProblem[];
 }
+
+/** The object types of the API that implement an interface. */
+const implementations = (ctx: Context, name: string): string[] => {
+  const type = ctx.schema.getType(name);
+  if (!isInterfaceType(type)) return [];
+  return ctx.schema
+    .getPossibleTypes(type)
+    .map((t) => t.name)
+    .filter((t) => ctx.ownership.fieldsOf.has(t));
+};
 
 function valueFits(type: GraphQLNamedType, value: unknown): boolean {
   if (value === null) return true;
@@ -131,11 +142,19 @@ export function checkRules(ctx: Context): {
       for (const [typeName, listed] of Object.entries(rule.fields)) {
         const type = ctx.schema.getType(typeName);
         const known = ctx.ownership.fieldsOf.get(typeName);
-        if (!(type instanceof GraphQLObjectType) || !known) {
-          fail(["fields", typeName], `type "${typeName}" is not an object type of the supergraph`);
+        if (!(isObjectType(type) || isInterfaceType(type)) || !known) {
+          fail(
+            ["fields", typeName],
+            `type "${typeName}" is not an object or interface type of the supergraph`,
+          );
           continue;
         }
-        const owned = known.filter((f) => ctx.owners.get(`${typeName}.${f}`) === raw.agency);
+        // A rule on an interface is a rule on each implementation, for the fields this agency
+        // owns there: the filter judges every object as the concrete type it is.
+        const concrete = isObjectType(type) ? [typeName] : implementations(ctx, typeName);
+        const ownsOn = (f: string) =>
+          concrete.filter((t) => ctx.owners.get(`${t}.${f}`) === raw.agency);
+        const owned = known.filter((f) => ownsOn(f).length > 0);
         const fields = listed === "*" ? owned : listed;
         if (listed === "*" && owned.length === 0) {
           fail(
@@ -146,28 +165,35 @@ export function checkRules(ctx: Context): {
         for (const f of fields) {
           if (!known.includes(f)) {
             fail(["fields", typeName], `${typeName} has no field "${f}"`);
-          } else if (ctx.owners.get(`${typeName}.${f}`) !== raw.agency) {
-            const owner = ctx.owners.get(`${typeName}.${f}`);
+          } else if (ownsOn(f).length === 0) {
+            const owner = concrete.map((t) => ctx.owners.get(`${t}.${f}`)).find(Boolean);
             fail(
               ["fields", typeName],
-              `${typeName}.${f} belongs to ${owner} (policies/${owner}.yaml): an agency's file may govern only its own data`,
+              `${typeName}.${f} belongs to ${owner ?? ctx.owners.get(`${typeName}.${f}`)} (policies/${owner}.yaml): an agency's file may govern only its own data`,
             );
           }
         }
-        targets.push({ type: typeName, fields: [...new Set(fields)] });
+        for (const t of concrete) {
+          const mine = [...new Set(fields)].filter((f) => ownsOn(f).includes(t));
+          if (mine.length > 0) targets.push({ type: t, fields: mine });
+        }
       }
 
       const readFields: string[] = [];
       if (rule.conditions) {
         const typeNames = Object.keys(rule.fields);
-        const onlyType =
+        const named =
           typeNames.length === 1 ? ctx.schema.getType(typeNames[0] as string) : undefined;
-        if (!(onlyType instanceof GraphQLObjectType)) {
+        const onlyType = isObjectType(named) || isInterfaceType(named) ? named : undefined;
+        if (!onlyType) {
           fail(
             ["conditions"],
             "conditions apply to one type's objects: name exactly one type under fields",
           );
         } else {
+          const judged = isObjectType(onlyType)
+            ? [onlyType.name]
+            : implementations(ctx, onlyType.name);
           for (const [field, test] of Object.entries(rule.conditions)) {
             if (field.startsWith("$")) {
               fail(
@@ -223,9 +249,11 @@ export function checkRules(ctx: Context): {
               }
             }
             readFields.push(field);
-            const set = conditionFields.get(onlyType.name) ?? new Set<string>();
-            set.add(field);
-            conditionFields.set(onlyType.name, set);
+            for (const t of judged) {
+              const set = conditionFields.get(t) ?? new Set<string>();
+              set.add(field);
+              conditionFields.set(t, set);
+            }
           }
         }
       }

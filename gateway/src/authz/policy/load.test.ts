@@ -39,7 +39,7 @@ describe("policy validation", () => {
       "police.yaml",
       "      PoliceIncident: [id, occurredAt, category, childPresent]",
       "      PoliceIncidnet: [id]",
-      /police\.yaml:\d+ rule police-incident-facts-for-health: type "PoliceIncidnet" is not an object type/,
+      /police\.yaml:\d+ rule police-incident-facts-for-health: type "PoliceIncidnet" is not an object or interface type/,
     ],
     [
       "an unknown field",

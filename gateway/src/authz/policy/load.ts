@@ -3,7 +3,14 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import { buildASTSchema, type GraphQLSchema, getNamedType, isObjectType, parse } from "graphql";
+import {
+  buildASTSchema,
+  type GraphQLSchema,
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  parse,
+} from "graphql";
 import { checkRules, type RawPolicyFile } from "./check-rules.ts";
 import { readOwnership } from "./ownership.ts";
 import { parseYamlText, type YamlFile } from "./read-yaml.ts";
@@ -16,7 +23,7 @@ const schemaDir = (dir: string) => join(dir, "schema");
 
 interface RawRoles {
   hub: string;
-  scope: { type: string; key: string; flag?: string };
+  scope?: { type: string; key: string; flag?: string };
   agencies: Record<string, { title: string; subgraphs: string[] }>;
   roles: Record<
     string,
@@ -194,22 +201,29 @@ export function loadPolicyTexts(options: {
       message: `hub "${raw.hub}" is not one of the agencies`,
     });
   }
-  if (!ownership.fieldsOf.get(raw.scope.type)?.includes(raw.scope.key)) {
+  const scope = raw.scope;
+  if (scope && !isObjectType(schema.getType(scope.type))) {
+    problems.push({
+      file: "roles.yaml",
+      line: rolesFile.lineOf(["scope", "type"]),
+      message: `scope type ${scope.type} is not an object type of the supergraph`,
+    });
+  } else if (scope && !ownership.fieldsOf.get(scope.type)?.includes(scope.key)) {
     problems.push({
       file: "roles.yaml",
       line: rolesFile.lineOf(["scope"]),
-      message: `scope ${raw.scope.type}.${raw.scope.key} is not a field of the supergraph`,
+      message: `scope ${scope.type}.${scope.key} is not a field of the supergraph`,
     });
   }
-  if (raw.scope.flag !== undefined) {
+  if (scope?.flag !== undefined) {
     // The flag decides owner notifications: it must be a Boolean the subgraphs actually serve.
-    const scopeType = schema.getType(raw.scope.type);
-    const flagField = isObjectType(scopeType) ? scopeType.getFields()[raw.scope.flag] : undefined;
+    const scopeType = schema.getType(scope.type);
+    const flagField = isObjectType(scopeType) ? scopeType.getFields()[scope.flag] : undefined;
     if (!flagField || getNamedType(flagField.type).name !== "Boolean")
       problems.push({
         file: "roles.yaml",
         line: rolesFile.lineOf(["scope", "flag"]),
-        message: `scope flag ${raw.scope.type}.${raw.scope.flag} is not a Boolean field of the supergraph`,
+        message: `scope flag ${scope.type}.${scope.flag} is not a Boolean field of the supergraph`,
       });
   }
   const roles = new Map<string, RoleDef>();
@@ -248,14 +262,24 @@ export function loadPolicyTexts(options: {
     groups.set(name, members);
   }
 
-  // Who owns each field: its one subgraph's agency, or the hub for fields every subgraph serves.
+  // Who owns each field: the one agency whose subgraphs resolve it, or the hub for fields the
+  // subgraphs of several agencies resolve (a shared key, a @shareable value).
   const agencyOfGraph = new Map<string, string>();
   for (const a of agencies.values()) for (const g of a.subgraphs) agencyOfGraph.set(g, a.name);
   const owners = new Map<string, string>();
   for (const [coordinate, g] of ownership.graphsOf) {
-    owners.set(
-      coordinate,
-      g.length === 1 ? (agencyOfGraph.get(g[0] as string) ?? raw.hub) : raw.hub,
+    const resolving = new Set(g.map((graph) => agencyOfGraph.get(graph) ?? raw.hub));
+    owners.set(coordinate, resolving.size === 1 ? ([...resolving][0] as string) : raw.hub);
+  }
+  const possibleTypes = new Map<string, readonly string[]>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isAbstractType(type) || type.name.startsWith("join__") || type.name.startsWith("link__"))
+      continue;
+    // Only the members a client can meet: @inaccessible object types have no fields in the API.
+    const members = schema.getPossibleTypes(type).filter((t) => ownership.fieldsOf.has(t.name));
+    possibleTypes.set(
+      type.name,
+      members.map((t) => t.name),
     );
   }
 
@@ -284,12 +308,13 @@ export function loadPolicyTexts(options: {
     policy: {
       version,
       hub: raw.hub,
-      scope: raw.scope,
+      scope,
       agencies,
       roles,
       rules: checked.rules,
       owners,
       conditionFields: checked.conditionFields,
+      possibleTypes,
     },
     problems,
   };

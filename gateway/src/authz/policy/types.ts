@@ -47,9 +47,10 @@ export interface PolicySet {
   hub: string;
   /**
    * The person every field hangs under (its key decides "in enquiry"), and the flag on it that
-   * makes any look at the person a notification to the owning agencies (CP-IS style).
+   * makes any look at the person a notification to the owning agencies (CP-IS style). A graph
+   * with no such person has none, and then no rule that requires an enquiry ever applies.
    */
-  scope: { type: string; key: string; flag?: string };
+  scope: { type: string; key: string; flag?: string } | undefined;
   agencies: Map<string, AgencyDef>;
   roles: Map<string, RoleDef>;
   rules: PolicyRule[];
@@ -57,6 +58,8 @@ export interface PolicySet {
   owners: Map<string, string>;
   /** Type to the fields that some rule's conditions read. */
   conditionFields: Map<string, Set<string>>;
+  /** Each interface and union of the API to the object types an answer of it can be. */
+  possibleTypes: Map<string, readonly string[]>;
 }
 
 export interface PolicyProblem {
