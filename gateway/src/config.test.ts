@@ -40,8 +40,27 @@ describe("gateway configuration", () => {
     expect(config.supergraphFile).toBe("/tmp/s.graphql");
   });
 
+  it("takes subgraph names as a foreign supergraph spells them", () => {
+    expect(
+      parseSubgraphUrls("Accounts=http://a/graphql,inventory_2=http://b/graphql,_x-y=http://c/"),
+    ).toEqual([
+      { name: "Accounts", url: "http://a/graphql" },
+      { name: "inventory_2", url: "http://b/graphql" },
+      { name: "_x-y", url: "http://c/" },
+    ]);
+  });
+
+  it("leaves a supergraph file's subgraphs to the file unless MASH_SUBGRAPH_URLS is given", () => {
+    expect(loadGatewayConfig({ MASH_SUPERGRAPH_FILE: "/tmp/s.graphql" }).subgraphs).toEqual([]);
+    expect(() => loadGatewayConfig({ MASH_SUBGRAPH_URLS: " , " })).toThrow(
+      /MASH_SUBGRAPH_URLS: lists no subgraphs/,
+    );
+  });
+
   it.each([
     ["PORT", { PORT: "eighty" }, /PORT: "eighty" is not a port/],
+    ["name starting with a digit", { MASH_SUBGRAPH_URLS: "2a=http://x/graphql" }, /not name=url/],
+    ["name with a dot", { MASH_SUBGRAPH_URLS: "a.b=http://x/graphql" }, /not name=url/],
     ["no name", { MASH_SUBGRAPH_URLS: "http://x/graphql" }, /not name=url/],
     [
       "twice",

@@ -26,6 +26,10 @@ export const defaultSubgraphs: SubgraphEndpoint[] = [
 export interface GatewayConfig {
   port: number;
   host: string;
+  /**
+   * Without a supergraph file: every subgraph, composed at start. With one: URLs that replace
+   * the ones the file records (`@join__graph(url:)`), by the file's subgraph names; may be empty.
+   */
   subgraphs: SubgraphEndpoint[];
   /** Run from this supergraph file instead of composing the running subgraphs at start. */
   supergraphFile: string | undefined;
@@ -68,7 +72,8 @@ export interface AuditConfig {
 
 /**
  * `MASH_SUBGRAPH_URLS="mash=http://host:4001/graphql,police=..."` lists every subgraph; without it
- * the defaults above are used.
+ * the defaults above are used. Names are as a supergraph spells them in `@join__graph(name:)`,
+ * which for a graph composed elsewhere may hold upper case, digits and underscores.
  */
 export function parseSubgraphUrls(raw: string): SubgraphEndpoint[] {
   const seen = new Set<string>();
@@ -80,10 +85,10 @@ export function parseSubgraphUrls(raw: string): SubgraphEndpoint[] {
       const eq = entry.indexOf("=");
       const name = eq > 0 ? entry.slice(0, eq).trim() : "";
       const url = entry.slice(eq + 1).trim();
-      if (!/^[a-z][a-z0-9-]*$/.test(name)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
         throw new ConfigError(
           "MASH_SUBGRAPH_URLS",
-          `"${entry}" is not name=url with a lower-case name`,
+          `"${entry}" is not name=url with a subgraph name (letters, digits, _ and -, not starting with a digit or -)`,
         );
       }
       if (seen.has(name))
@@ -103,10 +108,16 @@ export function parseSubgraphUrls(raw: string): SubgraphEndpoint[] {
 }
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  const supergraphFile = env.MASH_SUPERGRAPH_FILE || undefined;
+  // A supergraph file names its own subgraphs and records their URLs; our seven defaults would
+  // only be wrong for a foreign graph (and are what our own file records anyway).
   const subgraphs = env.MASH_SUBGRAPH_URLS
     ? parseSubgraphUrls(env.MASH_SUBGRAPH_URLS)
-    : defaultSubgraphs;
-  if (subgraphs.length === 0) throw new ConfigError("MASH_SUBGRAPH_URLS", "lists no subgraphs");
+    : supergraphFile
+      ? []
+      : defaultSubgraphs;
+  if (subgraphs.length === 0 && env.MASH_SUBGRAPH_URLS)
+    throw new ConfigError("MASH_SUBGRAPH_URLS", "lists no subgraphs");
   const timeout = Number(env.MASH_SUBGRAPH_TIMEOUT_MS ?? 2000);
   if (!Number.isFinite(timeout) || timeout <= 0) {
     throw new ConfigError(
@@ -118,7 +129,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     port: portFrom(env, "PORT", 4000),
     host: env.HOST || "127.0.0.1",
     subgraphs,
-    supergraphFile: env.MASH_SUPERGRAPH_FILE || undefined,
+    supergraphFile,
     subgraphTimeoutMs: timeout,
     subgraphRequestTimeoutMs: positive(env, "MASH_SUBGRAPH_REQUEST_TIMEOUT_MS", 5000),
     maxBodyBytes: positive(env, "MASH_MAX_BODY_BYTES", 100_000),

@@ -1,12 +1,14 @@
-import { createLogger } from "@mash/kit";
+import { ConfigError, createLogger } from "@mash/kit";
 import { PolicyError } from "./authz/policy/types.ts";
 import { CompositionError } from "./compose/compose.ts";
-import { loadGatewayConfig } from "./config.ts";
+import { type GatewayConfig, loadGatewayConfig } from "./config.ts";
 import { startGateway } from "./server/start-gateway.ts";
 
 const logger = createLogger("gateway");
+let config: GatewayConfig | undefined;
 try {
-  const running = await startGateway(loadGatewayConfig(), { logger });
+  config = loadGatewayConfig();
+  const running = await startGateway(config, { logger });
   process.send?.({ type: "ready", name: "gateway", url: running.url });
   if (!process.send) process.stdout.write(`MASH gateway: ${running.url}\n`);
   let stopping = false;
@@ -30,8 +32,23 @@ try {
   // A composition error is already a list naming subgraph, type and field; print it whole.
   const message = (error as Error).message;
   logger.error("gateway did not start", { error: message });
-  // Composition and policy errors are lists naming where each problem is; print them whole.
-  if (error instanceof CompositionError || error instanceof PolicyError)
+  // Composition and policy errors are lists naming where each problem is, and a configuration
+  // error names its setting; print them whole, not only inside a JSON log line.
+  if (error instanceof PolicyError && config) {
+    // Rules that do not fit the graph are most often the wrong folder: say which one was read.
+    // Said before the list, which for the wrong folder runs to a screenful.
+    const hint =
+      config.supergraphFile && !process.env.MASH_POLICIES_DIR
+        ? "MASH_POLICIES_DIR is not set, so the hub's own rules were read; point it at rules written for this supergraph (npm run policies:init -- --supergraph <file> writes a first set).\n"
+        : "";
+    process.stderr.write(
+      `MASH_POLICIES_DIR: the sharing rules in ${config.policiesDir} do not load against the supergraph.\n${hint}${message}\n`,
+    );
+  } else if (
+    error instanceof CompositionError ||
+    error instanceof PolicyError ||
+    error instanceof ConfigError
+  )
     process.stderr.write(`${message}\n`);
   process.exitCode = 1;
 }

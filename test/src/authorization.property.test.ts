@@ -233,9 +233,7 @@ describe.skipIf(missing)("no value the policy denies ever appears (property-base
                 items.forEach((item, i) => {
                   const ref = refs[i] as Record<string, unknown>;
                   const childScope =
-                    child.name === policy.scope?.type
-                      ? (ref?.[policy.scope.key] as string)
-                      : scope;
+                    child.name === policy.scope?.type ? (ref?.[policy.scope.key] as string) : scope;
                   walk(
                     p.children,
                     child,

@@ -10,27 +10,67 @@ export interface SubgraphHealth {
 /** A subgraph's health endpoint sits beside its GraphQL endpoint (…/graphql -> …/health). */
 export const healthUrl = (graphqlUrl: string): string => new URL("health", graphqlUrl).toString();
 
+/**
+ * Our subgraphs' /health (subgraphs/kit) answers `{status, agency}`. Only that answer is taken
+ * as the subgraph's own word: a foreign server's /health may be absent, a catch-all page, or its
+ * GraphQL endpoint answering any path, none of which says the graph is served.
+ */
+function isOurHealth(body: unknown): boolean {
+  if (typeof body !== "object" || body === null) return false;
+  const { status, agency } = body as { status?: unknown; agency?: unknown };
+  return typeof agency === "string" && (status === "ok" || status === "unavailable");
+}
+
+/**
+ * Is a subgraph up? Ours by their /health (they refuse unsigned GraphQL, so a probe would fail
+ * on them). Any other federation subgraph by a `{ __typename }` query: the least a GraphQL
+ * server answers, with no field of anyone's data. One deadline covers both requests.
+ */
 export async function checkSubgraph(
   endpoint: SubgraphEndpoint,
   timeoutMs: number,
 ): Promise<SubgraphHealth> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const { name } = endpoint;
   try {
-    const response = await fetch(healthUrl(endpoint.url), {
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel();
-    return response.ok
-      ? { name: endpoint.name, ok: true }
-      : {
-          name: endpoint.name,
-          ok: false,
-          problem: `health check answered HTTP ${response.status}`,
-        };
+    const response = await fetch(healthUrl(endpoint.url), { signal });
+    // Ours answers JSON; anything else (an HTML 404 page, say) is not read at all.
+    const json = (response.headers.get("content-type") ?? "").includes("json");
+    const body: unknown = json
+      ? await response.json().catch(() => undefined)
+      : await response.body?.cancel();
+    if (isOurHealth(body))
+      return response.ok
+        ? { name, ok: true }
+        : { name, ok: false, problem: `health check answered HTTP ${response.status}` };
+    return await probeGraphQL(endpoint, signal);
   } catch (error) {
     const reason =
       (error as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : "unreachable";
-    return { name: endpoint.name, ok: false, problem: reason };
+    return { name, ok: false, problem: reason };
   }
+}
+
+async function probeGraphQL(
+  endpoint: SubgraphEndpoint,
+  signal: AbortSignal,
+): Promise<SubgraphHealth> {
+  const { name } = endpoint;
+  const response = await fetch(endpoint.url, {
+    method: "POST",
+    // JSON content type: Apollo Server's CSRF prevention lets it through without a preflight header.
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ query: "{ __typename }" }),
+    signal,
+  });
+  const body = (await response.json().catch(() => undefined)) as
+    | { data?: { __typename?: unknown } }
+    | undefined;
+  if (!response.ok)
+    return { name, ok: false, problem: `GraphQL probe answered HTTP ${response.status}` };
+  if (body?.data?.__typename !== "Query")
+    return { name, ok: false, problem: "GraphQL probe got no { __typename: Query } answer" };
+  return { name, ok: true };
 }
 
 export function checkSubgraphs(

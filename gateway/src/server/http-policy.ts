@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "@mash/kit";
 import { sendJson } from "@mash/kit/http";
-import type { GraphQLFormattedError } from "graphql";
 
 const ALLOWED_HEADERS =
   "authorization, content-type, x-mash-enquiry, x-mash-break-glass, apollo-require-preflight";
@@ -53,43 +51,4 @@ export function handleCors(
   });
   res.end();
   return true;
-}
-
-/** Codes whose messages were written for clients; anything else is masked. */
-const CLIENT_CODES = new Set([
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_USER_INPUT",
-  "BAD_REQUEST",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  "OPERATION_RESOLUTION_FAILURE",
-  "UNAUTHORIZED_FIELD_OR_TYPE",
-  "AGENCY_UNAVAILABLE",
-  "QUERY_TOO_COMPLEX",
-  "AUTHORIZATION_UNAVAILABLE",
-  "AUTHORIZATION_PLAN_REFUSED",
-  "AUDIT_UNAVAILABLE",
-]);
-
-/**
- * Production error masking: an unexpected error's message may hold SQL, internal URLs or stack
- * details, so the client gets a plain sentence (and the X-Request-Id to quote); the log keeps
- * the original. Stack traces are never included.
- */
-export function formatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
-    const code = String(formatted.extensions?.code ?? "INTERNAL_SERVER_ERROR");
-    if (CLIENT_CODES.has(code)) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    logger.error("internal error in a request", { code, error: formatted.message });
-    return {
-      message:
-        "Internal error: the request could not be completed. Quote the X-Request-Id response header to support.",
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: "INTERNAL_SERVER_ERROR" },
-    };
-  };
 }

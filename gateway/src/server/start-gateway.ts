@@ -16,7 +16,7 @@ import {
   loadContextSigningKey,
 } from "@mash/kit";
 import { close, graphqlHandler, listen, sendJson } from "@mash/kit/http";
-import type { GraphQLSchema } from "graphql";
+import { buildASTSchema, type GraphQLSchema, parse } from "graphql";
 import { connectNatsNotifier, type NatsNotifier } from "../audit/nats-notify.ts";
 import { recordRefusal, refusedRequestsPlugin } from "../audit/refusals.ts";
 import { type AuditLog, type AuditStore, openAuditStore } from "../audit/store.ts";
@@ -27,6 +27,7 @@ import { createPurposeResolver } from "../authz/purpose.ts";
 import { loadSupergraph } from "../compose/load-supergraph.ts";
 import type { GatewayConfig } from "../config.ts";
 import { createConsoleHandler } from "../console/serve.ts";
+import { ensureDataDir } from "../data-dir.ts";
 import { createGovernanceApi } from "../governance/api.ts";
 import { governanceResolvers } from "../governance/mount.ts";
 import { startPolicyRuntime } from "../governance/policy-runtime.ts";
@@ -39,7 +40,8 @@ import { createVerifier } from "../identity/verify.ts";
 import { operationTypeExistsRule, queryLimitsRule } from "../limits/query-limits.ts";
 import { createRateLimiter } from "../limits/rate-limit.ts";
 import { devRoutes } from "./dev-routes.ts";
-import { formatError, handleCors, setSecurityHeaders } from "./http-policy.ts";
+import { errorLogPlugin, formatError } from "./error-format.ts";
+import { handleCors, setSecurityHeaders } from "./http-policy.ts";
 import { createGatewayMetrics } from "./metrics.ts";
 import { authorizeRequest, type GatewayContext, RequestRefused } from "./request-auth.ts";
 import { contextSigner, gatewayCaller, SigningDataSource } from "./subgraph-context.ts";
@@ -84,6 +86,13 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger("gateway");
   const identity = options.identity ?? loadIdentityConfig();
+  // Checked first, so a data directory that cannot be used is named as MASH_DATA_DIR.
+  const usesDataDir =
+    identity.mode === "development" ||
+    (!options.contextKey && !process.env.MASH_CONTEXT_SIGNING_KEY) ||
+    (!options.audit && !config.audit.store && options.authorization !== "off") ||
+    !config.governance.store;
+  if (usesDataDir) ensureDataDir(identity.dataDir);
   // The gateway otherwise reports usage telemetry to Apollo; a safeguarding hub sends nothing out.
   process.env.APOLLO_TELEMETRY_DISABLED = "true";
   const contextKey = options.contextKey ?? (await loadDevOrConfiguredKey(identity, logger));
@@ -120,7 +129,9 @@ export async function startGateway(
         subject: `${config.audit.nats.subject}.<agency>`,
       });
     }
-    const urlOf = new Map(config.subgraphs.map((s) => [s.name, s.url]));
+    // From the supergraph file's own names and URLs (MASH_SUBGRAPH_URLS laid over), or the
+    // subgraphs composed at start: the same list for fetches, health and subject counts.
+    const urlOf = new Map(supergraph.subgraphs.map((s) => [s.name, s.url]));
     const hub = policies.authority().policy;
     const hubSubgraph = hub.agencies.get(hub.hub)?.subgraphs[0] ?? hub.hub;
     const hubUrl = urlOf.get(hubSubgraph);
@@ -128,11 +139,13 @@ export async function startGateway(
       throw new Error(`No URL for the hub's subgraph "${hub.hub}" among the configured subgraphs.`);
 
     let apiSchema: GraphQLSchema | undefined;
+    // The plan guard places every field a fetch names, @inaccessible ones included.
+    let supergraphSchema: GraphQLSchema | undefined;
     const gateway = new ApolloGateway({
       supergraphSdl: supergraph.sdl,
       // Query plans name every subgraph and field fetched; no client may ask for them.
       __exposeQueryPlanExperimental: false,
-      experimental_didResolveQueryPlan: planGuard(() => apiSchema),
+      experimental_didResolveQueryPlan: planGuard(() => supergraphSchema),
       buildService: ({ name, url }) => {
         const target = urlOf.get(name) ?? url;
         if (!target) throw new Error(`No URL for subgraph "${name}" in the supergraph or config.`);
@@ -146,11 +159,17 @@ export async function startGateway(
         debug: () => {},
         info: (m) => logger.info(String(m)),
         warn: (m) => logger.warn(String(m)),
-        error: (m) => logger.error(String(m)),
+        // A supergraph composed without a subgraph's routing URL makes ApolloGateway log this
+        // even when MASH_SUBGRAPH_URLS gives one (buildService uses it): no error then.
+        error: (m) => {
+          const missing = /^Service definition for service (.+) is missing a url$/.exec(String(m));
+          if (!missing || !urlOf.has(missing[1] as string)) logger.error(String(m));
+        },
       },
     });
-    gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+    gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
       apiSchema = schema;
+      supergraphSchema = buildASTSchema(parse(coreSupergraphSdl), { assumeValidSDL: true });
     });
     const served: GatewayInterface = enforce
       ? new AuthorizingGateway(
@@ -170,7 +189,7 @@ export async function startGateway(
       stopOnTerminationSignals: false,
       gateway: served,
       includeStacktraceInErrorResponses: false,
-      formatError: formatError(logger),
+      formatError,
       // Bounds checked before planning: a token flood is refused by the parser, depth, aliases
       // and cost by validation.
       parseOptions: { maxTokens: config.limits.maxTokens },
@@ -180,6 +199,7 @@ export async function startGateway(
         ApolloServerPluginUsageReportingDisabled(),
         ApolloServerPluginSchemaReportingDisabled(),
         metrics.plugin,
+        errorLogPlugin(logger),
         ...(audit ? [refusedRequestsPlugin(audit, logger)] : []),
       ],
     });
@@ -209,7 +229,7 @@ export async function startGateway(
         supergraphSdl: supergraph.sdl,
         policiesDir: config.policiesDir,
         subjectCounts: createSubjectCounts({
-          subgraphs: config.subgraphs,
+          subgraphs: supergraph.subgraphs,
           sign: (name) => sign(name, gatewayCaller()),
           timeoutMs: config.subgraphTimeoutMs,
         }),
@@ -228,7 +248,7 @@ export async function startGateway(
         : () => false;
 
     const health = async (res: ServerResponse) => {
-      const results = await checkSubgraphs(config.subgraphs, config.subgraphTimeoutMs);
+      const results = await checkSubgraphs(supergraph.subgraphs, config.subgraphTimeoutMs);
       const down = results.filter((r) => !r.ok);
       sendJson(res, down.length ? 503 : 200, {
         status: down.length ? "unavailable" : "ok",

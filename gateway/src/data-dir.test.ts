@@ -1,0 +1,61 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { ensureDataDir } from "./data-dir.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "mash-data-dir-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the data directory", () => {
+  it("is made when missing", () => {
+    ensureDataDir(join(dir, "a", "b"));
+    expect(statSync(join(dir, "a", "b")).isDirectory()).toBe(true);
+  });
+
+  it("names MASH_DATA_DIR when it is a file or under one", () => {
+    const file = join(dir, "file");
+    writeFileSync(file, "");
+    expect(() => ensureDataDir(file)).toThrow(/^MASH_DATA_DIR: .*file is a file, not a directory$/);
+    expect(() => ensureDataDir(join(file, "sub"))).toThrow(
+      /^MASH_DATA_DIR: .* cannot be made \(ENOTDIR\)$/,
+    );
+  });
+
+  // Root may write anywhere, so as root the check runs in a child process as nobody.
+  it("names MASH_DATA_DIR when it is not writable", () => {
+    const locked = join(dir, "locked");
+    ensureDataDir(locked);
+    chmodSync(dir, 0o755);
+    chmodSync(locked, 0o555);
+    try {
+      if (process.getuid?.() !== 0) {
+        expect(() => ensureDataDir(locked)).toThrow(/^MASH_DATA_DIR: .* is not writable/);
+        return;
+      }
+      const module = fileURLToPath(new URL("./data-dir.ts", import.meta.url));
+      const child = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "-e",
+          `import(${JSON.stringify(module)}).then((m) => m.ensureDataDir(${JSON.stringify(locked)})).catch((e) => { process.stderr.write(e.message); process.exit(3); })`,
+        ],
+        {
+          uid: 65534,
+          gid: 65534,
+          encoding: "utf8",
+          cwd: fileURLToPath(new URL("..", import.meta.url)),
+          env: { ...process.env, HOME: tmpdir() },
+        },
+      );
+      expect(child.stderr).toMatch(/^MASH_DATA_DIR: .* is not writable/);
+      expect(child.status).toBe(3);
+    } finally {
+      chmodSync(locked, 0o700);
+    }
+  });
+});

@@ -1,0 +1,100 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import type { Logger } from "@mash/kit";
+import type { GraphQLFormattedError } from "graphql";
+
+/** Codes whose messages were written for clients; anything else is named or masked. */
+const CLIENT_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "UNAUTHORIZED_FIELD_OR_TYPE",
+  "AGENCY_UNAVAILABLE",
+  "QUERY_TOO_COMPLEX",
+  "AUTHORIZATION_UNAVAILABLE",
+  "AUTHORIZATION_PLAN_REFUSED",
+  "AUDIT_UNAVAILABLE",
+]);
+
+/** A subgraph answered, with an error of its own at this path. */
+export const DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR";
+
+type Shown = "client" | "downstream" | "masked";
+
+const codeOf = (e: { extensions?: Record<string, unknown> }) =>
+  String(e.extensions?.code ?? "INTERNAL_SERVER_ERROR");
+const subgraphOf = (e: { extensions?: Record<string, unknown> }) => {
+  const name = e.extensions?.serviceName;
+  return typeof name === "string" ? name : undefined;
+};
+
+/** How an error reaches the client: as written, named after the subgraph that raised it, or masked. */
+function shownAs(e: { extensions?: Record<string, unknown> }): Shown {
+  if (CLIENT_CODES.has(codeOf(e))) return "client";
+  return subgraphOf(e) ? "downstream" : "masked";
+}
+
+/**
+ * Production error formatting. A client code's message was written for clients. An error a
+ * subgraph raised is named: which subgraph, at which path, and that the part is missing; its own
+ * message may hold SQL, internal URLs or record values, so it stays in the log. Anything else is
+ * a fault of the gateway: a plain sentence and the X-Request-Id to quote. Stack traces never.
+ */
+export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const path = formatted.path ? { path: formatted.path } : {};
+  switch (shownAs(formatted)) {
+    case "client": {
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    case "downstream": {
+      const subgraph = subgraphOf(formatted) as string;
+      return {
+        message: `The ${subgraph} service reported an error here; this part is missing from the response.`,
+        ...path,
+        extensions: { code: DOWNSTREAM_SERVICE_ERROR, subgraph },
+      };
+    }
+    default:
+      return {
+        message:
+          "Internal error: the request could not be completed. Quote the X-Request-Id response header to support.",
+        ...path,
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      };
+  }
+}
+
+/**
+ * Logs, with the request id a client quotes, what the formatter does not show: a subgraph's own
+ * message (warn) and a gateway fault (error).
+ */
+export function errorLogPlugin(logger: Logger): ApolloServerPlugin<{ requestId?: string }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            const shown = shownAs(error);
+            if (shown === "client") continue;
+            const facts = {
+              rid: contextValue.requestId,
+              code: codeOf(error),
+              path: error.path?.join("."),
+              error: error.message,
+            };
+            if (shown === "downstream")
+              logger.warn("a subgraph reported an error", {
+                ...facts,
+                subgraph: subgraphOf(error),
+              });
+            else logger.error("internal error in a request", facts);
+          }
+        },
+      };
+    },
+  };
+}
