@@ -6,19 +6,18 @@ import type {
   GatewayInterface,
 } from "@apollo/server-gateway-interface";
 import {
-  buildSchema,
   type DocumentNode,
   type ExecutionResult,
   GraphQLError,
   type GraphQLSchema,
   print,
-  printSchema,
 } from "graphql";
 import { auditEntry, createAuditCollector } from "../audit/collect.ts";
 import type { AuditLog } from "../audit/store.ts";
 import type { GatewayContext } from "../server/request-auth.ts";
 import type { Authority } from "./ability.ts";
 import { filterResult } from "./filter.ts";
+import { filterSchemaOf } from "./filter-schema.ts";
 import { createJudge, type RequestAuthorization } from "./judge.ts";
 import { rewriteForAuthorization } from "./rewrite.ts";
 
@@ -59,10 +58,7 @@ type Collector = ReturnType<typeof createAuditCollector>;
  */
 export class AuthorizingGateway implements GatewayInterface {
   private readonly rewritten = new Map<string, { document: DocumentNode; queryHash: string }>();
-  /**
-   * A resolver-free copy of the API schema for re-executing results: Apollo Server wraps the
-   * resolvers of the schema it serves (for plugins), and those wrappers ignore a custom resolver.
-   */
+  /** The schema results are re-executed on (see filterSchemaOf). */
   private filterSchema: GraphQLSchema | undefined;
 
   constructor(
@@ -85,9 +81,9 @@ export class AuthorizingGateway implements GatewayInterface {
 
   async load(options: Parameters<GatewayInterface["load"]>[0]) {
     const loaded = await this.inner.load(options);
-    this.filterSchema = buildSchema(printSchema(loaded.schema));
+    this.filterSchema = filterSchemaOf(loaded.schema);
     this.inner.onSchemaLoadOrUpdate(({ apiSchema }) => {
-      this.filterSchema = buildSchema(printSchema(apiSchema));
+      this.filterSchema = filterSchemaOf(apiSchema);
     });
     const executor = loaded.executor;
     if (!executor) return loaded;

@@ -89,8 +89,12 @@ export function rewriteForAuthorization(
           if (parent && isObjectType(parent)) {
             selections.push(...helpersOf(rules, parent.name));
           } else if (parent && isAbstractType(parent)) {
-            selections.push(field("__typename", TYPENAME_ALIAS));
-            for (const member of schema.getPossibleTypes(parent)) {
+            const members = schema.getPossibleTypes(parent);
+            // An interface no object type implements has no concrete type to ask for (the planner
+            // could not resolve one): the filter judges its values as the interface itself.
+            if (members.length === 0) selections.push(...helpersOf(rules, parent.name));
+            else selections.push(field("__typename", TYPENAME_ALIAS));
+            for (const member of members) {
               const helpers = helpersOf(rules, member.name);
               if (helpers.length > 0) selections.push(onType(member, helpers));
             }

@@ -190,7 +190,7 @@ describe("policies:init", () => {
     expect(granted(load(open.files, sdl))).toEqual(new Set(objectFields));
   });
 
-  it("falls back to the entity most subgraphs join when no name suggests a person", () => {
+  it("guesses no person from an entity's shape: the candidates are listed instead", () => {
     const { sdl } = compose({
       depot: `${fed("@key")}
         type Query { shipment(id: ID!): Shipment }
@@ -199,8 +199,10 @@ describe("policies:init", () => {
         type Shipment @key(fields: "id") { id: ID!, trackingCode: String }
         type Van @key(fields: "id") { id: ID!, plate: String }`,
     });
-    const { files } = initPolicies(sdl);
-    expect(parseYaml(text(files, "roles.yaml")).scope).toEqual({ type: "Shipment", key: "id" });
+    const { files, notices } = initPolicies(sdl);
+    expect(parseYaml(text(files, "roles.yaml")).scope).toBeUndefined();
+    expect(notices.join("\n")).toContain("Shipment.id");
+    expect(notices.join("\n")).toContain("Van.id");
     // depot answers the one root query field: the front door.
     expect(parseYaml(text(files, "roles.yaml")).hub).toBe("depot");
     load(files, sdl);

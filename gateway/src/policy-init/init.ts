@@ -5,10 +5,12 @@ import {
   GraphQLError,
   type GraphQLField,
   type GraphQLSchema,
+  isInterfaceType,
   isObjectType,
   Kind,
   parse,
 } from "graphql";
+import { implementationlessInterfaces } from "../authz/filter-schema.ts";
 import type { PolicyText } from "../authz/policy/load.ts";
 import { type FieldOwnership, readOwnership } from "../authz/policy/ownership.ts";
 
@@ -168,8 +170,8 @@ interface Scope {
 }
 
 /**
- * The entity a person is: "in enquiry" is decided by its key. When none can be inferred, the
- * entities with a one-field key are the candidates to choose from.
+ * The entity a person is: "in enquiry" is decided by its key. Only a name that says person is
+ * taken; otherwise the entities with a one-field key are the candidates to choose from.
  */
 function inferScope(
   doc: DocumentNode,
@@ -202,16 +204,8 @@ function inferScope(
       scope: { type: best.type, key: "id", why: "its name suggests a person and its key is id" },
       candidates,
     };
-  // An entity only one subgraph knows cannot be what the others' records hang under.
-  if (best && best.joins >= 2)
-    return {
-      scope: {
-        type: best.type,
-        key: "id",
-        why: `it is the entity most subgraphs join (${best.joins}), keyed by id`,
-      },
-      candidates,
-    };
+  // No person by name: an entity guessed from its shape would decide "in enquiry" on the wrong
+  // records, and its key would be fetched for every object of it. The officer chooses.
   return { scope: undefined, candidates };
 }
 
@@ -246,7 +240,7 @@ function fieldComments(
   const lines: string[] = [];
   for (const [type, fields] of owned) {
     const def = schema.getType(type);
-    const defs = isObjectType(def) ? def.getFields() : {};
+    const defs = isObjectType(def) || isInterfaceType(def) ? def.getFields() : {};
     lines.push(`#   ${type}`);
     for (const f of fields) {
       let line = `#     ${signature(defs[f], f)}`;
@@ -434,12 +428,14 @@ export function initPolicies(supergraphSdl: string, options: InitOptions = {}): 
   }
 
   // The owner rule of load.ts: a field the subgraphs of one agency resolve is that agency's; a
-  // field several agencies resolve is the hub's. Only object types are listed: a rule is judged
-  // on the concrete type, so they cover every field a client can be sent (interfaces included).
+  // field several agencies resolve is the hub's. Object types are listed, and interfaces no object
+  // type implements: a rule is judged on the concrete type, so they cover every field a client
+  // can be sent (interfaces included).
+  const lonely = implementationlessInterfaces(schema);
   const agencyOfGraph = new Map(agencies.map((a) => [a.subgraph, a.name]));
   const owned = new Map<string, Map<string, string[]>>(agencies.map((a) => [a.name, new Map()]));
   for (const [type, fields] of ownership.fieldsOf) {
-    if (!isObjectType(schema.getType(type))) continue;
+    if (!isObjectType(schema.getType(type)) && !lonely.has(type)) continue;
     for (const f of fields) {
       const g = ownership.graphsOf.get(`${type}.${f}`) ?? [];
       const by = new Set(g.map((graph) => agencyOfGraph.get(graph) ?? hub.hub));

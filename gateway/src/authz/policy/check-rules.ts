@@ -61,14 +61,18 @@ interface Context {
   problems: PolicyProblem[];
 }
 
-/** The object types of the API that implement an interface. */
+/**
+ * The object types of the API that implement an interface; an interface none implements (served
+ * only by `@interfaceObject` subgraphs) is judged as itself, like an object type.
+ */
 const implementations = (ctx: Context, name: string): string[] => {
   const type = ctx.schema.getType(name);
   if (!isInterfaceType(type)) return [];
-  return ctx.schema
+  const members = ctx.schema
     .getPossibleTypes(type)
     .map((t) => t.name)
     .filter((t) => ctx.ownership.fieldsOf.has(t));
+  return members.length > 0 ? members : [name];
 };
 
 function valueFits(type: GraphQLNamedType, value: unknown): boolean {

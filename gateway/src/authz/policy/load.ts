@@ -8,6 +8,7 @@ import {
   type GraphQLSchema,
   getNamedType,
   isAbstractType,
+  isInterfaceType,
   isObjectType,
   parse,
 } from "graphql";
@@ -277,6 +278,8 @@ export function loadPolicyTexts(options: {
       continue;
     // Only the members a client can meet: @inaccessible object types have no fields in the API.
     const members = schema.getPossibleTypes(type).filter((t) => ownership.fieldsOf.has(t.name));
+    // An interface no object type implements is judged as itself (see filterSchemaOf).
+    if (members.length === 0 && isInterfaceType(type)) continue;
     possibleTypes.set(
       type.name,
       members.map((t) => t.name),
