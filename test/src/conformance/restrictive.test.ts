@@ -1,69 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Conformance, type GraphQLResponse, startConformance } from "./harness.ts";
+import { type Conformance, startConformance } from "./harness.ts";
 import { interfaces } from "./interfaces.case.ts";
 import { requires } from "./requires.case.ts";
 import { unions } from "./unions.case.ts";
+import { answersWithheld, expectWithheld, itemsWhere, logOf, type Withheld } from "./withheld.ts";
 
 // With a restrictive policy, our gateway must answer what bare @apollo/gateway answers with
-// exactly the withheld fields set to null, and one error per withheld field at its path carrying
-// the contract's extensions: code, the deciding rule, a reason and the owning agency.
-
-type Path = (string | number)[];
-
-interface Withheld {
-  path: Path;
-  rule: string;
-  owner: string;
-  /** The rule's own reason, when a deny rule decided; default deny writes its own. */
-  reason?: string;
-}
-
-function setNull(data: unknown, path: Path) {
-  let node = data as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
-  node[path[path.length - 1] as string | number] = null;
-}
-
-function expectWithheld(ours: GraphQLResponse, bare: GraphQLResponse, withheld: Withheld[]) {
-  expect(bare.errors, "bare gateway answered with errors").toBeUndefined();
-  expect(withheld.length, "the case must withhold something").toBeGreaterThan(0);
-  const expected = structuredClone(bare.data);
-  for (const w of withheld) setNull(expected, w.path);
-  expect(ours.data).toEqual(expected);
-  // Helper fields (condition fields, __typename) the client did not ask for never show.
-  expect(JSON.stringify(ours.data)).toBe(JSON.stringify(expected));
-
-  const errors = ours.errors ?? [];
-  const key = (path: Path | undefined) => JSON.stringify(path);
-  expect(errors.map((e) => key(e.path)).sort()).toEqual(withheld.map((w) => key(w.path)).sort());
-  for (const w of withheld) {
-    const error = errors.find((e) => key(e.path) === key(w.path));
-    expect(error?.extensions, `the error at ${key(w.path)}`).toMatchObject({
-      code: "UNAUTHORIZED_FIELD_OR_TYPE",
-      rule: w.rule,
-      owner: w.owner,
-      reason: w.reason ?? expect.stringMatching(/\S/),
-    });
-  }
-}
-
-/** Paths, under a list field of the root, of the items a bare query says match. */
-async function itemsWhere(
-  run: Conformance,
-  query: string,
-  list: string,
-  match: (item: Record<string, unknown>) => boolean,
-): Promise<number[]> {
-  const { data } = await run.bare({ query });
-  const items = (data?.[list] ?? []) as Record<string, unknown>[];
-  return items.flatMap((item, i) => (match(item) ? [i] : []));
-}
-
-/** Our gateway's log since the last call, for a failure's message. */
-const logOf = (run: Conformance) => {
-  const log = run.takeLog();
-  return log ? `our gateway logged:\n${log}` : "";
-};
+// exactly the withheld fields set to null, one error each (see withheld.ts).
 
 describe("a union member denied", () => {
   const reason = "Events are not shared with the auditor in this test.";
@@ -103,13 +46,9 @@ rules:
         (item) => item.__typename === "Event",
       );
       expect(events.length).toBeGreaterThan(0);
-      const bare = await run.bare({ query });
-      const ours = await run.ours({ query });
-      const detail = logOf(run);
-      expect(ours.data, detail).toBeTruthy();
-      expectWithheld(
-        ours,
-        bare,
+      await answersWithheld(
+        run,
+        query,
         events.flatMap((i) =>
           ["name", "venue"].map((field) => ({
             path: ["search", i, field],
@@ -130,12 +69,9 @@ rules:
     const highlights = ((kinds.data?.author ?? {}) as { highlights?: { __typename: string }[] })
       .highlights;
     const events = (highlights ?? []).flatMap((h, i) => (h.__typename === "Event" ? [i] : []));
-    const bare = await run.bare({ query });
-    const ours = await run.ours({ query });
-    expect(ours.data, logOf(run)).toBeTruthy();
-    expectWithheld(
-      ours,
-      bare,
+    await answersWithheld(
+      run,
+      query,
       events.map((i) => ({
         path: ["author", "highlights", i, "name"],
         rule: "events-withheld",
@@ -183,12 +119,9 @@ rules:
       const indexes = await movies();
       expect(indexes.length).toBeGreaterThan(0);
       expect(run.owners.get("Movie.title")).toBe("library");
-      const bare = await run.bare({ query });
-      const ours = await run.ours({ query });
-      expect(ours.data, logOf(run)).toBeTruthy();
-      expectWithheld(
-        ours,
-        bare,
+      await answersWithheld(
+        run,
+        query,
         indexes.map((i) => ({
           path: ["media", i, "title"],
           rule: "default-deny",
@@ -251,12 +184,9 @@ rules:
       // The case must have both kinds, or "per object" would prove nothing.
       expect(restricted.length).toBeGreaterThan(0);
       expect(unrestricted.length).toBeGreaterThan(0);
-      const bare = await run.bare({ query });
-      const ours = await run.ours({ query });
-      expect(ours.data, logOf(run)).toBeTruthy();
-      expectWithheld(
-        ours,
-        bare,
+      const ours = await answersWithheld(
+        run,
+        query,
         restricted.map((i) => ({
           path: ["media", i, "title"],
           rule: "default-deny",
