@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { readPolicyDir } from "../policy/load.ts";
 import { commonOptions, loadForCommand, withUsage } from "./args.ts";
 
 /**
@@ -16,7 +17,8 @@ if (!loaded.policy) {
   );
   process.exit(1);
 }
-const files = new Set(loaded.policy.rules.map((r) => r.file)).size;
+// Every agency file counts, those with no rules yet (deny by default) included.
+const files = readPolicyDir(loaded.dir).files.filter((f) => f.name !== "roles.yaml").length;
 process.stdout.write(
   `Policies OK: ${loaded.policy.rules.length} rules in ${files} agency files and roles.yaml (version ${loaded.policy.version}).\n`,
 );
