@@ -27,7 +27,13 @@ export async function benchAuthorizationCost(
   );
   const request = {
     roles: ["mash_manager"],
-    enquiry: { id: "ENQ-2001", open: true, subjects: new Set(["S-1001", "S-1002", "S-1003"]) },
+    agency: "childrens-services",
+    enquiry: {
+      id: "ENQ-2001",
+      open: true,
+      subjects: new Set(["S-1001", "S-1002", "S-1003"]),
+      participants: new Set(["childrens-services"]),
+    },
     breakGlass: false,
   };
   const time = (fn: () => void) => {

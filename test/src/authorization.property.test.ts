@@ -189,8 +189,16 @@ describe.skipIf(missing)("no value the policy denies ever appears (property-base
           const mayBreak =
             reason !== undefined && roles.some((r) => policy.roles.get(r)?.breakGlass);
           const stated = enquiries.find((e) => e.id === enquiry);
+          // Purpose is for the agencies taking part: the lead and those asked (none is released
+          // in the fixtures).
+          const takesPart =
+            user !== undefined &&
+            (stated?.lead === user.agency || (stated?.asked ?? []).includes(user.agency));
           const linked = (s: string | undefined) =>
-            stated?.status === "OPEN" && s !== undefined && stated.subjects.includes(s);
+            stated?.status === "OPEN" &&
+            takesPart &&
+            s !== undefined &&
+            stated.subjects.includes(s);
           const errorPaths = (enforced.body.errors ?? []).map((e) => (e.path ?? []).join("."));
 
           const walk = (

@@ -8,10 +8,14 @@ export interface StatedEnquiry {
   id: string;
   open: boolean;
   subjects: ReadonlySet<string>;
+  /** The agencies taking part: the lead, and each agency asked to research and not released. */
+  participants: ReadonlySet<string>;
 }
 
 export interface RequestAuthorization {
   roles: readonly string[];
+  /** The requester's agency, from the token: purpose is for the agencies taking part. */
+  agency: string | undefined;
   enquiry: StatedEnquiry | undefined;
   /** A role allowed to break the glass gave a valid reason. */
   breakGlass: boolean;
@@ -20,6 +24,15 @@ export interface RequestAuthorization {
 export const WITHHELD = "UNAUTHORIZED_FIELD_OR_TYPE";
 
 const errorTemplates = new WeakMap<Authority, Map<string, GraphQLError>>();
+
+/**
+ * Purpose is earned: an open enquiry grants its purpose only to the agencies taking part in it
+ * (the hub says which), never to a practitioner who merely names it.
+ */
+export function takesPart(request: RequestAuthorization): boolean {
+  const { enquiry, agency } = request;
+  return enquiry?.open === true && agency !== undefined && enquiry.participants.has(agency);
+}
 
 /**
  * Everything enforcement needs for one request, from the abilities that can apply to it: the one
@@ -33,9 +46,7 @@ export function createJudge(
   const { policy } = authority;
   const base = { roles: request.roles, breakGlass: request.breakGlass };
   const outside = authority.ability({ ...base, inEnquiry: false });
-  const linked = request.enquiry?.open
-    ? authority.ability({ ...base, inEnquiry: true })
-    : undefined;
+  const linked = takesPart(request) ? authority.ability({ ...base, inEnquiry: true }) : undefined;
   const helpers = new Map<string, string[]>();
   const conditions = new Map<string, string[]>();
   const decided = new Map<string, Decision>();

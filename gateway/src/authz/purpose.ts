@@ -2,7 +2,24 @@ import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { StatedEnquiry } from "./judge.ts";
 
-const QUERY = "query StatedEnquiry($id: ID!) { enquiry(id: $id) { id status subjects { id } } }";
+const QUERY =
+  "query StatedEnquiry($id: ID!) { enquiry(id: $id) { id status subjects { id } lead research { agency releasedAt } } }";
+
+interface HubEnquiry {
+  id: string;
+  status: string;
+  subjects: { id: string }[];
+  lead: string | null;
+  research: { agency: string; releasedAt: string | null }[] | null;
+}
+
+/** The agencies taking part: the lead, and every agency asked to research and not released. */
+export function participantsOf(e: Pick<HubEnquiry, "lead" | "research">): Set<string> {
+  const taking = new Set<string>();
+  if (e.lead) taking.add(e.lead);
+  for (const r of e.research ?? []) if (!r.releasedAt) taking.add(r.agency);
+  return taking;
+}
 
 export class PurposeError extends Error {
   constructor(
@@ -49,7 +66,7 @@ export function createPurposeResolver(options: {
       );
     }
     const body = (await response.json().catch(() => null)) as {
-      data?: { enquiry: { id: string; status: string; subjects: { id: string }[] } | null };
+      data?: { enquiry: HubEnquiry | null };
     } | null;
     if (response.status === 401)
       throw new PurposeError(
@@ -63,15 +80,17 @@ export function createPurposeResolver(options: {
       );
     const e = body.data.enquiry;
     return e
-      ? { id: e.id, open: e.status === "OPEN", subjects: new Set(e.subjects.map((s) => s.id)) }
+      ? {
+          id: e.id,
+          open: e.status === "OPEN",
+          subjects: new Set(e.subjects.map((s) => s.id)),
+          participants: participantsOf(e),
+        }
       : null;
   };
 
   /** `requestId` is the client request that needs the enquiry, for the hub's log. */
-  return async function resolve(
-    id: string,
-    requestId: string = randomUUID(),
-  ): Promise<StatedEnquiry> {
+  async function resolve(id: string, requestId: string = randomUUID()): Promise<StatedEnquiry> {
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(id)) {
       throw new PurposeError(400, "X-MASH-Enquiry must be an enquiry id such as ENQ-2001.");
     }
@@ -90,7 +109,10 @@ export function createPurposeResolver(options: {
         `Unknown enquiry ${id}: X-MASH-Enquiry must name an enquiry the hub holds.`,
       );
     return enquiry;
-  };
+  }
+  // A mutation through this gateway may have closed an enquiry or released an agency: forgetting
+  // every remembered purpose before it answers makes the change hold here at once.
+  return Object.assign(resolve, { forget: () => cache.clear() });
 }
 
 export const purposeErrorBody = (error: PurposeError) => ({

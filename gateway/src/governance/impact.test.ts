@@ -53,13 +53,16 @@ describe("sharing matrix", () => {
   });
 
   it("never disagrees with the judge on unconditional fields", () => {
-    const enquiry = { id: "E", open: true, subjects: new Set(["S-1"]) };
+    // Every agency takes part, so "in enquiry" is what the matrix's in-enquiry column assumes.
+    const agencies = new Set(live.policy.agencies.keys());
+    const enquiry = { id: "E", open: true, subjects: new Set(["S-1"]), participants: agencies };
     for (const role of live.policy.roles.keys()) {
       for (const field of agencyMatrix(live, "police").rows.map((r) => r.field)) {
         const entry = accessOf(live, role, field, "inEnquiry");
         if (entry.access === "CONDITIONAL") continue;
         const [type, name] = field.split(".") as [string, string];
-        const judge = createJudge(live, { roles: [role], enquiry, breakGlass: false });
+        const agency = live.policy.roles.get(role)?.agency;
+        const judge = createJudge(live, { roles: [role], agency, enquiry, breakGlass: false });
         const allowed = (() => {
           try {
             judge.check(type, name, {}, "S-1");

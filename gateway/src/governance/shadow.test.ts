@@ -45,7 +45,13 @@ const broader = new Authority({
 
 const nurse: RequestAuthorization = {
   roles: ["health_safeguarding_nurse"],
-  enquiry: { id: "ENQ-1", open: true, subjects: new Set(["S-1"]) },
+  agency: "health",
+  enquiry: {
+    id: "ENQ-1",
+    open: true,
+    subjects: new Set(["S-1"]),
+    participants: new Set(["health"]),
+  },
   breakGlass: false,
 };
 const incident = (id: string) => ({ id, childPresent: true, summary: "narrative" });

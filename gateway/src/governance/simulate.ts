@@ -9,7 +9,7 @@ import {
 } from "graphql";
 import type { Authority } from "../authz/ability.ts";
 import type { RequestAuthorization, StatedEnquiry } from "../authz/judge.ts";
-import { WITHHELD } from "../authz/judge.ts";
+import { takesPart, WITHHELD } from "../authz/judge.ts";
 
 export const MASK = "•••";
 /** Enough items of a list to show a condition deciding differently per item, no more. */
@@ -41,7 +41,7 @@ export type RunAs = (
  * Everything the graph holds about one person, as one query: every field without required
  * arguments, down to MAX_DEPTH, not following links to other people (their own look is theirs).
  */
-export function everythingQuery(schema: GraphQLSchema, scopeType: string): string {
+export function everythingQuery(schema: GraphQLSchema, scopeType: string, keyOf: string): string {
   const scope = schema.getType(scopeType);
   if (!scope || !isObjectType(scope)) throw new Error(`No ${scopeType} type in the schema.`);
   const selection = (type: GraphQLObjectType, depth: number): string => {
@@ -50,7 +50,9 @@ export function everythingQuery(schema: GraphQLSchema, scopeType: string): strin
       if (field.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined)) continue;
       const named = getNamedType(field.type);
       if (isLeafType(named)) parts.push(field.name);
-      else if (isObjectType(named) && depth < MAX_DEPTH && (depth === 0 || named !== scope))
+      // Another person (a household member, an enquiry's people) is named by key only.
+      else if (named === scope) parts.push(`${field.name} { ${keyOf} }`);
+      else if (isObjectType(named) && depth < MAX_DEPTH)
         parts.push(`${field.name} { ${selection(named, depth + 1)} }`);
     }
     return parts.length ? parts.join(" ") : "__typename";
@@ -91,10 +93,12 @@ export async function simulate(options: {
   const roles = [options.role];
   const authorization: RequestAuthorization = {
     roles,
+    // The role's agency: a simulation in an enquiry shows what that agency would see there.
+    agency: policy.roles.get(options.role)?.agency,
     enquiry: options.enquiry,
     breakGlass: options.breakGlass && authority.mayBreakGlass(roles),
   };
-  const query = everythingQuery(options.schema, scope.type);
+  const query = everythingQuery(options.schema, scope.type, scope.key);
   const result = await options.runAs(
     query,
     { key: options.subjectId },
@@ -143,7 +147,8 @@ export async function simulate(options: {
   const root = result.data ? Object.values(result.data)[0] : null;
   if (root && typeof root === "object")
     walk(scopeType, root as Record<string, unknown>, [Object.keys(result.data ?? {})[0] as string]);
-  const inEnquiry = !!options.enquiry?.open && options.enquiry.subjects.has(options.subjectId);
+  const inEnquiry =
+    takesPart(authorization) && (options.enquiry?.subjects.has(options.subjectId) ?? false);
   return { inEnquiry, fields };
 }
 

@@ -86,6 +86,7 @@ export async function authorizeRequest(
     breakGlassReason: reason,
     authorization: {
       roles: principal.roles,
+      agency: principal.agency,
       enquiry,
       breakGlass: reason !== undefined && deps.authority().mayBreakGlass(principal.roles),
     },

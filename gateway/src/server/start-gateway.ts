@@ -43,6 +43,7 @@ import { devRoutes } from "./dev-routes.ts";
 import { errorLogPlugin, formatError } from "./error-format.ts";
 import { handleCors, setSecurityHeaders } from "./http-policy.ts";
 import { createGatewayMetrics } from "./metrics.ts";
+import { purposeFreshnessPlugin } from "./purpose-freshness.ts";
 import { authorizeRequest, type GatewayContext, RequestRefused } from "./request-auth.ts";
 import { contextSigner, gatewayCaller, SigningDataSource } from "./subgraph-context.ts";
 
@@ -184,6 +185,11 @@ export async function startGateway(
           (observation) => shadow.observe(observation),
         )
       : gateway;
+    const resolveEnquiry = createPurposeResolver({
+      hubUrl,
+      timeoutMs: config.subgraphTimeoutMs,
+      signContext: (requestId) => sign(hubSubgraph, gatewayCaller(requestId)),
+    });
     const apollo = new ApolloServer<GatewayContext>({
       // The entry points own SIGINT/SIGTERM (drain, then exit); Apollo's own handlers would race them.
       stopOnTerminationSignals: false,
@@ -200,17 +206,13 @@ export async function startGateway(
         ApolloServerPluginSchemaReportingDisabled(),
         metrics.plugin,
         errorLogPlugin(logger),
+        purposeFreshnessPlugin(resolveEnquiry.forget),
         ...(audit ? [refusedRequestsPlugin(audit, logger)] : []),
       ],
     });
     await apollo.start();
 
     const verify = await createVerifier(identity);
-    const resolveEnquiry = createPurposeResolver({
-      hubUrl,
-      timeoutMs: config.subgraphTimeoutMs,
-      signContext: (requestId) => sign(hubSubgraph, gatewayCaller(requestId)),
-    });
     const contexts = new WeakMap<IncomingMessage, GatewayContext>();
     const handleGraphQL = graphqlHandler<GatewayContext>({
       server: apollo,

@@ -1,5 +1,6 @@
-import { badUserInput, type Store, toDateTime } from "@mash/kit";
+import { badUserInput, type CallerContext, type Store, toDateTime } from "@mash/kit";
 import type { Kysely } from "kysely";
+import { callerAgency, refuseLead, requireAgencyList } from "./agencies.ts";
 import type { MashSettings, Rag } from "./settings.ts";
 import { type EnquiryView, type MashDB, toEnquiry } from "./store.ts";
 
@@ -10,6 +11,8 @@ export interface OpenEnquiryInput {
   reason: string;
   rag: Rag;
   subjectIds: string[];
+  /** Agencies to rag in at opening; the same as asking them with requestResearch just after. */
+  ask?: string[] | null;
 }
 
 export function requireReason(reason: string, field: string): string {
@@ -27,16 +30,23 @@ export function dueBy(openedAt: Date, rag: Rag, settings: MashSettings): string 
 }
 
 /**
- * Opens an enquiry. Every check runs before anything is written, and the writes share one
+ * Opens an enquiry led by the caller's agency (as the gateway signed it), asking the agencies in
+ * `input.ask` to research. Every check runs before anything is written, and the writes share one
  * transaction, so bad input changes nothing.
  */
 export async function openEnquiry(
   store: Store<MashDB>,
   settings: MashSettings,
+  caller: CallerContext,
   input: OpenEnquiryInput,
   now = new Date(),
 ): Promise<EnquiryView> {
+  // The lead is whoever's front door opened it: never an argument, so no one can open an
+  // enquiry in another agency's name.
+  const lead = callerAgency(caller, "an enquiry is led by the agency of whoever opens it");
   const reason = requireReason(input.reason, "input.reason");
+  const ask = requireAgencyList(input.ask ?? [], "input.ask");
+  refuseLead(ask, "input.ask", lead);
   const ids = input.subjectIds.map((id) => id.trim());
   if (ids.length === 0)
     throw badUserInput("input.subjectIds is empty: link at least one subject.", "input.subjectIds");
@@ -83,12 +93,29 @@ export async function openEnquiry(
           outcome: null,
           closed_at: null,
           close_reason: null,
+          lead,
         };
         await trx.insertInto("enquiries").values(row).execute();
         await trx
           .insertInto("enquiry_subjects")
           .values(ids.map((subject_id) => ({ enquiry_id: row.id, subject_id })))
           .execute();
+        if (ask.length) {
+          await trx
+            .insertInto("research_requests")
+            .values(
+              ask.map((agency) => ({
+                enquiry_id: row.id,
+                agency,
+                asked_at: row.opened_at,
+                asked_by: caller.sub,
+                released_at: null,
+                released_by: null,
+                release_reason: null,
+              })),
+            )
+            .execute();
+        }
         return toEnquiry(row);
       });
     } catch (error) {

@@ -2,9 +2,11 @@ import { batchLoader, groupBy, type Store } from "@mash/kit";
 import {
   type EnquiryView,
   type MashDB,
+  type ResearchRequestView,
   type SharingDecisionView,
   type SubjectView,
   toEnquiry,
+  toResearchRequest,
   toSharingDecision,
   toSubject,
 } from "./store.ts";
@@ -93,6 +95,22 @@ export function createLoaders(store: Store<MashDB>) {
           .execute();
         const grouped = groupBy(rows, (r) => r.enquiry_id);
         return new Map([...grouped].map(([id, list]) => [id, list.map(toSharingDecision)]));
+      },
+      () => [],
+    ),
+
+    /** Each enquiry's research requests, released ones included, in agency order. */
+    research: batchLoader<ResearchRequestView[]>(
+      async (ids) => {
+        const rows = await db
+          .selectFrom("research_requests")
+          .where("enquiry_id", "in", ids)
+          .selectAll()
+          .orderBy("enquiry_id")
+          .orderBy("agency")
+          .execute();
+        const grouped = groupBy(rows, (r) => r.enquiry_id);
+        return new Map([...grouped].map(([id, list]) => [id, list.map(toResearchRequest)]));
       },
       () => [],
     ),

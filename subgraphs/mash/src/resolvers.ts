@@ -1,6 +1,12 @@
 import { badUserInput, DateScalar, DateTimeScalar, type SubgraphContext } from "@mash/kit";
 import { closeEnquiry, listEnquiries, type OpenEnquiryInput, openEnquiry } from "./enquiries.ts";
 import type { Loaders } from "./loaders.ts";
+import {
+  type ReleaseResearchArgs,
+  type RequestResearchArgs,
+  releaseResearch,
+  requestResearch,
+} from "./research.ts";
 import type { SearchCriteria } from "./search/score.ts";
 import { searchSubjects } from "./search/search.ts";
 import type { MashSettings } from "./settings.ts";
@@ -36,7 +42,7 @@ export const resolvers = {
   },
   Mutation: {
     openEnquiry: (_: unknown, { input }: { input: OpenEnquiryInput }, ctx: Context) =>
-      openEnquiry(ctx.store, ctx.settings, input),
+      openEnquiry(ctx.store, ctx.settings, ctx.caller, input),
     closeEnquiry: (
       _: unknown,
       args: { id: string; outcome: string; reason: string },
@@ -44,6 +50,10 @@ export const resolvers = {
     ) => closeEnquiry(ctx.store, args),
     recordSharingDecision: (_: unknown, args: RecordSharingDecisionArgs, ctx: Context) =>
       recordSharingDecision(ctx.store, ctx.caller, args),
+    requestResearch: async (_: unknown, args: RequestResearchArgs, ctx: Context) =>
+      afterResearchChange(await requestResearch(ctx.store, ctx.caller, args), ctx),
+    releaseResearch: async (_: unknown, args: ReleaseResearchArgs, ctx: Context) =>
+      afterResearchChange(await releaseResearch(ctx.store, ctx.caller, args), ctx),
   },
   Subject: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.subject.load(ref.id),
@@ -60,5 +70,16 @@ export const resolvers = {
       currentDecisions(await ctx.loaders.sharingDecisions.load(enquiry.id)),
     sharingDecisionHistory: (enquiry: EnquiryView, _: unknown, ctx: Context) =>
       ctx.loaders.sharingDecisions.load(enquiry.id),
+    research: (enquiry: EnquiryView, _: unknown, ctx: Context) =>
+      ctx.loaders.research.load(enquiry.id),
   },
 };
+
+/**
+ * An operation may change an enquiry's research more than once (mutations run in order, each
+ * selecting `research`); the request's loader must not answer a later one from an earlier read.
+ */
+function afterResearchChange(enquiry: EnquiryView, ctx: Context): EnquiryView {
+  ctx.loaders.research.clear(enquiry.id);
+  return enquiry;
+}

@@ -41,9 +41,22 @@ export async function seed({ db, population, progress }: SeedInput<MashDB>): Pro
     outcome: e.outcome,
     closed_at: e.closedAt,
     close_reason: e.closeReason,
+    lead: e.lead,
   }));
   const links = population.enquiries.flatMap((e) =>
     e.subjects.map((subject_id) => ({ enquiry_id: e.id, subject_id })),
+  );
+  // The fixtures say who was asked, not when or by whom: asked when the enquiry opened, by the seed.
+  const research: MashDB["research_requests"][] = population.enquiries.flatMap((e) =>
+    e.asked.map((agency) => ({
+      enquiry_id: e.id,
+      agency,
+      asked_at: e.openedAt,
+      asked_by: "seed",
+      released_at: null,
+      released_by: null,
+      release_reason: null,
+    })),
   );
 
   await insertBatches(db, "subjects", subjects, (d) => progress("subjects", d, subjects.length));
@@ -53,5 +66,8 @@ export async function seed({ db, population, progress }: SeedInput<MashDB>): Pro
   );
   await insertBatches(db, "enquiry_subjects", links, (d) =>
     progress("enquiry links", d, links.length),
+  );
+  await insertBatches(db, "research_requests", research, (d) =>
+    progress("research requests", d, research.length),
   );
 }

@@ -59,7 +59,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("records one current decision per agency, amendable, keeping the history", async () => {
-      const { id } = await openEnquiry(store, settings, {
+      const { id } = await openEnquiry(store, settings, patel, {
         reason: "Sharing decisions",
         rag: "AMBER",
         subjectIds: ["S-1001"],
@@ -104,7 +104,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("refuses bad input, naming the argument, and writes nothing", async () => {
-      const { id } = await openEnquiry(store, settings, {
+      const { id } = await openEnquiry(store, settings, patel, {
         reason: "To close",
         rag: "GREEN",
         subjectIds: ["S-1002"],
@@ -142,7 +142,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
 
     it("keeps every concurrent recording", async () => {
-      const { id } = await openEnquiry(store, settings, {
+      const { id } = await openEnquiry(store, settings, patel, {
         reason: "Concurrent",
         rag: "RED",
         subjectIds: ["S-1003"],

@@ -1,4 +1,5 @@
 import { badUserInput, type CallerContext, type Store, toDateTime } from "@mash/kit";
+import { callerAgency } from "./agencies.ts";
 import { isUniqueViolation, requireReason } from "./enquiries.ts";
 import { type MashDB, type SharingDecisionView, toSharingDecision } from "./store.ts";
 
@@ -26,12 +27,7 @@ export async function recordSharingDecision(
   args: RecordSharingDecisionArgs,
   now = new Date(),
 ): Promise<SharingDecisionView> {
-  const agency = caller.agency?.trim();
-  if (!agency) {
-    throw badUserInput(
-      "You have no agency: a sharing decision is recorded for the caller's agency, and yours is not known.",
-    );
-  }
+  const agency = callerAgency(caller, "a sharing decision is recorded for the caller's agency");
   if (!SHARING_DECISION_KINDS.includes(args.decision as SharingDecisionKind)) {
     throw badUserInput(
       `decision must be one of ${SHARING_DECISION_KINDS.join(", ")}; got ${args.decision}.`,

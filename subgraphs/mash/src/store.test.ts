@@ -1,4 +1,12 @@
-import { generatePopulation, loadFixtures, openStore, type Store, seedStore } from "@mash/kit";
+import {
+  ageOn,
+  type CallerContext,
+  generatePopulation,
+  loadFixtures,
+  openStore,
+  type Store,
+  seedStore,
+} from "@mash/kit";
 import { storeBackends, tempStores } from "@mash/kit/testing";
 import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +19,12 @@ import type { MashDB } from "./store.ts";
 
 const fixtures = loadFixtures();
 const settings = loadSettings({});
+const patel: CallerContext = {
+  sub: "sw.patel",
+  roles: ["social_worker"],
+  agency: "childrens-services",
+  rid: "r1",
+};
 
 async function badInput(promise: Promise<unknown>): Promise<GraphQLError> {
   const error = await promise.then(
@@ -54,6 +68,84 @@ for (const { backend, unavailable } of await storeBackends()) {
         });
         const household = await loaders.household.load(s.id);
         expect(household.map((m) => m.id).sort()).toEqual([...(s.household ?? [])].sort());
+      }
+    });
+
+    it("holds every golden enquiry with its lead and one request per agency asked", async () => {
+      const loaders = createLoaders(store);
+      for (const e of fixtures.enquiries) {
+        expect(e.lead, `${e.id} has a lead in fixtures.yaml`).toBeTruthy();
+        expect((await loaders.enquiry.load(e.id))?.lead).toBe(e.lead);
+        const research = await loaders.research.load(e.id);
+        expect(research.map((r) => r.agency)).toEqual([...(e.asked ?? [])].sort());
+        for (const r of research) {
+          expect(r).toMatchObject({
+            enquiryId: e.id,
+            askedAt: e.openedAt,
+            askedBy: "seed",
+            releasedAt: null,
+            releaseReason: null,
+          });
+        }
+      }
+    });
+
+    it("gives every synthetic enquiry a lead: children's social care with a child, else adult social care", async () => {
+      const population = generatePopulation({ subjects: 500 });
+      const synthetic = population.enquiries.filter(
+        (e) => !fixtures.enquiries.some((f) => f.id === e.id),
+      );
+      expect(synthetic.length).toBeGreaterThan(0);
+      const loaders = createLoaders(store);
+      for (const e of synthetic) {
+        const lead = (await loaders.enquiry.load(e.id))?.lead;
+        const child = e.subjects.some((id) => {
+          const born = population.persons.find((p) => p.id === id)?.dateOfBirth ?? "";
+          return ageOn(born) < 18;
+        });
+        expect(lead, e.id).toBe(child ? "childrens-services" : "adult-social-care");
+      }
+    });
+
+    it("keeps enquiries written before leads were kept, with no lead and no research", async () => {
+      const old = tempStores(backend);
+      try {
+        const earlier = Object.fromEntries(
+          Object.entries(mash.migrations).filter(([name]) => name < "0003"),
+        );
+        // biome-ignore lint/suspicious/noExplicitAny: the store as it was before migration 0003.
+        const before = await openStore<any>({
+          agency: "mash",
+          config: old.configFor("mash"),
+          migrations: earlier,
+        });
+        await before.db
+          .insertInto("enquiries")
+          .values({
+            id: "ENQ-1",
+            number: 1,
+            status: "OPEN",
+            rag: "RED",
+            opened_at: "2026-01-01T09:00:00Z",
+            due_by: "2026-01-01T13:00:00Z",
+            reason: "Opened before leads were kept",
+          })
+          .execute();
+        await before.close();
+        const after = await openStore<MashDB>({
+          agency: "mash",
+          config: old.configFor("mash"),
+          migrations: mash.migrations,
+        });
+        try {
+          const loaders = createLoaders(after);
+          expect(await loaders.enquiry.load("ENQ-1")).toMatchObject({ id: "ENQ-1", lead: null });
+          expect(await loaders.research.load("ENQ-1")).toEqual([]);
+        } finally {
+          await after.close();
+        }
+      } finally {
+        await old.cleanup();
       }
     });
 
@@ -124,6 +216,7 @@ for (const { backend, unavailable } of await storeBackends()) {
       const e = await openEnquiry(
         store,
         settings,
+        patel,
         { reason: " Concern raised by GP ", rag: "AMBER", subjectIds: ["S-1007", "S-1006"] },
         now,
       );
@@ -133,35 +226,111 @@ for (const { backend, unavailable } of await storeBackends()) {
         reason: "Concern raised by GP",
         openedAt: "2026-11-26T10:00:00Z",
         dueBy: "2026-11-27T10:00:00Z",
+        lead: "childrens-services",
       });
       const subjects = await createLoaders(store).enquirySubjects.load(e.id);
       expect(subjects.map((s) => s.id)).toEqual(["S-1006", "S-1007"]);
       const second = await openEnquiry(
         store,
         settings,
+        patel,
         { reason: "Another", rag: "RED", subjectIds: ["S-1007"] },
         now,
       );
       expect(Number(second.id.slice(4))).toBe(Number(e.id.slice(4)) + 1);
     });
 
-    it("refuses bad openings and changes nothing", async () => {
+    it("records the opener's agency as lead and asks the agencies in `ask`", async () => {
+      const now = new Date("2026-11-26T12:00:00Z");
+      const asw: CallerContext = { ...patel, sub: "asw.brown", agency: "adult-social-care" };
+      const e = await openEnquiry(
+        store,
+        settings,
+        asw,
+        {
+          reason: "Self-neglect",
+          rag: "GREEN",
+          subjectIds: ["S-1006"],
+          ask: [" police", "health"],
+        },
+        now,
+      );
+      expect(e.lead).toBe("adult-social-care");
+      const loaders = createLoaders(store);
+      expect((await loaders.enquiry.load(e.id))?.lead).toBe("adult-social-care");
+      expect(await loaders.research.load(e.id)).toEqual(
+        ["health", "police"].map((agency) => ({
+          enquiryId: e.id,
+          agency,
+          askedAt: "2026-11-26T12:00:00Z",
+          askedBy: "asw.brown",
+          releasedAt: null,
+          releasedBy: null,
+          releaseReason: null,
+        })),
+      );
+      // `ask` is optional: without it (or empty) the enquiry asks no one yet.
+      for (const ask of [undefined, null, []]) {
+        const plain = await openEnquiry(store, settings, patel, {
+          reason: "No one asked yet",
+          rag: "AMBER",
+          subjectIds: ["S-1001"],
+          ask,
+        });
+        expect(await createLoaders(store).research.load(plain.id)).toEqual([]);
+      }
+    });
+
+    it("refuses bad openings, naming the argument, and changes nothing", async () => {
       const before = await listEnquiries(store, { first: 500 });
-      const cases = [
-        { reason: "   ", rag: "RED" as const, subjectIds: ["S-1001"] },
-        { reason: "ok", rag: "RED" as const, subjectIds: [] },
-        { reason: "ok", rag: "RED" as const, subjectIds: ["S-1001", "S-NOPE"] },
-        { reason: "ok", rag: "RED" as const, subjectIds: ["S-1001", "S-1001"] },
+      const research = () =>
+        store.db
+          .selectFrom("research_requests")
+          .selectAll()
+          .orderBy("enquiry_id")
+          .orderBy("agency");
+      const researchBefore = await research().execute();
+      const ok = { reason: "ok", rag: "RED" as const, subjectIds: ["S-1001"] };
+      const cases: [Parameters<typeof openEnquiry>[3], string | undefined, RegExp][] = [
+        [{ ...ok, reason: "   " }, "input.reason", /is empty/],
+        [{ ...ok, subjectIds: [] }, "input.subjectIds", /is empty/],
+        [
+          { ...ok, subjectIds: ["S-1001", "S-NOPE"] },
+          "input.subjectIds",
+          /Unknown subject id: S-NOPE/,
+        ],
+        [{ ...ok, subjectIds: ["S-1001", "S-1001"] }, "input.subjectIds", /more than once/],
+        [{ ...ok, ask: ["police", "childrens-services"] }, "input.ask", /the lead agency/],
+        [
+          { ...ok, ask: ["police", "health", "police "] },
+          "input.ask",
+          /names police more than once/,
+        ],
+        [{ ...ok, ask: ["Police"] }, "input.ask", /not an agency name/],
+        [{ ...ok, ask: [""] }, "input.ask", /not an agency name/],
+        [{ ...ok, ask: ["police; drop table"] }, "input.ask", /not an agency name/],
+        // A bad `ask` beside good subjects must not leave the enquiry half written.
+        [
+          { ...ok, subjectIds: ["S-1002"], ask: ["health", "1health"] },
+          "input.ask",
+          /not an agency/,
+        ],
       ];
-      const messages = [];
-      for (const input of cases)
-        messages.push((await badInput(openEnquiry(store, settings, input))).message);
-      expect(messages[2]).toMatch(/Unknown subject id: S-NOPE/);
+      for (const [input, field, message] of cases) {
+        const error = await badInput(openEnquiry(store, settings, patel, input));
+        expect(error.extensions.field, JSON.stringify(input)).toBe(field);
+        expect(error.message, JSON.stringify(input)).toMatch(message);
+      }
+      const noAgency = await badInput(
+        openEnquiry(store, settings, { sub: "someone", roles: [], rid: "r3" }, ok),
+      );
+      expect(noAgency.message).toMatch(/no agency: an enquiry is led by the agency/);
       expect(await listEnquiries(store, { first: 500 })).toEqual(before);
+      expect(await research().execute()).toEqual(researchBefore);
     });
 
     it("closes an open enquiry once, and refuses a second close without changing it", async () => {
-      const opened = await openEnquiry(store, settings, {
+      const opened = await openEnquiry(store, settings, patel, {
         reason: "To close",
         rag: "GREEN",
         subjectIds: ["S-1004"],

@@ -26,6 +26,8 @@ export interface MashDB {
     outcome: string | null;
     closed_at: string | null;
     close_reason: string | null;
+    /** The agency whose front door leads the enquiry; null on rows written before it was kept. */
+    lead: string | null;
   };
   enquiry_subjects: { enquiry_id: string; subject_id: string };
   /**
@@ -41,9 +43,23 @@ export interface MashDB {
     recorded_by: string;
     recorded_at: string;
   };
+  /**
+   * Each agency ragged in to research an enquiry: one row per (enquiry, agency). Releasing sets
+   * the released_* columns; asking a released agency again clears them and restarts asked_*.
+   */
+  research_requests: {
+    enquiry_id: string;
+    agency: string;
+    asked_at: string;
+    asked_by: string;
+    released_at: string | null;
+    released_by: string | null;
+    release_reason: string | null;
+  };
 }
 
 export const tables = [
+  "research_requests",
   "sharing_decisions",
   "enquiry_subjects",
   "enquiries",
@@ -132,6 +148,25 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003_research_requests": {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then, not today's types.
+    async up(db: Kysely<any>) {
+      // Nullable: enquiries opened before the lead was kept have none, and none can be made up.
+      await db.schema.alterTable("enquiries").addColumn("lead", "text").execute();
+      // The primary key leads with enquiry_id, so it also serves the loader's `enquiry_id in (...)`.
+      await db.schema
+        .createTable("research_requests")
+        .addColumn("enquiry_id", "text", (c) => c.notNull().references("enquiries.id"))
+        .addColumn("agency", "text", (c) => c.notNull())
+        .addColumn("asked_at", "text", (c) => c.notNull())
+        .addColumn("asked_by", "text", (c) => c.notNull())
+        .addColumn("released_at", "text")
+        .addColumn("released_by", "text")
+        .addColumn("release_reason", "text")
+        .addPrimaryKeyConstraint("research_requests_pk", ["enquiry_id", "agency"])
+        .execute();
+    },
+  },
 };
 
 export type SubjectRow = MashDB["subjects"];
@@ -172,6 +207,7 @@ export interface EnquiryView {
   outcome: string | null;
   closedAt: string | null;
   closeReason: string | null;
+  lead: string | null;
 }
 
 export function toEnquiry(row: EnquiryRow): EnquiryView {
@@ -185,6 +221,7 @@ export function toEnquiry(row: EnquiryRow): EnquiryView {
     outcome: row.outcome,
     closedAt: row.closed_at,
     closeReason: row.close_reason,
+    lead: row.lead,
   };
 }
 
@@ -210,11 +247,36 @@ export function toSharingDecision(row: SharingDecisionRow): SharingDecisionView 
   };
 }
 
+export type ResearchRequestRow = MashDB["research_requests"];
+
+export interface ResearchRequestView {
+  enquiryId: string;
+  agency: string;
+  askedAt: string;
+  askedBy: string;
+  releasedAt: string | null;
+  releasedBy: string | null;
+  releaseReason: string | null;
+}
+
+export function toResearchRequest(row: ResearchRequestRow): ResearchRequestView {
+  return {
+    enquiryId: row.enquiry_id,
+    agency: row.agency,
+    askedAt: row.asked_at,
+    askedBy: row.asked_by,
+    releasedAt: row.released_at,
+    releasedBy: row.released_by,
+    releaseReason: row.release_reason,
+  };
+}
+
 /**
  * How many distinct subjects have at least one record of each GraphQL type this subgraph serves,
  * in one statement and without reading a value: what a governance officer weighs before changing
  * a sharing rule on those types. Every subject has a name; an address only when both parts are
- * there (as toSubject maps it); enquiries and sharing decisions count the subjects they link.
+ * there (as toSubject maps it); enquiries, sharing decisions and research requests count the
+ * subjects they link.
  */
 export async function countSubjects(store: Store<MashDB>): Promise<SubjectCounts> {
   const row = await store.db
@@ -251,6 +313,18 @@ export async function countSubjects(store: Store<MashDB>): Promise<SubjectCounts
         )
         .select((s) => s.fn.count("es.subject_id").distinct().as("n"))
         .as("SharingDecision"),
+      eb
+        .selectFrom("enquiry_subjects as es")
+        .where((w) =>
+          w.exists(
+            w
+              .selectFrom("research_requests as r")
+              .whereRef("r.enquiry_id", "=", "es.enquiry_id")
+              .select("r.agency"),
+          ),
+        )
+        .select((s) => s.fn.count("es.subject_id").distinct().as("n"))
+        .as("ResearchRequest"),
     ])
     .executeTakeFirstOrThrow();
   return subjectCountsFrom(row);

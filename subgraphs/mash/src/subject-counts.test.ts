@@ -12,7 +12,7 @@ for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash subject counts on ${backend}`, () => {
     const { subgraph } = useRunningSubgraph(mash, backend, SUBJECTS);
 
-    it("counts subjects, their addresses, and the subjects enquiries and decisions link", async () => {
+    it("counts subjects, their addresses, and the subjects enquiries, decisions and research link", async () => {
       const store = subgraph().store as Store<MashDB>;
       const { db } = store;
       // The seed records no sharing decisions; one enquiry's decision links its subjects.
@@ -37,6 +37,12 @@ for (const { backend, unavailable } of await storeBackends()) {
       // Every row read and counted here, apart from the SQL under test.
       const subjects = (await db.selectFrom("subjects").selectAll().execute()).map(toSubject);
       const links = await db.selectFrom("enquiry_subjects").selectAll().execute();
+      // The seed asks agencies in for the golden enquiries only.
+      const researched = new Set(
+        (await db.selectFrom("research_requests").select("enquiry_id").execute()).map(
+          (r) => r.enquiry_id,
+        ),
+      );
       const distinct = (values: string[]) => new Set(values).size;
       const expected = {
         Subject: subjects.length,
@@ -45,6 +51,9 @@ for (const { backend, unavailable } of await storeBackends()) {
         Enquiry: distinct(links.map((l) => l.subject_id)),
         SharingDecision: distinct(
           links.filter((l) => l.enquiry_id === decided.enquiry_id).map((l) => l.subject_id),
+        ),
+        ResearchRequest: distinct(
+          links.filter((l) => researched.has(l.enquiry_id)).map((l) => l.subject_id),
         ),
       };
       for (const n of Object.values(expected)) expect(n).toBeGreaterThan(0);

@@ -48,15 +48,18 @@ const { authority, policy } = loaded;
 if (!policy.owners.has(`${type}.${field}`)) fail(`${coordinate} is not a field of the supergraph.`);
 
 let roles: string[];
+let agency: string | undefined;
 let who = "";
 if (values.as) {
   const user =
     devUsers().find((u) => u.username === values.as) ?? fail(`No development user "${values.as}".`);
   roles = user.roles;
+  agency = user.agency;
   who = `${user.username} (${user.name}; ${roles.join(", ")})`;
 } else if (values.role) {
   if (!policy.roles.has(values.role)) fail(`No role "${values.role}" in roles.yaml.`);
   roles = [values.role];
+  agency = policy.roles.get(values.role)?.agency;
   who = `role ${values.role}`;
 } else {
   roles = fail("Say who: --as <user> or --role <role>.");
@@ -91,8 +94,9 @@ if (values.enquiry) {
   }
   if (enquiry) {
     const linked = values.subject ? enquiry.subjects.has(values.subject) : true;
-    inEnquiry = enquiry.open && linked;
-    purpose = `${enquiry.id}, ${enquiry.open ? "open" : "closed"}${values.subject ? `, ${linked ? "links" : "does not link"} ${values.subject}` : " (assuming it links the person)"}`;
+    const part = agency !== undefined && enquiry.participants.has(agency);
+    inEnquiry = enquiry.open && linked && part;
+    purpose = `${enquiry.id}, ${enquiry.open ? "open" : "closed"}${values.subject ? `, ${linked ? "links" : "does not link"} ${values.subject}` : " (assuming it links the person)"}, ${agency ?? "no agency"} ${part ? "takes part" : "takes no part"}`;
   }
 }
 const breakGlass = values["break-glass"] === true && authority.mayBreakGlass(roles);

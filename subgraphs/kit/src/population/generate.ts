@@ -35,6 +35,10 @@ export interface PopulationEnquiry {
   outcome: string | null;
   closedAt: string | null;
   closeReason: string | null;
+  /** The agency whose front door leads the enquiry; null when the fixture does not say. */
+  lead: string | null;
+  /** The agencies ragged in to research, as the fixture lists them; none for synthetic ones. */
+  asked: string[];
 }
 
 export interface Population {
@@ -122,6 +126,8 @@ function goldenEnquiries(fixtures: GoldenFixtures): PopulationEnquiry[] {
     outcome: e.outcome ?? null,
     closedAt: e.status === "CLOSED" ? e.openedAt : null,
     closeReason: e.status === "CLOSED" ? "Recorded before this system" : null,
+    lead: e.lead ?? null,
+    asked: [...(e.asked ?? [])],
   }));
 }
 
@@ -202,5 +208,12 @@ function makeEnquiry(rng: Prng, number: number, members: Person[]): PopulationEn
     outcome: open ? null : rng.pick(["NO_FURTHER_ACTION", "EARLY_HELP", "SECTION_17_ASSESSMENT"]),
     closedAt: open ? null : toIso(opened + rng.int(4, 70) * 3600 * 1000),
     closeReason: open ? null : "Checks complete; threshold decision recorded",
+    // The default front doors: children's social care when a child is involved, adult social
+    // care otherwise. Read from the members, not drawn, so the random stream (and with it every
+    // agency's population) stays as it was.
+    lead: members.some((m) => ageOn(m.dateOfBirth) < 18)
+      ? "childrens-services"
+      : "adult-social-care",
+    asked: [],
   };
 }

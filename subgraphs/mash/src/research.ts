@@ -1,0 +1,179 @@
+import { badUserInput, type CallerContext, type Dialect, type Store, toDateTime } from "@mash/kit";
+import type { Transaction } from "kysely";
+import { callerAgency, refuseLead, requireAgencyList, requireAgencyName } from "./agencies.ts";
+import { requireReason } from "./enquiries.ts";
+import { type EnquiryRow, type EnquiryView, type MashDB, toEnquiry } from "./store.ts";
+
+/** A release ends an agency's part in the enquiry, and with it its sight of the detail: say why. */
+export const MIN_RELEASE_REASON = 10;
+
+export interface RequestResearchArgs {
+  enquiryId: string;
+  agencies: string[];
+}
+
+export interface ReleaseResearchArgs {
+  enquiryId: string;
+  agency: string;
+  reason: string;
+}
+
+/**
+ * Asks agencies to research in an open enquiry ("ragging in"), for its lead agency only. An
+ * agency released earlier may be asked again: its request is reopened (asked now, by the caller;
+ * the release cleared), since one row per agency says whether it takes part now, and the access
+ * log keeps what it saw before. Every check runs before anything is written, and the writes
+ * share one transaction, so bad input changes nothing.
+ */
+export async function requestResearch(
+  store: Store<MashDB>,
+  caller: CallerContext,
+  args: RequestResearchArgs,
+  now = new Date(),
+): Promise<EnquiryView> {
+  const agency = callerAgency(caller, "agencies are asked in by the enquiry's lead agency");
+  const enquiryId = args.enquiryId.trim();
+  const agencies = requireAgencyList(args.agencies, "agencies");
+  if (agencies.length === 0)
+    throw badUserInput("agencies is empty: name at least one agency to ask.", "agencies");
+
+  return store.db.transaction().execute(async (trx) => {
+    const enquiry = await enquiryLedBy(trx, store.dialect, enquiryId, agency, "asks agencies in");
+    refuseLead(agencies, "agencies", agency);
+    const existing = await trx
+      .selectFrom("research_requests")
+      .where("enquiry_id", "=", enquiryId)
+      .where("agency", "in", agencies)
+      .select(["agency", "asked_at", "released_at"])
+      .execute();
+    const unreleased = existing.filter((r) => r.released_at === null);
+    if (unreleased.length) {
+      throw badUserInput(
+        `agencies names ${unreleased.map((r) => `${r.agency} (asked ${r.asked_at})`).join(", ")}, already asked in ${enquiryId} and not released.`,
+        "agencies",
+      );
+    }
+
+    const askedAt = toDateTime(now);
+    const again = existing.map((r) => r.agency);
+    const fresh = agencies.filter((a) => !again.includes(a));
+    if (fresh.length) {
+      await trx
+        .insertInto("research_requests")
+        .values(
+          fresh.map((a) => ({
+            enquiry_id: enquiryId,
+            agency: a,
+            asked_at: askedAt,
+            asked_by: caller.sub,
+            released_at: null,
+            released_by: null,
+            release_reason: null,
+          })),
+        )
+        .execute();
+    }
+    if (again.length) {
+      await trx
+        .updateTable("research_requests")
+        .set({
+          asked_at: askedAt,
+          asked_by: caller.sub,
+          released_at: null,
+          released_by: null,
+          release_reason: null,
+        })
+        .where("enquiry_id", "=", enquiryId)
+        .where("agency", "in", again)
+        .execute();
+    }
+    return toEnquiry(enquiry);
+  });
+}
+
+/**
+ * Releases an agency from an open enquiry, for its lead agency only, with the reason: the agency
+ * no longer takes part, so the enquiry no longer gives it a purpose. The request stays, with who
+ * released it, when and why. Every check runs before the one write.
+ */
+export async function releaseResearch(
+  store: Store<MashDB>,
+  caller: CallerContext,
+  args: ReleaseResearchArgs,
+  now = new Date(),
+): Promise<EnquiryView> {
+  const agency = callerAgency(caller, "agencies are released by the enquiry's lead agency");
+  const enquiryId = args.enquiryId.trim();
+  const released = requireAgencyName(args.agency, "agency");
+  const reason = requireReason(args.reason, "reason");
+  if (reason.length < MIN_RELEASE_REASON) {
+    throw badUserInput(
+      `reason has ${reason.length} characters; say why ${released} is released in at least ${MIN_RELEASE_REASON}.`,
+      "reason",
+    );
+  }
+
+  return store.db.transaction().execute(async (trx) => {
+    const enquiry = await enquiryLedBy(trx, store.dialect, enquiryId, agency, "releases agencies");
+    const request = await trx
+      .selectFrom("research_requests")
+      .where("enquiry_id", "=", enquiryId)
+      .where("agency", "=", released)
+      .select(["released_at"])
+      .executeTakeFirst();
+    if (!request) {
+      throw badUserInput(`${released} has not been asked to research in ${enquiryId}.`, "agency");
+    }
+    if (request.released_at !== null) {
+      throw badUserInput(
+        `${released} was already released from ${enquiryId} (${request.released_at}).`,
+        "agency",
+      );
+    }
+    await trx
+      .updateTable("research_requests")
+      .set({ released_at: toDateTime(now), released_by: caller.sub, release_reason: reason })
+      .where("enquiry_id", "=", enquiryId)
+      .where("agency", "=", released)
+      .execute();
+    return toEnquiry(enquiry);
+  });
+}
+
+/**
+ * The enquiry, checked to exist, to be open and to be led by `agency`; refused naming enquiryId
+ * otherwise. On PostgreSQL the row is locked until the transaction ends, so a close, or another
+ * ask or release of the same enquiry, waits, and what was checked here still holds at the write.
+ * SQLite runs one transaction at a time on the store's one connection (and has no FOR UPDATE).
+ */
+async function enquiryLedBy(
+  trx: Transaction<MashDB>,
+  dialect: Dialect,
+  enquiryId: string,
+  agency: string,
+  doing: string,
+): Promise<EnquiryRow> {
+  let query = trx.selectFrom("enquiries").where("id", "=", enquiryId).selectAll();
+  if (dialect === "postgres") query = query.forUpdate();
+  const enquiry = await query.executeTakeFirst();
+  if (!enquiry) throw badUserInput(`There is no enquiry ${enquiryId}.`, "enquiryId");
+  if (enquiry.status !== "OPEN") {
+    throw badUserInput(
+      `${enquiryId} is closed (${enquiry.outcome ?? "no outcome"}, ${enquiry.closed_at ?? "date unknown"}): agencies are asked in and released while an enquiry is open.`,
+      "enquiryId",
+    );
+  }
+  if (enquiry.lead === null) {
+    throw badUserInput(
+      `${enquiryId} has no lead agency on record (it was opened before leads were kept), so no agency ${doing}.`,
+      "enquiryId",
+    );
+  }
+  if (enquiry.lead !== agency) {
+    throw badUserInput(
+      `${enquiryId} is led by ${enquiry.lead}: only its lead agency ${doing}, and yours is ${agency}.`,
+      "enquiryId",
+    );
+  }
+  return enquiry;
+}
