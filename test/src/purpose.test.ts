@@ -89,4 +89,38 @@ describe("purpose for the agencies taking part", () => {
     expect(await readsAddress("nurse.evans", id)).toBe(false);
     expect(await readsAddress("sw.patel", id)).toBe(false);
   });
+
+  it.each(["pc.jones", "nurse.evans", "dsl.murphy", "po.khan"])(
+    "%s, of an agency that leads no enquiries, cannot open one, and nothing is stored",
+    async (as) => {
+      const before = await system.query<{ enquiries: { id: string }[] }>(
+        "{ enquiries(first: 100) { id } }",
+        {},
+        { as: "mgr.okafor" },
+      );
+      const { body } = await system.query(
+        OPEN,
+        {
+          input: {
+            reason: "Concern raised at the front desk today",
+            rag: "AMBER",
+            subjectIds: [SUBJECT],
+          },
+        },
+        { as },
+      );
+      expect(body.data ?? null).toBeNull();
+      expect(body.errors?.[0]?.path).toEqual(["openEnquiry"]);
+      expect(body.errors?.[0]?.extensions).toMatchObject({
+        code: "UNAUTHORIZED_FIELD_OR_TYPE",
+        owner: "mash",
+      });
+      const after = await system.query<{ enquiries: { id: string }[] }>(
+        "{ enquiries(first: 100) { id } }",
+        {},
+        { as: "mgr.okafor" },
+      );
+      expect(after.body.data?.enquiries).toEqual(before.body.data?.enquiries);
+    },
+  );
 });

@@ -62,6 +62,11 @@ export interface PolicyTables {
   policy_versions: VersionRow;
   /** One row per publish (or rollback): its highest seq is the change marker gateways poll. */
   policy_publications: { seq: number; agency: string; version_id: string; at: string };
+  /**
+   * One row, bumped by every gateway that answers a mutation (an enquiry closed, an agency
+   * released): its seq is the marker that tells every other gateway to forget cached purposes.
+   */
+  purpose_changes: { id: string; seq: number };
 }
 
 export const migrations: Record<string, Migration> = {
@@ -103,6 +108,15 @@ export const migrations: Record<string, Migration> = {
         .addColumn("agency", "text", (c) => c.notNull())
         .addColumn("version_id", "text", (c) => c.notNull())
         .addColumn("at", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
+  "0002_purpose_changes": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("purpose_changes")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("seq", "integer", (c) => c.notNull())
         .execute();
     },
   },

@@ -50,11 +50,20 @@ export interface PolicyStore extends PolicyReads {
   transaction<T>(fn: (tx: PolicyWrites) => Promise<T>): Promise<T>;
   /** Changes whenever any agency publishes: cheap to poll. */
   marker(): Promise<number>;
+  /**
+   * Tells every gateway on this store that an enquiry's purpose may have changed (a mutation was
+   * answered): bumps the purpose marker and, on PostgreSQL, notifies at once.
+   */
+  announcePurposeChange(): Promise<void>;
+  /** Changes whenever any gateway announces a purpose change. */
+  purposeMarker(): Promise<number>;
   close(): Promise<void>;
 }
 
 /** The NOTIFY channel; the payload is the PostgreSQL schema, so stores on other schemas ignore it. */
 export const POLICY_CHANNEL = "mash_policy_published";
+/** The NOTIFY channel for purpose changes, likewise. */
+export const PURPOSE_CHANNEL = "mash_purpose_changed";
 
 export class StaleVersionError extends Error {
   constructor(
@@ -211,6 +220,23 @@ export async function openPolicyStore(config: StoreConfig): Promise<PolicyStore>
         .select((eb) => eb.fn.max("seq").as("s"))
         .executeTakeFirst();
       return Number(row?.s ?? 0);
+    },
+    async announcePurposeChange() {
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto("purpose_changes")
+          .values({ id: "purposes", seq: 1 })
+          .onConflict((oc) =>
+            oc.column("id").doUpdateSet((eb) => ({ seq: eb("purpose_changes.seq", "+", 1) })),
+          )
+          .execute();
+        if (config.kind === "postgres")
+          await sql`select pg_notify(${PURPOSE_CHANNEL}, ${config.schema})`.execute(tx);
+      });
+    },
+    async purposeMarker() {
+      const row = await db.selectFrom("purpose_changes").select("seq").executeTakeFirst();
+      return Number(row?.seq ?? 0);
     },
     close: () => store.close(),
   };

@@ -1,6 +1,6 @@
 import type { Logger } from "@mash/kit";
 import pg from "pg";
-import { POLICY_CHANNEL, type PolicyStore } from "./policy-store.ts";
+import { POLICY_CHANNEL, type PolicyStore, PURPOSE_CHANNEL } from "./policy-store.ts";
 
 export { overlayPublished, textsInForce } from "./policy-texts.ts";
 
@@ -24,9 +24,14 @@ export function followPublications(options: {
   pollMs?: number;
   /** The marker read before the caller loaded the published texts: nothing after it is missed. */
   since?: number;
+  /** What to follow: publications by default. */
+  channel?: string;
+  read?: () => Promise<number>;
 }): PublicationFollower {
   const { store, logger } = options;
   const { config } = store;
+  const channel = options.channel ?? POLICY_CHANNEL;
+  const read = options.read ?? (() => store.marker());
   let stopped = false;
   let last: number | undefined = options.since;
   let listener: pg.Client | undefined;
@@ -34,7 +39,7 @@ export function followPublications(options: {
 
   const check = async () => {
     try {
-      const marker = await store.marker();
+      const marker = await read();
       if (last !== undefined && marker !== last) options.onChange();
       last = marker;
     } catch (error) {
@@ -57,10 +62,10 @@ export function followPublications(options: {
           client.end().catch(() => {});
         });
         client.on("notification", (n) => {
-          if (n.channel === POLICY_CHANNEL && n.payload === config.schema) void check();
+          if (n.channel === channel && n.payload === config.schema) void check();
         });
         await client.connect();
-        await client.query(`listen ${POLICY_CHANNEL}`);
+        await client.query(`listen ${channel}`);
         if (stopped) await client.end();
         else listener = client;
       } catch (error) {
@@ -97,4 +102,24 @@ export function followPublications(options: {
       listener = undefined;
     },
   };
+}
+
+/** How often a gateway looks at the purpose marker: within a second on SQLite; PostgreSQL listens. */
+export const PURPOSE_POLL_MS = { sqlite: 250, postgres: 1000 } as const;
+
+/**
+ * Calls `onChange` soon after any gateway on the same store announces a purpose change (an
+ * answered mutation): at once on PostgreSQL (LISTEN), within PURPOSE_POLL_MS on SQLite.
+ */
+export function followPurposeChanges(options: {
+  store: PolicyStore;
+  onChange: () => void;
+  logger?: Logger;
+}): PublicationFollower {
+  return followPublications({
+    ...options,
+    channel: PURPOSE_CHANNEL,
+    read: () => options.store.purposeMarker(),
+    pollMs: PURPOSE_POLL_MS[options.store.config.kind],
+  });
 }

@@ -1,16 +1,32 @@
 import type { ApolloServerPlugin } from "@apollo/server";
+import type { Logger } from "@mash/kit";
 
 /**
- * A mutation may close an enquiry, or release an agency from one: the purposes this gateway
- * remembers are forgotten before the mutation's answer is sent, so a closed purpose grants
- * nothing more through this gateway from the moment its closer is told it is closed.
+ * A mutation may close an enquiry, or release an agency from one: before the mutation's answer
+ * is sent, this gateway forgets the purposes it remembers and tells every other gateway on the
+ * policy store to do the same, so a closed purpose grants nothing more from the moment its closer
+ * is told it is closed (elsewhere, within a second).
  */
-export function purposeFreshnessPlugin(forget: () => void): ApolloServerPlugin {
+export function purposeFreshnessPlugin(options: {
+  forget: () => void;
+  announce: () => Promise<void>;
+  logger: Logger;
+}): ApolloServerPlugin<{ requestId?: string }> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ operation }) {
-          if (operation?.operation === "mutation") forget();
+        async willSendResponse({ operation, contextValue }) {
+          if (operation?.operation !== "mutation") return;
+          options.forget();
+          try {
+            await options.announce();
+          } catch (error) {
+            // This gateway already forgot; the others fall back to their purpose cache's lifetime.
+            options.logger.error("purpose change not announced to other gateways", {
+              rid: contextValue.requestId,
+              error: (error as Error).message,
+            });
+          }
         },
       };
     },

@@ -31,6 +31,7 @@ import { ensureDataDir } from "../data-dir.ts";
 import { createGovernanceApi } from "../governance/api.ts";
 import { governanceResolvers } from "../governance/mount.ts";
 import { startPolicyRuntime } from "../governance/policy-runtime.ts";
+import { followPurposeChanges, type PublicationFollower } from "../governance/policy-sync.ts";
 import { runAsThrough } from "../governance/run-as.ts";
 import { createSubjectCounts } from "../governance/subject-counts.ts";
 import { checkSubgraphs } from "../health/subgraph-health.ts";
@@ -110,6 +111,7 @@ export async function startGateway(
   const metrics = createGatewayMetrics(logger);
   const enforce = options.authorization !== "off";
   let ownAudit: AuditStore | undefined;
+  let purposes: PublicationFollower | undefined;
   let nats: NatsNotifier | undefined;
   try {
     // Every answered request is recorded; a gateway that cannot open its log does not start.
@@ -190,6 +192,12 @@ export async function startGateway(
       timeoutMs: config.subgraphTimeoutMs,
       signContext: (requestId) => sign(hubSubgraph, gatewayCaller(requestId)),
     });
+    // Purposes that a mutation through any other gateway may have ended are forgotten here too.
+    purposes = followPurposeChanges({
+      store: runtime.store,
+      onChange: resolveEnquiry.forget,
+      logger,
+    });
     const apollo = new ApolloServer<GatewayContext>({
       // The entry points own SIGINT/SIGTERM (drain, then exit); Apollo's own handlers would race them.
       stopOnTerminationSignals: false,
@@ -206,7 +214,11 @@ export async function startGateway(
         ApolloServerPluginSchemaReportingDisabled(),
         metrics.plugin,
         errorLogPlugin(logger),
-        purposeFreshnessPlugin(resolveEnquiry.forget),
+        purposeFreshnessPlugin({
+          forget: resolveEnquiry.forget,
+          announce: () => runtime.store.announcePurposeChange(),
+          logger,
+        }),
         ...(audit ? [refusedRequestsPlugin(audit, logger)] : []),
       ],
     });
@@ -348,6 +360,7 @@ export async function startGateway(
       supergraphSource: supergraph.source,
       policies,
       async stop() {
+        await purposes?.stop();
         await runtime.close();
         await close(http);
         await apollo.stop();
@@ -358,6 +371,7 @@ export async function startGateway(
       },
     };
   } catch (error) {
+    await purposes?.stop().catch(() => {});
     await runtime.close().catch(() => {});
     metrics.stop();
     await nats?.close().catch(() => {});
