@@ -69,7 +69,7 @@ export function createJudge(
       const title = policy.agencies.get(owner)?.title ?? owner;
       const reason =
         decision.rule?.reason ??
-        `The sharing agreement does not give your role this part of ${title}'s data${inEnquiry ? "" : " without an open enquiry that links this person"}. Ask ${title}.`;
+        `The sharing agreement does not give your role this part of ${title}'s data${inEnquiry ? "" : " without an open enquiry that links this person and in which your agency takes part"}. Ask ${title}.`;
       error = new GraphQLError(reason, {
         extensions: { code: WITHHELD, rule: decision.rule?.id ?? "default-deny", reason, owner },
       });
