@@ -2,7 +2,7 @@ import { badUserInput, type CallerContext, type Store, toDateTime } from "@mash/
 import type { Kysely } from "kysely";
 import { callerAgency, refuseLead, requireAgencyList } from "./agencies.ts";
 import type { MashSettings, Rag } from "./settings.ts";
-import { type EnquiryView, type MashDB, toEnquiry } from "./store.ts";
+import { askedRequest, type EnquiryView, type MashDB, toEnquiry } from "./store.ts";
 
 const MAX_SUBJECTS = 50;
 const MAX_REASON = 2000;
@@ -103,17 +103,7 @@ export async function openEnquiry(
         if (ask.length) {
           await trx
             .insertInto("research_requests")
-            .values(
-              ask.map((agency) => ({
-                enquiry_id: row.id,
-                agency,
-                asked_at: row.opened_at,
-                asked_by: caller.sub,
-                released_at: null,
-                released_by: null,
-                release_reason: null,
-              })),
-            )
+            .values(ask.map((agency) => askedRequest(row.id, agency, row.opened_at, caller.sub)))
             .execute();
         }
         return toEnquiry(row);

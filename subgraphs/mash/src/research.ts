@@ -2,7 +2,13 @@ import { badUserInput, type CallerContext, type Dialect, type Store, toDateTime 
 import type { Transaction } from "kysely";
 import { callerAgency, refuseLead, requireAgencyList, requireAgencyName } from "./agencies.ts";
 import { requireReason } from "./enquiries.ts";
-import { type EnquiryRow, type EnquiryView, type MashDB, toEnquiry } from "./store.ts";
+import {
+  askedRequest,
+  type EnquiryRow,
+  type EnquiryView,
+  type MashDB,
+  toEnquiry,
+} from "./store.ts";
 
 /** A release ends an agency's part in the enquiry, and with it its sight of the detail: say why. */
 export const MIN_RELEASE_REASON = 10;
@@ -60,29 +66,19 @@ export async function requestResearch(
     if (fresh.length) {
       await trx
         .insertInto("research_requests")
-        .values(
-          fresh.map((a) => ({
-            enquiry_id: enquiryId,
-            agency: a,
-            asked_at: askedAt,
-            asked_by: caller.sub,
-            released_at: null,
-            released_by: null,
-            release_reason: null,
-          })),
-        )
+        .values(fresh.map((a) => askedRequest(enquiryId, a, askedAt, caller.sub)))
         .execute();
     }
     if (again.length) {
+      // Asked again: the same columns a first request is written with, the release cleared.
+      const {
+        enquiry_id: _id,
+        agency: _agency,
+        ...reasked
+      } = askedRequest(enquiryId, "", askedAt, caller.sub);
       await trx
         .updateTable("research_requests")
-        .set({
-          asked_at: askedAt,
-          asked_by: caller.sub,
-          released_at: null,
-          released_by: null,
-          release_reason: null,
-        })
+        .set(reasked)
         .where("enquiry_id", "=", enquiryId)
         .where("agency", "in", again)
         .execute();

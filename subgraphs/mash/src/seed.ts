@@ -2,7 +2,7 @@ import { insertBatches, type SeedInput, toFlag } from "@mash/kit";
 import { dueBy } from "./enquiries.ts";
 import { subjectKeys } from "./search/keys.ts";
 import { loadSettings } from "./settings.ts";
-import type { MashDB } from "./store.ts";
+import { askedRequest, type MashDB } from "./store.ts";
 
 /** The hub's part of the population: every person, their search keys, and the enquiries. */
 export async function seed({ db, population, progress }: SeedInput<MashDB>): Promise<void> {
@@ -47,16 +47,8 @@ export async function seed({ db, population, progress }: SeedInput<MashDB>): Pro
     e.subjects.map((subject_id) => ({ enquiry_id: e.id, subject_id })),
   );
   // The fixtures say who was asked, not when or by whom: asked when the enquiry opened, by the seed.
-  const research: MashDB["research_requests"][] = population.enquiries.flatMap((e) =>
-    e.asked.map((agency) => ({
-      enquiry_id: e.id,
-      agency,
-      asked_at: e.openedAt,
-      asked_by: "seed",
-      released_at: null,
-      released_by: null,
-      release_reason: null,
-    })),
+  const research = population.enquiries.flatMap((e) =>
+    e.asked.map((agency) => askedRequest(e.id, agency, e.openedAt, "seed")),
   );
 
   await insertBatches(db, "subjects", subjects, (d) => progress("subjects", d, subjects.length));

@@ -259,6 +259,24 @@ export interface ResearchRequestView {
   releaseReason: string | null;
 }
 
+/** A research request as it is first written (or written again): asked, and not released. */
+export function askedRequest(
+  enquiryId: string,
+  agency: string,
+  askedAt: string,
+  askedBy: string,
+): ResearchRequestRow {
+  return {
+    enquiry_id: enquiryId,
+    agency,
+    asked_at: askedAt,
+    asked_by: askedBy,
+    released_at: null,
+    released_by: null,
+    release_reason: null,
+  };
+}
+
 export function toResearchRequest(row: ResearchRequestRow): ResearchRequestView {
   return {
     enquiryId: row.enquiry_id,
