@@ -1,8 +1,12 @@
 import { badUserInput, type CallerContext, type Store, toDateTime } from "@mash/kit";
 import type { Kysely } from "kysely";
 import { callerAgency, refuseLead, requireAgencyList } from "./agencies.ts";
+import { contactsToOpen, MAX_ENQUIRY_CONTACTS, takeContacts } from "./contacts-enquiry.ts";
+import { requireIdList, requireKnownSubjects } from "./contacts-input.ts";
+import { lockNumbering } from "./numbering.ts";
 import type { MashSettings, Rag } from "./settings.ts";
 import { askedRequest, type EnquiryView, type MashDB, toEnquiry } from "./store.ts";
+import { dueAt } from "./timescales.ts";
 
 const MAX_SUBJECTS = 50;
 const MAX_REASON = 2000;
@@ -10,29 +14,45 @@ const MAX_REASON = 2000;
 export interface OpenEnquiryInput {
   reason: string;
   rag: Rag;
-  subjectIds: string[];
+  /** The people it links; with contactIds, added to the people those contacts concern. */
+  subjectIds?: string[] | null;
+  /** The contacts it is opened from; none when it is opened directly. */
+  contactIds?: string[] | null;
   /** Agencies to rag in at opening; the same as asking them with requestResearch just after. */
   ask?: string[] | null;
 }
 
-export function requireReason(reason: string, field: string): string {
+/**
+ * A reason of substance, trimmed: refused (naming `field`) when empty, shorter than `min`
+ * characters (the hub's configured minimum, where a reason must say why), or too long.
+ */
+export function requireReason(reason: string, field: string, min = 1): string {
   const trimmed = reason.trim();
   if (!trimmed)
     throw badUserInput(`${field} is empty: record why, in words a reviewer can follow.`, field);
+  if (trimmed.length < min) {
+    throw badUserInput(
+      `${field} has ${trimmed.length} characters; a reason of substance has at least ${min}: say why, in words a reviewer can follow.`,
+      field,
+    );
+  }
   if (trimmed.length > MAX_REASON) {
     throw badUserInput(`${field} is longer than ${MAX_REASON} characters.`, field);
   }
   return trimmed;
 }
 
+/** When an enquiry opened at `openedAt` with this rating must be decided. */
 export function dueBy(openedAt: Date, rag: Rag, settings: MashSettings): string {
-  return toDateTime(openedAt.getTime() + settings.ragHours[rag] * 3600_000);
+  return dueAt(settings.timescales, openedAt, rag);
 }
 
 /**
  * Opens an enquiry led by the caller's agency (as the gateway signed it), asking the agencies in
- * `input.ask` to research. Every check runs before anything is written, and the writes share one
- * transaction, so bad input changes nothing.
+ * `input.ask` to research. Opened from contacts (`input.contactIds`), it links the people they
+ * concern as well as `input.subjectIds`, and takes the contacts (screening any not yet screened
+ * as progressed to it); opened from none, it says so (`without_contact`). Every check runs before
+ * anything is written, and the writes share one transaction, so bad input changes nothing.
  */
 export async function openEnquiry(
   store: Store<MashDB>,
@@ -44,43 +64,41 @@ export async function openEnquiry(
   // The lead is whoever's front door opened it: never an argument, so no one can open an
   // enquiry in another agency's name.
   const lead = callerAgency(caller, "an enquiry is led by the agency of whoever opens it");
-  const reason = requireReason(input.reason, "input.reason");
+  const reason = requireReason(input.reason, "input.reason", settings.minReasonLength);
   const ask = requireAgencyList(input.ask ?? [], "input.ask");
   refuseLead(ask, "input.ask", lead);
-  const ids = input.subjectIds.map((id) => id.trim());
-  if (ids.length === 0)
+  const named = requireIdList(input.subjectIds, "input.subjectIds", MAX_SUBJECTS, "subjects");
+  const contactIds = requireIdList(
+    input.contactIds,
+    "input.contactIds",
+    MAX_ENQUIRY_CONTACTS,
+    "contacts",
+  );
+  if (named.length === 0 && contactIds.length === 0)
     throw badUserInput("input.subjectIds is empty: link at least one subject.", "input.subjectIds");
-  if (ids.length > MAX_SUBJECTS) {
-    throw badUserInput(
-      `input.subjectIds has ${ids.length} subjects; at most ${MAX_SUBJECTS}.`,
-      "input.subjectIds",
-    );
-  }
-  const duplicates = ids.filter((id, i) => ids.indexOf(id) !== i);
-  if (duplicates.length) {
-    throw badUserInput(
-      `input.subjectIds names ${[...new Set(duplicates)].join(", ")} more than once.`,
-      "input.subjectIds",
-    );
-  }
 
-  // PostgreSQL may let two openings pick the same next number; the unique index refuses one,
-  // and it simply tries again with the next.
+  // Numbering is serialised (lockNumbering); the unique index stays the last word, and a clash
+  // it refuses simply tries again with the next number.
   for (let attempt = 0; ; attempt++) {
     try {
       return await store.db.transaction().execute(async (trx) => {
-        const known = await trx
-          .selectFrom("subjects")
-          .where("id", "in", ids)
-          .select("id")
-          .execute();
-        const missing = ids.filter((id) => !known.some((k) => k.id === id));
-        if (missing.length) {
+        // The contacts first: on PostgreSQL this locks them before anything else is read.
+        const taken = await contactsToOpen(trx, store.dialect, contactIds);
+        await requireKnownSubjects(trx, named, "input.subjectIds");
+        const ids = [...new Set([...named, ...taken.subjectIds])];
+        if (ids.length === 0) {
           throw badUserInput(
-            `Unknown subject ${missing.length > 1 ? "ids" : "id"}: ${missing.join(", ")}.`,
+            `input.subjectIds is empty and ${contactIds.join(", ")} ${contactIds.length > 1 ? "concern" : "concerns"} no one yet: link at least one subject.`,
             "input.subjectIds",
           );
         }
+        if (ids.length > MAX_SUBJECTS) {
+          throw badUserInput(
+            `input.subjectIds and the contacts' people make ${ids.length} subjects; at most ${MAX_SUBJECTS}.`,
+            "input.subjectIds",
+          );
+        }
+        await lockNumbering(trx, store.dialect, "enquiries");
         const number = (await nextNumber(trx)) + attempt;
         const row = {
           id: `ENQ-${number}`,
@@ -94,16 +112,46 @@ export async function openEnquiry(
           closed_at: null,
           close_reason: null,
           lead,
+          opened_by: caller.sub,
+          without_contact: contactIds.length ? 0 : 1,
+          decided_by: null,
+          feedback_at: null,
+          feedback_how: null,
+          feedback_by: null,
         };
         await trx.insertInto("enquiries").values(row).execute();
         await trx
           .insertInto("enquiry_subjects")
           .values(ids.map((subject_id) => ({ enquiry_id: row.id, subject_id })))
           .execute();
+        // The history starts with the rating it opened with, for the reason it opened.
+        await trx
+          .insertInto("rag_changes")
+          .values({
+            enquiry_id: row.id,
+            seq: 1,
+            rag: row.rag,
+            previous: null,
+            reason,
+            changed_by: caller.sub,
+            changed_at: row.opened_at,
+          })
+          .execute();
+        await takeContacts(trx, taken, {
+          id: row.id,
+          reason,
+          lead,
+          openedBy: caller.sub,
+          openedAt: row.opened_at,
+        });
         if (ask.length) {
           await trx
             .insertInto("research_requests")
-            .values(ask.map((agency) => askedRequest(row.id, agency, row.opened_at, caller.sub)))
+            .values(
+              ask.map((agency) =>
+                askedRequest(row.id, agency, row.opened_at, caller.sub, row.due_by),
+              ),
+            )
             .execute();
         }
         return toEnquiry(row);
@@ -130,44 +178,6 @@ export function isUniqueViolation(error: unknown): boolean {
     e?.code === "SQLITE_CONSTRAINT_UNIQUE" ||
     e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY"
   );
-}
-
-export async function closeEnquiry(
-  store: Store<MashDB>,
-  args: { id: string; outcome: string; reason: string },
-  now = new Date(),
-): Promise<EnquiryView> {
-  const reason = requireReason(args.reason, "reason");
-  const { db } = store;
-  const existing = await db
-    .selectFrom("enquiries")
-    .where("id", "=", args.id)
-    .selectAll()
-    .executeTakeFirst();
-  if (!existing) throw badUserInput(`There is no enquiry ${args.id}.`, "id");
-  if (existing.status !== "OPEN") {
-    throw badUserInput(
-      `${args.id} is already closed (${existing.outcome ?? "no outcome"}, ${existing.closed_at ?? "date unknown"}).`,
-      "id",
-    );
-  }
-  const closedAt = toDateTime(now);
-  // The status condition makes a close that races another close a no-op instead of a rewrite.
-  const result = await db
-    .updateTable("enquiries")
-    .set({ status: "CLOSED", outcome: args.outcome, closed_at: closedAt, close_reason: reason })
-    .where("id", "=", args.id)
-    .where("status", "=", "OPEN")
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1)
-    throw badUserInput(`${args.id} was closed by someone else just now.`, "id");
-  return toEnquiry({
-    ...existing,
-    status: "CLOSED",
-    outcome: args.outcome,
-    closed_at: closedAt,
-    close_reason: reason,
-  });
 }
 
 export async function listEnquiries(

@@ -3,7 +3,8 @@ import { createLoaders } from "./loaders.ts";
 import { resolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 import { loadSettings } from "./settings.ts";
-import { countSubjects, migrations, tables } from "./store.ts";
+import { migrations, tables } from "./store.ts";
+import { countSubjects } from "./subject-counts.ts";
 
 /** The hub itself: subjects, households, enquiries and search. */
 export const mash = defineAgency({

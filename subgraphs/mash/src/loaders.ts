@@ -1,4 +1,7 @@
 import { batchLoader, groupBy, type Store } from "@mash/kit";
+import { contactLoaders } from "./contacts-loaders.ts";
+import { processLoaders } from "./process-loaders.ts";
+import { researchLoaders } from "./research-loaders.ts";
 import {
   type EnquiryView,
   type MashDB,
@@ -13,6 +16,15 @@ import {
 
 /** Per-request loaders: N subjects, households or enquiries cost one query each, not N. */
 export function createLoaders(store: Store<MashDB>) {
+  return {
+    ...hubLoaders(store),
+    ...contactLoaders(store),
+    ...processLoaders(store),
+    ...researchLoaders(store),
+  };
+}
+
+function hubLoaders(store: Store<MashDB>) {
   const { db } = store;
   return {
     subject: batchLoader<SubjectView | null>(

@@ -8,12 +8,14 @@ import {
 import { signTestContext, storeBackends, tempStores, useRunningSubgraph } from "@mash/kit/testing";
 import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeEnquiry, openEnquiry } from "./enquiries.ts";
+import { closeEnquiry } from "./decision.ts";
+import { openEnquiry } from "./enquiries.ts";
 import { mash } from "./index.ts";
 import { createLoaders } from "./loaders.ts";
 import { releaseResearch, requestResearch } from "./research.ts";
 import { loadSettings } from "./settings.ts";
 import type { MashDB } from "./store.ts";
+import { dueAt } from "./timescales.ts";
 
 const settings = loadSettings({});
 const patel: CallerContext = {
@@ -75,12 +77,13 @@ for (const { backend, unavailable } of await storeBackends()) {
         store,
         settings,
         patel,
-        { reason: "Ragging in", rag: "RED", subjectIds: ["S-1001"], ask: ["police"] },
+        { reason: "Ragging in to research", rag: "RED", subjectIds: ["S-1001"], ask: ["police"] },
         at("2026-11-26T09:00:00Z"),
       );
       // Anyone in the lead agency may ask, not only whoever opened it.
       const asked = await requestResearch(
         store,
+        settings,
         okafor,
         { enquiryId: ` ${opened.id} `, agencies: ["health", " education"] },
         at("2026-11-26T10:00:00Z"),
@@ -94,6 +97,13 @@ for (const { backend, unavailable } of await storeBackends()) {
         releasedAt: null,
         releasedBy: null,
         releaseReason: null,
+        // Due from the enquiry's RAG timescale, counted from when this agency was asked.
+        dueBy: dueAt(settings.timescales, askedAt, "RED"),
+        answeredAt: null,
+        answeredBy: null,
+        finding: null,
+        nothingKnown: false,
+        decisionSeq: null,
       });
       expect(await research(opened.id)).toEqual([
         request("education", "2026-11-26T10:00:00Z", "mgr.okafor"),
@@ -103,6 +113,7 @@ for (const { backend, unavailable } of await storeBackends()) {
 
       const released = await releaseResearch(
         store,
+        settings,
         patel,
         { enquiryId: opened.id, agency: "health", reason: "  Not known to health services  " },
         at("2026-11-26T11:00:00Z"),
@@ -118,6 +129,7 @@ for (const { backend, unavailable } of await storeBackends()) {
       // Asked again: the same request, reopened; a released agency may take part once more.
       await requestResearch(
         store,
+        settings,
         patel,
         { enquiryId: opened.id, agencies: ["health", "probation"] },
         at("2026-11-26T12:00:00Z"),
@@ -132,26 +144,30 @@ for (const { backend, unavailable } of await storeBackends()) {
 
     it("refuses bad asks and releases, naming the argument, and writes nothing", async () => {
       const { id } = await openEnquiry(store, settings, patel, {
-        reason: "Refusals",
+        reason: "Refusals of bad asks",
         rag: "AMBER",
         subjectIds: ["S-1002"],
         ask: ["police", "health"],
       });
-      await releaseResearch(store, patel, {
+      await releaseResearch(store, settings, patel, {
         enquiryId: id,
         agency: "health",
         reason: "Nothing held by health",
       });
       const closed = await openEnquiry(store, settings, patel, {
-        reason: "Closed one",
+        reason: "Closed one, for refusals",
         rag: "GREEN",
         subjectIds: ["S-1003"],
         ask: ["police"],
       });
-      await closeEnquiry(store, { id: closed.id, outcome: "EARLY_HELP", reason: "Early help" });
+      await closeEnquiry(store, settings, okafor, {
+        id: closed.id,
+        outcome: "NO_FURTHER_ACTION",
+        reason: "Early help accepted by the family",
+      });
       // Written as rows from before leads were kept would be: no lead.
       const legacy = await openEnquiry(store, settings, patel, {
-        reason: "Before leads",
+        reason: "Before leads were kept",
         rag: "GREEN",
         subjectIds: ["S-1003"],
       });
@@ -164,10 +180,10 @@ for (const { backend, unavailable } of await storeBackends()) {
       const before = await everything();
       // Thunks, run one at a time: each refusal is checked against the state before any of them.
       const ask = (caller: CallerContext, enquiryId: string, agencies: string[]) => () =>
-        requestResearch(store, caller, { enquiryId, agencies });
+        requestResearch(store, settings, caller, { enquiryId, agencies });
       const release =
         (caller: CallerContext, enquiryId: string, agency: string, reason: string) => () =>
-          releaseResearch(store, caller, { enquiryId, agency, reason });
+          releaseResearch(store, settings, caller, { enquiryId, agency, reason });
       const reason = "No longer needed here";
       const cases: [string, () => Promise<unknown>, string | undefined, RegExp][] = [
         ["ask: no such enquiry", ask(patel, "ENQ-404", ["education"]), "enquiryId", /no enquiry/],
@@ -246,9 +262,15 @@ for (const { backend, unavailable } of await storeBackends()) {
         ["release: no reason", release(patel, id, "police", "   "), "reason", /is empty/],
         [
           "release: short reason",
-          release(patel, id, "police", "  too short "),
+          release(patel, id, "police", "  not  enough. "),
           "reason",
-          /at least 10/,
+          /has 12 characters; a reason of substance has at least 15/,
+        ],
+        [
+          "release: one character short",
+          release(patel, id, "police", "01234567890123"),
+          "reason",
+          /at least 15/,
         ],
         [
           "release: no agency",
@@ -263,8 +285,11 @@ for (const { backend, unavailable } of await storeBackends()) {
         expect(error.message, name).toMatch(message);
       }
       expect(await everything()).toEqual(before);
-      // Ten characters is enough.
-      await release(patel, id, "police", "0123456789")();
+      // The hub's minimum (15 characters by default) is enough.
+      await release(patel, id, "police", "012345678901234")();
+      expect((await research(id)).find((r) => r.agency === "police")?.releaseReason).toBe(
+        "012345678901234",
+      );
     });
 
     it("loads the research of many enquiries with one statement", async () => {
@@ -324,7 +349,7 @@ for (const { backend, unavailable } of await storeBackends()) {
       const asw = { sub: "asw.brown", roles: ["adult_social_worker"], agency: "adult-social-care" };
       const opened = await post(
         asw,
-        `mutation { openEnquiry(input: { reason: "Self-neglect", rag: GREEN, subjectIds: ["S-1006"], ask: ["police"] }) { ${fields} } }`,
+        `mutation { openEnquiry(input: { reason: "Self-neglect reported", rag: GREEN, subjectIds: ["S-1006"], ask: ["police"] }) { ${fields} } }`,
       );
       expect(opened.errors).toBeUndefined();
       const id = opened.data?.openEnquiry?.id;

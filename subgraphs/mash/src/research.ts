@@ -2,6 +2,7 @@ import { badUserInput, type CallerContext, type Dialect, type Store, toDateTime 
 import type { Transaction } from "kysely";
 import { callerAgency, refuseLead, requireAgencyList, requireAgencyName } from "./agencies.ts";
 import { requireReason } from "./enquiries.ts";
+import type { MashSettings, Rag } from "./settings.ts";
 import {
   askedRequest,
   type EnquiryRow,
@@ -9,9 +10,7 @@ import {
   type MashDB,
   toEnquiry,
 } from "./store.ts";
-
-/** A release ends an agency's part in the enquiry, and with it its sight of the detail: say why. */
-export const MIN_RELEASE_REASON = 10;
+import { dueAt } from "./timescales.ts";
 
 export interface RequestResearchArgs {
   enquiryId: string;
@@ -33,6 +32,7 @@ export interface ReleaseResearchArgs {
  */
 export async function requestResearch(
   store: Store<MashDB>,
+  settings: MashSettings,
   caller: CallerContext,
   args: RequestResearchArgs,
   now = new Date(),
@@ -61,12 +61,14 @@ export async function requestResearch(
     }
 
     const askedAt = toDateTime(now);
+    // Due from the enquiry's RAG timescale, counted from when the agency is asked.
+    const due = dueAt(settings.timescales, now, enquiry.rag as Rag);
     const again = existing.map((r) => r.agency);
     const fresh = agencies.filter((a) => !again.includes(a));
     if (fresh.length) {
       await trx
         .insertInto("research_requests")
-        .values(fresh.map((a) => askedRequest(enquiryId, a, askedAt, caller.sub)))
+        .values(fresh.map((a) => askedRequest(enquiryId, a, askedAt, caller.sub, due)))
         .execute();
     }
     if (again.length) {
@@ -75,7 +77,7 @@ export async function requestResearch(
         enquiry_id: _id,
         agency: _agency,
         ...reasked
-      } = askedRequest(enquiryId, "", askedAt, caller.sub);
+      } = askedRequest(enquiryId, "", askedAt, caller.sub, due);
       await trx
         .updateTable("research_requests")
         .set(reasked)
@@ -90,10 +92,12 @@ export async function requestResearch(
 /**
  * Releases an agency from an open enquiry, for its lead agency only, with the reason: the agency
  * no longer takes part, so the enquiry no longer gives it a purpose. The request stays, with who
- * released it, when and why. Every check runs before the one write.
+ * released it, when and why: a reason of substance (the hub's minimum length), since it ends the
+ * agency's sight of the detail. Every check runs before the one write.
  */
 export async function releaseResearch(
   store: Store<MashDB>,
+  settings: MashSettings,
   caller: CallerContext,
   args: ReleaseResearchArgs,
   now = new Date(),
@@ -101,13 +105,7 @@ export async function releaseResearch(
   const agency = callerAgency(caller, "agencies are released by the enquiry's lead agency");
   const enquiryId = args.enquiryId.trim();
   const released = requireAgencyName(args.agency, "agency");
-  const reason = requireReason(args.reason, "reason");
-  if (reason.length < MIN_RELEASE_REASON) {
-    throw badUserInput(
-      `reason has ${reason.length} characters; say why ${released} is released in at least ${MIN_RELEASE_REASON}.`,
-      "reason",
-    );
-  }
+  const reason = requireReason(args.reason, "reason", settings.minReasonLength);
 
   return store.db.transaction().execute(async (trx) => {
     const enquiry = await enquiryLedBy(trx, store.dialect, enquiryId, agency, "releases agencies");

@@ -1,12 +1,17 @@
 import { badUserInput, DateScalar, DateTimeScalar, type SubgraphContext } from "@mash/kit";
-import { closeEnquiry, listEnquiries, type OpenEnquiryInput, openEnquiry } from "./enquiries.ts";
+import { contactResolvers } from "./contacts-resolvers.ts";
+import { listEnquiries, type OpenEnquiryInput, openEnquiry } from "./enquiries.ts";
 import type { Loaders } from "./loaders.ts";
+import { mergeResolvers } from "./merge-resolvers.ts";
+import { performanceResolvers } from "./performance-resolvers.ts";
+import { processResolvers } from "./process-resolvers.ts";
 import {
   type ReleaseResearchArgs,
   type RequestResearchArgs,
   releaseResearch,
   requestResearch,
 } from "./research.ts";
+import { researchResolvers } from "./research-resolvers.ts";
 import type { SearchCriteria } from "./search/score.ts";
 import { searchSubjects } from "./search/search.ts";
 import type { MashSettings } from "./settings.ts";
@@ -17,11 +22,11 @@ import {
 } from "./sharing.ts";
 import type { EnquiryView, MashDB, SubjectView } from "./store.ts";
 
-type Context = SubgraphContext<MashDB, Loaders, MashSettings>;
+export type Context = SubgraphContext<MashDB, Loaders, MashSettings>;
 
 const MAX_IDS = 100;
 
-export const resolvers = {
+const hubResolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   Query: {
@@ -41,19 +46,18 @@ export const resolvers = {
     ) => listEnquiries(ctx.store, args),
   },
   Mutation: {
-    openEnquiry: (_: unknown, { input }: { input: OpenEnquiryInput }, ctx: Context) =>
-      openEnquiry(ctx.store, ctx.settings, ctx.caller, input),
-    closeEnquiry: (
-      _: unknown,
-      args: { id: string; outcome: string; reason: string },
-      ctx: Context,
-    ) => closeEnquiry(ctx.store, args),
+    openEnquiry: async (_: unknown, { input }: { input: OpenEnquiryInput }, ctx: Context) => {
+      const opened = await openEnquiry(ctx.store, ctx.settings, ctx.caller, input);
+      // Opening screens and takes its contacts: a later field in the operation must read them anew.
+      for (const id of input.contactIds ?? []) ctx.loaders.contact.clear(id.trim());
+      return opened;
+    },
     recordSharingDecision: (_: unknown, args: RecordSharingDecisionArgs, ctx: Context) =>
       recordSharingDecision(ctx.store, ctx.caller, args),
     requestResearch: async (_: unknown, args: RequestResearchArgs, ctx: Context) =>
-      afterResearchChange(await requestResearch(ctx.store, ctx.caller, args), ctx),
+      afterResearchChange(await requestResearch(ctx.store, ctx.settings, ctx.caller, args), ctx),
     releaseResearch: async (_: unknown, args: ReleaseResearchArgs, ctx: Context) =>
-      afterResearchChange(await releaseResearch(ctx.store, ctx.caller, args), ctx),
+      afterResearchChange(await releaseResearch(ctx.store, ctx.settings, ctx.caller, args), ctx),
   },
   Subject: {
     __resolveReference: (ref: { id: string }, ctx: Context) => ctx.loaders.subject.load(ref.id),
@@ -83,3 +87,12 @@ function afterResearchChange(enquiry: EnquiryView, ctx: Context): EnquiryView {
   ctx.loaders.research.clear(enquiry.id);
   return enquiry;
 }
+
+/** Each concern's resolvers, type by type: one map the subgraph is built with. */
+export const resolvers = mergeResolvers([
+  hubResolvers,
+  contactResolvers,
+  processResolvers,
+  researchResolvers,
+  performanceResolvers,
+]);

@@ -42,13 +42,30 @@ export async function seed({ db, population, progress }: SeedInput<MashDB>): Pro
     closed_at: e.closedAt,
     close_reason: e.closeReason,
     lead: e.lead,
+    opened_by: "seed",
+    without_contact: 1,
+    decided_by: e.status === "CLOSED" ? "seed" : null,
+    feedback_at: null,
+    feedback_how: null,
+    feedback_by: null,
+  }));
+  const ragHistory: MashDB["rag_changes"][] = population.enquiries.map((e) => ({
+    enquiry_id: e.id,
+    seq: 1,
+    rag: e.rag,
+    previous: null,
+    reason: e.reason,
+    changed_by: "seed",
+    changed_at: e.openedAt,
   }));
   const links = population.enquiries.flatMap((e) =>
     e.subjects.map((subject_id) => ({ enquiry_id: e.id, subject_id })),
   );
   // The fixtures say who was asked, not when or by whom: asked when the enquiry opened, by the seed.
   const research = population.enquiries.flatMap((e) =>
-    e.asked.map((agency) => askedRequest(e.id, agency, e.openedAt, "seed")),
+    e.asked.map((agency) =>
+      askedRequest(e.id, agency, e.openedAt, "seed", dueBy(new Date(e.openedAt), e.rag, settings)),
+    ),
   );
 
   await insertBatches(db, "subjects", subjects, (d) => progress("subjects", d, subjects.length));
@@ -58,6 +75,9 @@ export async function seed({ db, population, progress }: SeedInput<MashDB>): Pro
   );
   await insertBatches(db, "enquiry_subjects", links, (d) =>
     progress("enquiry links", d, links.length),
+  );
+  await insertBatches(db, "rag_changes", ragHistory, (d) =>
+    progress("RAG ratings", d, ragHistory.length),
   );
   await insertBatches(db, "research_requests", research, (d) =>
     progress("research requests", d, research.length),

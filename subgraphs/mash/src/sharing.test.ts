@@ -8,7 +8,8 @@ import {
 import { storeBackends, tempStores } from "@mash/kit/testing";
 import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeEnquiry, openEnquiry } from "./enquiries.ts";
+import { closeEnquiry } from "./decision.ts";
+import { openEnquiry } from "./enquiries.ts";
 import { mash } from "./index.ts";
 import { createLoaders } from "./loaders.ts";
 import { loadSettings } from "./settings.ts";
@@ -105,11 +106,15 @@ for (const { backend, unavailable } of await storeBackends()) {
 
     it("refuses bad input, naming the argument, and writes nothing", async () => {
       const { id } = await openEnquiry(store, settings, patel, {
-        reason: "To close",
+        reason: "To close before sharing",
         rag: "GREEN",
         subjectIds: ["S-1002"],
       });
-      await closeEnquiry(store, { id, outcome: "EARLY_HELP", reason: "Early help accepted" });
+      await closeEnquiry(store, settings, patel, {
+        id,
+        outcome: "NO_FURTHER_ACTION",
+        reason: "Early help accepted",
+      });
       const before = await store.db.selectFrom("sharing_decisions").selectAll().execute();
       const field = async (p: Promise<unknown>) => (await badInput(p)).extensions.field;
       const ok = { enquiryId: "ENQ-2001", decision: "SHARE", reason: "ok" };
@@ -143,7 +148,7 @@ for (const { backend, unavailable } of await storeBackends()) {
 
     it("keeps every concurrent recording", async () => {
       const { id } = await openEnquiry(store, settings, patel, {
-        reason: "Concurrent",
+        reason: "Concurrent recordings",
         rag: "RED",
         subjectIds: ["S-1003"],
       });

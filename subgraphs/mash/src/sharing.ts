@@ -1,7 +1,13 @@
 import { badUserInput, type CallerContext, type Store, toDateTime } from "@mash/kit";
+import type { Transaction } from "kysely";
 import { callerAgency } from "./agencies.ts";
 import { isUniqueViolation, requireReason } from "./enquiries.ts";
-import { type MashDB, type SharingDecisionView, toSharingDecision } from "./store.ts";
+import {
+  type MashDB,
+  type SharingDecisionRow,
+  type SharingDecisionView,
+  toSharingDecision,
+} from "./store.ts";
 
 /**
  * What an agency decided about sharing what it holds for an enquiry (golden rule 7: record the
@@ -16,6 +22,55 @@ export interface RecordSharingDecisionArgs {
   reason: string;
 }
 
+/** The decision, refused (naming `field`) unless it is one of the kinds. */
+export function requireDecisionKind(decision: string, field: string): SharingDecisionKind {
+  if (!SHARING_DECISION_KINDS.includes(decision as SharingDecisionKind)) {
+    throw badUserInput(
+      `${field} must be one of ${SHARING_DECISION_KINDS.join(", ")}; got ${decision}.`,
+      field,
+    );
+  }
+  return decision as SharingDecisionKind;
+}
+
+/**
+ * Runs `work` in one transaction, and runs it again (from the start, reading afresh) when it
+ * fails on a unique violation: on PostgreSQL two recordings may pick the same next `seq` for an
+ * enquiry, the primary key refuses one, and that one simply tries again. SQLite runs one
+ * transaction at a time, so there it never has to.
+ */
+export async function retryOnSeqClash<T>(
+  store: Store<MashDB>,
+  work: (trx: Transaction<MashDB>) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await store.db.transaction().execute(work);
+    } catch (error) {
+      if (attempt < 5 && isUniqueViolation(error)) continue;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Appends a sharing decision to its enquiry's history with the next `seq`; the one insert every
+ * recording makes. Run it inside `retryOnSeqClash`, so a clash on `seq` is tried again.
+ */
+export async function insertSharingDecision(
+  trx: Transaction<MashDB>,
+  decision: Omit<SharingDecisionRow, "seq">,
+): Promise<SharingDecisionRow> {
+  const last = await trx
+    .selectFrom("sharing_decisions")
+    .where("enquiry_id", "=", decision.enquiry_id)
+    .select((eb) => eb.fn.max("seq").as("max"))
+    .executeTakeFirst();
+  const row = { ...decision, seq: Number(last?.max ?? 0) + 1 };
+  await trx.insertInto("sharing_decisions").values(row).execute();
+  return row;
+}
+
 /**
  * Records the caller's agency's sharing decision for an enquiry. Recording again replaces the
  * agency's current decision; every earlier one stays in the history. Every check runs before
@@ -28,54 +83,33 @@ export async function recordSharingDecision(
   now = new Date(),
 ): Promise<SharingDecisionView> {
   const agency = callerAgency(caller, "a sharing decision is recorded for the caller's agency");
-  if (!SHARING_DECISION_KINDS.includes(args.decision as SharingDecisionKind)) {
-    throw badUserInput(
-      `decision must be one of ${SHARING_DECISION_KINDS.join(", ")}; got ${args.decision}.`,
-      "decision",
-    );
-  }
+  const decision = requireDecisionKind(args.decision, "decision");
   const reason = requireReason(args.reason, "reason");
   const enquiryId = args.enquiryId.trim();
 
-  // PostgreSQL may let two recordings pick the same next number; the primary key refuses one,
-  // and it simply tries again.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await store.db.transaction().execute(async (trx) => {
-        const enquiry = await trx
-          .selectFrom("enquiries")
-          .where("id", "=", enquiryId)
-          .select(["status", "outcome", "closed_at"])
-          .executeTakeFirst();
-        if (!enquiry) throw badUserInput(`There is no enquiry ${enquiryId}.`, "enquiryId");
-        if (enquiry.status !== "OPEN") {
-          throw badUserInput(
-            `${enquiryId} is closed (${enquiry.outcome ?? "no outcome"}, ${enquiry.closed_at ?? "date unknown"}): sharing decisions are recorded while an enquiry is open.`,
-            "enquiryId",
-          );
-        }
-        const last = await trx
-          .selectFrom("sharing_decisions")
-          .where("enquiry_id", "=", enquiryId)
-          .select((eb) => eb.fn.max("seq").as("max"))
-          .executeTakeFirst();
-        const row = {
-          enquiry_id: enquiryId,
-          seq: Number(last?.max ?? 0) + 1,
-          agency,
-          decision: args.decision,
-          reason,
-          recorded_by: caller.sub,
-          recorded_at: toDateTime(now),
-        };
-        await trx.insertInto("sharing_decisions").values(row).execute();
-        return toSharingDecision(row);
-      });
-    } catch (error) {
-      if (attempt < 5 && isUniqueViolation(error)) continue;
-      throw error;
+  return retryOnSeqClash(store, async (trx) => {
+    const enquiry = await trx
+      .selectFrom("enquiries")
+      .where("id", "=", enquiryId)
+      .select(["status", "outcome", "closed_at"])
+      .executeTakeFirst();
+    if (!enquiry) throw badUserInput(`There is no enquiry ${enquiryId}.`, "enquiryId");
+    if (enquiry.status !== "OPEN") {
+      throw badUserInput(
+        `${enquiryId} is closed (${enquiry.outcome ?? "no outcome"}, ${enquiry.closed_at ?? "date unknown"}): sharing decisions are recorded while an enquiry is open.`,
+        "enquiryId",
+      );
     }
-  }
+    const row = await insertSharingDecision(trx, {
+      enquiry_id: enquiryId,
+      agency,
+      decision,
+      reason,
+      recorded_by: caller.sub,
+      recorded_at: toDateTime(now),
+    });
+    return toSharingDecision(row);
+  });
 }
 
 /** The current decision of each agency (the last it recorded), in agency order. */

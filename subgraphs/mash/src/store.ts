@@ -1,5 +1,6 @@
-import { fromFlag, type Store, type SubjectCounts, subjectCountsFrom } from "@mash/kit";
-import type { Kysely, Migration } from "kysely";
+import { fromFlag } from "@mash/kit";
+
+export { migrations } from "./migrations.ts";
 
 export interface MashDB {
   subjects: {
@@ -28,6 +29,13 @@ export interface MashDB {
     close_reason: string | null;
     /** The agency whose front door leads the enquiry; null on rows written before it was kept. */
     lead: string | null;
+    opened_by: string | null;
+    /** 1 when opened with no contact recorded. */
+    without_contact: number;
+    decided_by: string | null;
+    feedback_at: string | null;
+    feedback_how: string | null;
+    feedback_by: string | null;
   };
   enquiry_subjects: { enquiry_id: string; subject_id: string };
   /**
@@ -55,10 +63,63 @@ export interface MashDB {
     released_at: string | null;
     released_by: string | null;
     release_reason: string | null;
+    /** Null only on rows written before due times were kept: read as asked_at plus the timescale. */
+    due_by: string | null;
+    answered_at: string | null;
+    answered_by: string | null;
+    finding: string | null;
+    nothing_known: number | null;
+    /** The sharing_decisions row recorded with the latest answer. */
+    decision_seq: number | null;
+  };
+  /** Contacts to the front door, each screened at most once, and progressed to at most one enquiry. */
+  contacts: {
+    id: string;
+    number: number;
+    received_at: string;
+    recorded_at: string;
+    recorded_by: string;
+    referrer_kind: string;
+    referrer_agency: string | null;
+    referrer_name: string;
+    referrer_role: string | null;
+    referrer_how: string | null;
+    concern: string;
+    consent_sought: number;
+    consent_reason: string;
+    screening_outcome: string | null;
+    screening_reason: string | null;
+    screened_agency: string | null;
+    screened_by: string | null;
+    screened_at: string | null;
+    enquiry_id: string | null;
+  };
+  contact_subjects: { contact_id: string; subject_id: string; received_at: string };
+  /** Every RAG rating an enquiry had: seq 1 is the rating it opened with (previous null). */
+  rag_changes: {
+    enquiry_id: string;
+    seq: number;
+    rag: string;
+    previous: string | null;
+    reason: string;
+    changed_by: string;
+    changed_at: string;
+  };
+  disagreements: {
+    enquiry_id: string;
+    seq: number;
+    agency: string;
+    reason: string;
+    recorded_by: string;
+    recorded_at: string;
   };
 }
 
 export const tables = [
+  "disagreements",
+  "rag_changes",
+  "contact_subjects",
+  "contacts",
   "research_requests",
   "sharing_decisions",
   "enquiry_subjects",
@@ -66,108 +127,6 @@ export const tables = [
   "search_keys",
   "subjects",
 ] as const;
-
-export const migrations: Record<string, Migration> = {
-  "0001_initial": {
-    // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then, not today's types.
-    async up(db: Kysely<any>) {
-      await db.schema
-        .createTable("subjects")
-        .addColumn("id", "text", (c) => c.primaryKey())
-        .addColumn("given_name", "text", (c) => c.notNull())
-        .addColumn("family_name", "text", (c) => c.notNull())
-        .addColumn("date_of_birth", "text")
-        .addColumn("nhs_number", "text")
-        .addColumn("address_line1", "text")
-        .addColumn("postcode", "text")
-        .addColumn("sealed", "integer", (c) => c.notNull().defaultTo(0))
-        .addColumn("household_id", "text")
-        .execute();
-      await db.schema.createIndex("subjects_nhs").on("subjects").column("nhs_number").execute();
-      await db.schema
-        .createIndex("subjects_household")
-        .on("subjects")
-        .column("household_id")
-        .execute();
-      await db.schema
-        .createTable("search_keys")
-        .addColumn("key", "text", (c) => c.notNull())
-        .addColumn("subject_id", "text", (c) => c.notNull().references("subjects.id"))
-        .addColumn("weight", "integer", (c) => c.notNull())
-        .addPrimaryKeyConstraint("search_keys_pk", ["key", "subject_id"])
-        .execute();
-      await db.schema
-        .createIndex("search_keys_subject")
-        .on("search_keys")
-        .column("subject_id")
-        .execute();
-      await db.schema
-        .createTable("enquiries")
-        .addColumn("id", "text", (c) => c.primaryKey())
-        .addColumn("number", "integer", (c) => c.notNull().unique())
-        .addColumn("status", "text", (c) => c.notNull())
-        .addColumn("rag", "text", (c) => c.notNull())
-        .addColumn("opened_at", "text", (c) => c.notNull())
-        .addColumn("due_by", "text", (c) => c.notNull())
-        .addColumn("reason", "text", (c) => c.notNull())
-        .addColumn("outcome", "text")
-        .addColumn("closed_at", "text")
-        .addColumn("close_reason", "text")
-        .execute();
-      await db.schema
-        .createIndex("enquiries_status")
-        .on("enquiries")
-        .columns(["status", "opened_at"])
-        .execute();
-      await db.schema
-        .createTable("enquiry_subjects")
-        .addColumn("enquiry_id", "text", (c) => c.notNull().references("enquiries.id"))
-        .addColumn("subject_id", "text", (c) => c.notNull().references("subjects.id"))
-        .addPrimaryKeyConstraint("enquiry_subjects_pk", ["enquiry_id", "subject_id"])
-        .execute();
-      await db.schema
-        .createIndex("enquiry_subjects_subject")
-        .on("enquiry_subjects")
-        .column("subject_id")
-        .execute();
-    },
-  },
-  "0002_sharing_decisions": {
-    // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then, not today's types.
-    async up(db: Kysely<any>) {
-      await db.schema
-        .createTable("sharing_decisions")
-        .addColumn("enquiry_id", "text", (c) => c.notNull().references("enquiries.id"))
-        .addColumn("seq", "integer", (c) => c.notNull())
-        .addColumn("agency", "text", (c) => c.notNull())
-        .addColumn("decision", "text", (c) => c.notNull())
-        .addColumn("reason", "text", (c) => c.notNull())
-        .addColumn("recorded_by", "text", (c) => c.notNull())
-        .addColumn("recorded_at", "text", (c) => c.notNull())
-        .addPrimaryKeyConstraint("sharing_decisions_pk", ["enquiry_id", "seq"])
-        .execute();
-    },
-  },
-  "0003_research_requests": {
-    // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then, not today's types.
-    async up(db: Kysely<any>) {
-      // Nullable: enquiries opened before the lead was kept have none, and none can be made up.
-      await db.schema.alterTable("enquiries").addColumn("lead", "text").execute();
-      // The primary key leads with enquiry_id, so it also serves the loader's `enquiry_id in (...)`.
-      await db.schema
-        .createTable("research_requests")
-        .addColumn("enquiry_id", "text", (c) => c.notNull().references("enquiries.id"))
-        .addColumn("agency", "text", (c) => c.notNull())
-        .addColumn("asked_at", "text", (c) => c.notNull())
-        .addColumn("asked_by", "text", (c) => c.notNull())
-        .addColumn("released_at", "text")
-        .addColumn("released_by", "text")
-        .addColumn("release_reason", "text")
-        .addPrimaryKeyConstraint("research_requests_pk", ["enquiry_id", "agency"])
-        .execute();
-    },
-  },
-};
 
 export type SubjectRow = MashDB["subjects"];
 export type EnquiryRow = MashDB["enquiries"];
@@ -208,6 +167,10 @@ export interface EnquiryView {
   closedAt: string | null;
   closeReason: string | null;
   lead: string | null;
+  openedBy: string | null;
+  openedWithoutContact: boolean;
+  decidedBy: string | null;
+  feedback: { givenAt: string; how: string; recordedBy: string } | null;
 }
 
 export function toEnquiry(row: EnquiryRow): EnquiryView {
@@ -222,6 +185,13 @@ export function toEnquiry(row: EnquiryRow): EnquiryView {
     closedAt: row.closed_at,
     closeReason: row.close_reason,
     lead: row.lead,
+    openedBy: row.opened_by,
+    openedWithoutContact: row.without_contact === 1,
+    decidedBy: row.decided_by,
+    feedback:
+      row.feedback_at && row.feedback_how
+        ? { givenAt: row.feedback_at, how: row.feedback_how, recordedBy: row.feedback_by ?? "" }
+        : null,
   };
 }
 
@@ -257,6 +227,13 @@ export interface ResearchRequestView {
   releasedAt: string | null;
   releasedBy: string | null;
   releaseReason: string | null;
+  /** Null only on rows written before due times were kept. */
+  dueBy: string | null;
+  answeredAt: string | null;
+  answeredBy: string | null;
+  finding: string | null;
+  nothingKnown: boolean;
+  decisionSeq: number | null;
 }
 
 /** A research request as it is first written (or written again): asked, and not released. */
@@ -265,6 +242,7 @@ export function askedRequest(
   agency: string,
   askedAt: string,
   askedBy: string,
+  dueBy: string,
 ): ResearchRequestRow {
   return {
     enquiry_id: enquiryId,
@@ -274,6 +252,12 @@ export function askedRequest(
     released_at: null,
     released_by: null,
     release_reason: null,
+    due_by: dueBy,
+    answered_at: null,
+    answered_by: null,
+    finding: null,
+    nothing_known: null,
+    decision_seq: null,
   };
 }
 
@@ -286,64 +270,11 @@ export function toResearchRequest(row: ResearchRequestRow): ResearchRequestView 
     releasedAt: row.released_at,
     releasedBy: row.released_by,
     releaseReason: row.release_reason,
+    dueBy: row.due_by,
+    answeredAt: row.answered_at,
+    answeredBy: row.answered_by,
+    finding: row.finding,
+    nothingKnown: row.nothing_known === 1,
+    decisionSeq: row.decision_seq,
   };
-}
-
-/**
- * How many distinct subjects have at least one record of each GraphQL type this subgraph serves,
- * in one statement and without reading a value: what a governance officer weighs before changing
- * a sharing rule on those types. Every subject has a name; an address only when both parts are
- * there (as toSubject maps it); enquiries, sharing decisions and research requests count the
- * subjects they link.
- */
-export async function countSubjects(store: Store<MashDB>): Promise<SubjectCounts> {
-  const row = await store.db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom("subjects")
-        .select((s) => s.fn.count("id").distinct().as("n"))
-        .as("Subject"),
-      eb
-        .selectFrom("subjects")
-        .select((s) => s.fn.count("id").distinct().as("n"))
-        .as("PersonName"),
-      eb
-        .selectFrom("subjects")
-        .where("address_line1", "is not", null)
-        .where("address_line1", "<>", "")
-        .where("postcode", "is not", null)
-        .where("postcode", "<>", "")
-        .select((s) => s.fn.count("id").distinct().as("n"))
-        .as("Address"),
-      eb
-        .selectFrom("enquiry_subjects")
-        .select((s) => s.fn.count("subject_id").distinct().as("n"))
-        .as("Enquiry"),
-      eb
-        .selectFrom("enquiry_subjects as es")
-        .where((w) =>
-          w.exists(
-            w
-              .selectFrom("sharing_decisions as d")
-              .whereRef("d.enquiry_id", "=", "es.enquiry_id")
-              .select("d.seq"),
-          ),
-        )
-        .select((s) => s.fn.count("es.subject_id").distinct().as("n"))
-        .as("SharingDecision"),
-      eb
-        .selectFrom("enquiry_subjects as es")
-        .where((w) =>
-          w.exists(
-            w
-              .selectFrom("research_requests as r")
-              .whereRef("r.enquiry_id", "=", "es.enquiry_id")
-              .select("r.agency"),
-          ),
-        )
-        .select((s) => s.fn.count("es.subject_id").distinct().as("n"))
-        .as("ResearchRequest"),
-    ])
-    .executeTakeFirstOrThrow();
-  return subjectCountsFrom(row);
 }

@@ -1,4 +1,8 @@
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
+
+/** The resolver map an agency is built with, as @apollo/subgraph reads it. */
+export type { GraphQLResolverMap };
+
 import type { DocumentNode } from "graphql";
 import type { Kysely, Migration } from "kysely";
 import type { Population } from "../population/generate.ts";

@@ -1,0 +1,10 @@
+import type { ResolverMap } from "./merge-resolvers.ts";
+import { mashPerformance } from "./performance.ts";
+import type { Context } from "./resolvers.ts";
+
+export const performanceResolvers: ResolverMap = {
+  Query: {
+    mashPerformance: (_: unknown, args: { from: string; to: string }, ctx: Context) =>
+      mashPerformance(ctx.store, args),
+  },
+};
