@@ -2,11 +2,14 @@ import { parseArgs } from "node:util";
 import { type Backend, storeBackends } from "@mash/kit/testing";
 import { benchAudit } from "./audit.ts";
 import { benchGateway } from "./gateway.ts";
+import { benchReport } from "./performance-report.ts";
 import { benchSearch } from "./search.ts";
+import { benchWorkflow } from "./workflow.ts";
 
 /**
- * `npm run bench [-- --only gateway|search|audit] [--seconds 10] [--subjects 2000,100000]
- * [--records 2000] [--postgres]`:
+ * `npm run bench [-- --only gateway|search|audit|report|workflow] [--seconds 10]
+ * [--subjects 2000,100000] [--records 2000] [--enquiries 100000] [--case-seconds 3]
+ * [--practitioners 8] [--postgres]`:
  * measures, never asserts. Prints Markdown tables to paste into a note.
  */
 const { values } = parseArgs({
@@ -15,6 +18,9 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     subjects: { type: "string", default: "2000,100000" },
     records: { type: "string", default: "2000" },
+    enquiries: { type: "string", default: "100000" },
+    "case-seconds": { type: "string", default: "3" },
+    practitioners: { type: "string", default: "8" },
     postgres: { type: "boolean", default: false },
   },
 });
@@ -95,4 +101,52 @@ if (!values.only || values.only === "audit") {
       );
     }
   }
+}
+
+if (!values.only || values.only === "report") {
+  const enquiries = Number(values.enquiries);
+  out("\n## Performance report (`mashPerformance`, in process against the mash store)\n\n");
+  out(
+    `${enquiries} enquiries over three years, 3 research requests each, ~1.1 contacts each; one SQL statement per report.\n\n`,
+  );
+  out(
+    "| store | seed s | period | enquiries opened | runs | statements/run | p50 ms | p95 ms | year/month p95 |\n|---|---|---|---|---|---|---|---|---|\n",
+  );
+  const plans: string[] = [];
+  for (const backend of await benchBackends()) {
+    process.stderr.write(`report: seeding ${enquiries} enquiries on ${backend}...\n`);
+    const r = await benchReport(backend, enquiries, Number(values["case-seconds"]));
+    const month = r.cases.find((c) => c.period === "1 month");
+    for (const c of r.cases) {
+      const ratio = c.period === "1 year" && month ? (c.p95 / month.p95).toFixed(1) : "";
+      out(
+        `| ${r.backend} | ${r.seedSeconds.toFixed(1)} | ${c.period} | ${c.opened} | ${c.runs} | ${c.statements} | ${ms(c.p50)} | ${ms(c.p95)} | ${ratio} |\n`,
+      );
+    }
+    plans.push(`${r.backend}: ${r.indexes.join(", ")}`);
+  }
+  out(`\nIndexes the plan reads (EXPLAIN, one-year period): ${plans.join("; ")}.\n`);
+}
+
+if (!values.only || values.only === "workflow") {
+  const practitioners = Number(values.practitioners);
+  out("\n## Workflow through the gateway: open → ask 2 agencies → both answer → decide\n\n");
+  out(
+    `${practitioners} practitioners at once, each taking enquiry after enquiry; the seven subgraphs on the store shown.\n\n`,
+  );
+  out("| store | step | operations | p50 ms | p95 ms | refused |\n|---|---|---|---|---|---|\n");
+  const totals: string[] = [];
+  for (const backend of await benchBackends()) {
+    process.stderr.write(`workflow: starting the system on ${backend}...\n`);
+    const r = await benchWorkflow(backend, Number(values["case-seconds"]), practitioners);
+    for (const s of r.steps) {
+      out(
+        `| ${r.backend} | ${s.step} | ${s.count} | ${ms(s.p50)} | ${ms(s.p95)} | ${s.errors} |\n`,
+      );
+    }
+    totals.push(
+      `${r.backend}: ${r.perSecond.toFixed(0)} operations/s, ${(r.workflows / r.seconds).toFixed(1)} enquiries decided/s over ${r.seconds.toFixed(1)} s, ${r.reported ?? "no"} decisions in today's mashPerformance through the gateway${r.firstError ? ` (first refusal: ${r.firstError})` : ""}`,
+    );
+  }
+  out(`\n${totals.join("; ")}.\n`);
 }

@@ -1,13 +1,15 @@
+import { loadSettings, type Rag } from "@mash/mash/settings";
+import { dueAt } from "@mash/mash/timescales";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contractAvailable, contractFixtures, contractOperation, sectionOf } from "./contract.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 
 const missing = contractAvailable();
 const fixtures = missing ? undefined : contractFixtures();
-const HOUR = 3600_000;
 /** The data-path suite reads as the MASH manager, who may also close enquiries. */
 const manager = { as: "mgr.okafor" };
-const ragHours: Record<string, number> = { RED: 4, AMBER: 24, GREEN: 72 };
+/** The hub's default timescales: what the system under test runs with. */
+const { timescales } = loadSettings({});
 
 /**
  * What a response must hold given a fixture: the fixture's values, and null (or an empty list)
@@ -102,9 +104,8 @@ describe.skipIf(missing)(
           status: enquiry.status,
           rag: enquiry.rag,
           openedAt: enquiry.openedAt,
-          dueBy: new Date(Date.parse(enquiry.openedAt) + (ragHours[enquiry.rag] ?? 0) * HOUR)
-            .toISOString()
-            .replace(".000Z", "Z"),
+          // The default calendar's working hours, as the hub seeds them (RED runs through the night).
+          dueBy: dueAt(timescales, enquiry.openedAt, enquiry.rag as Rag),
           reason: enquiry.reason,
           subjects: enquiry.subjects.map((sid) => {
             const s = fixtures?.subjects.find((x) => x.id === sid);
@@ -169,7 +170,7 @@ describe.skipIf(missing)(
         manager,
       );
       const { openedAt, dueBy } = workspace.body.data?.enquiry ?? { openedAt: "", dueBy: "" };
-      expect(Date.parse(dueBy) - Date.parse(openedAt)).toBe(24 * HOUR);
+      expect(dueBy).toBe(dueAt(timescales, openedAt, "AMBER"));
       expect(e?.dueBy).toBe(dueBy);
 
       const close = () =>
@@ -203,11 +204,15 @@ describe.skipIf(missing)(
       const before = await count();
       for (const [input, message] of [
         [{ reason: "", rag: "RED", subjectIds: ["S-1001"] }, /input.reason is empty/],
+        [{ reason: "x", rag: "RED", subjectIds: ["S-1001"] }, /input.reason has 1 characters/],
         [
-          { reason: "x", rag: "RED", subjectIds: ["S-1001", "S-4040"] },
+          { reason: "Bruising seen at nursery", rag: "RED", subjectIds: ["S-1001", "S-4040"] },
           /Unknown subject id: S-4040/,
         ],
-        [{ reason: "x", rag: "RED", subjectIds: [] }, /input.subjectIds is empty/],
+        [
+          { reason: "Bruising seen at nursery", rag: "RED", subjectIds: [] },
+          /input.subjectIds is empty/,
+        ],
       ] as const) {
         const { body } = await system.query(contractOperation("OpenEnquiry"), { input }, manager);
         expect(body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");

@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import type { Authority, Decision } from "./ability.ts";
 import type { FieldJudge } from "./filter.ts";
 import type { RewriteRules } from "./rewrite.ts";
+import { onlyForOthers } from "./who-may.ts";
 
 /** The purpose a request states, as the hub holds it. */
 export interface StatedEnquiry {
@@ -62,13 +63,16 @@ export function createJudge(
     decision: Decision,
     inEnquiry: boolean,
   ): GraphQLError => {
-    const key = `${type}.${field}|${decision.rule?.id ?? ""}|${inEnquiry ? 1 : 0}`;
+    // A role no rule gives the field to in any purpose is told who may have it instead.
+    const others = decision.rule ? undefined : onlyForOthers(authority, request.roles, type, field);
+    const key = `${type}.${field}|${decision.rule?.id ?? ""}|${inEnquiry ? 1 : 0}|${others ? 1 : 0}`;
     let error = templates.get(key);
     if (!error) {
       const owner = policy.owners.get(`${type}.${field}`) ?? policy.hub;
       const title = policy.agencies.get(owner)?.title ?? owner;
       const reason =
         decision.rule?.reason ??
+        others ??
         `The sharing agreement does not give your role this part of ${title}'s data${inEnquiry ? "" : " without an open enquiry that links this person and in which your agency takes part"}. Ask ${title}.`;
       error = new GraphQLError(reason, {
         extensions: { code: WITHHELD, rule: decision.rule?.id ?? "default-deny", reason, owner },

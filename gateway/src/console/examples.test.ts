@@ -1,10 +1,15 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Kind, type OperationDefinitionNode, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_OPERATIONS_DIR } from "./build.ts";
-import { buildDefaultTabs, EXAMPLES } from "./examples.ts";
+import { buildDefaultTabs, EXAMPLES, TAB_ORDER } from "./examples.ts";
 import { loadOperations } from "./operations.ts";
 
 const operations = await loadOperations(DEFAULT_OPERATIONS_DIR);
+const FIXTURES = fileURLToPath(
+  new URL("../../../subgraphs/kit/contract/fixtures.yaml", import.meta.url),
+);
 
 function definition(document: string): OperationDefinitionNode {
   const found = parse(document).definitions.find((node) => node.kind === Kind.OPERATION_DEFINITION);
@@ -38,6 +43,26 @@ describe("console examples", () => {
     const tabs = buildDefaultTabs(operations);
     for (const tab of tabs) expect(tab.headers).toBeNull();
     expect(JSON.stringify(tabs)).not.toMatch(/X-MASH-Enquiry|Authorization/i);
+  });
+
+  it("gives every operation an example and a place in the walk-through order", () => {
+    const names = operations.map((operation) => operation.name).sort();
+    expect(Object.keys(EXAMPLES).sort()).toEqual(names);
+    expect([...TAB_ORDER].sort()).toEqual(names);
+  });
+
+  it("takes an earlier step's id only from a step before it in the tabs", () => {
+    const users = new Set(
+      [...readFileSync(FIXTURES, "utf8").matchAll(/username: ([\w.]+)/g)].map((m) => m[1]),
+    );
+    for (const [name, example] of Object.entries(EXAMPLES)) {
+      if (example.as !== undefined) expect(users, name).toContain(example.as);
+      const text = JSON.stringify(example.variables ?? {});
+      for (const [, step] of text.matchAll(/<id returned by (\w+)>/g)) {
+        expect(TAB_ORDER.indexOf(step as string), `${name} uses ${step}`).toBeGreaterThanOrEqual(0);
+        expect(TAB_ORDER.indexOf(step as string), name).toBeLessThan(TAB_ORDER.indexOf(name));
+      }
+    }
   });
 
   it("still opens a tab for an operation it has no example for", () => {

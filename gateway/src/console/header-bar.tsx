@@ -43,7 +43,7 @@ function enquiryHint(enquiries: EnquiryState, external: boolean): string {
       return "Loading open enquiries…";
     case "ready":
       return enquiries.enquiries.length === 0
-        ? "No open enquiries."
+        ? "No open enquiries your agency takes part in."
         : "Sent as X-MASH-Enquiry with every request.";
     case "withheld":
       return `Not listed for your role: ${enquiries.message}`;

@@ -79,17 +79,29 @@ afterAll(async () => {
 });
 
 describe("console build", () => {
-  it("writes the three files and bundles every contract operation", async () => {
+  it("writes the three files and bundles every operation: the contract's and the MASH process's", async () => {
     expect(built.files.map((file) => file.name).sort()).toEqual([
       "console.css",
       "console.js",
       "index.html",
     ]);
     expect(built.operations).toEqual([
+      "AnswerResearch",
+      "AskAgencies",
+      "ChangeRag",
       "CloseEnquiry",
+      "DecideEnquiry",
+      "EnquiryProcess",
       "EnquiryWorkspace",
       "FindSubject",
+      "MashPerformance",
       "OpenEnquiry",
+      "OpenEnquiryFromContact",
+      "RecordContact",
+      "RecordDisagreement",
+      "RecordReferrerFeedback",
+      "ReleaseAgency",
+      "ScreenContact",
       "SubjectOverview",
     ]);
     const script = await readFile(join(built.outDir, "console.js"), "utf8");

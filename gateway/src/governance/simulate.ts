@@ -44,7 +44,10 @@ export type RunAs = (
 export function everythingQuery(schema: GraphQLSchema, scopeType: string, keyOf: string): string {
   const scope = schema.getType(scopeType);
   if (!scope || !isObjectType(scope)) throw new Error(`No ${scopeType} type in the schema.`);
-  const selection = (type: GraphQLObjectType, depth: number): string => {
+  // A type already on the path is not entered again (an enquiry's contacts' enquiry): a cycle
+  // adds nothing the first visit does not show, and multiplies the query's cost.
+  const selection = (type: GraphQLObjectType, depth: number, path: ReadonlySet<string>): string => {
+    const within = new Set([...path, type.name]);
     const parts: string[] = [];
     for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
       if (field.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined)) continue;
@@ -52,8 +55,8 @@ export function everythingQuery(schema: GraphQLSchema, scopeType: string, keyOf:
       if (isLeafType(named)) parts.push(field.name);
       // Another person (a household member, an enquiry's people) is named by key only.
       else if (named === scope) parts.push(`${field.name} { ${keyOf} }`);
-      else if (isObjectType(named) && depth < MAX_DEPTH)
-        parts.push(`${field.name} { ${selection(named, depth + 1)} }`);
+      else if (isObjectType(named) && depth < MAX_DEPTH && !within.has(named.name))
+        parts.push(`${field.name} { ${selection(named, depth + 1, within)} }`);
     }
     return parts.length ? parts.join(" ") : "__typename";
   };
@@ -64,7 +67,7 @@ export function everythingQuery(schema: GraphQLSchema, scopeType: string, keyOf:
   if (!root) throw new Error(`No query field returns one ${scopeType} by its key.`);
   const [name, field] = root;
   const arg = field.args[0];
-  return `query Simulation($key: ${String(arg?.type)}) { ${name}(${arg?.name}: $key) { ${selection(scope, 0)} } }`;
+  return `query Simulation($key: ${String(arg?.type)}) { ${name}(${arg?.name}: $key) { ${selection(scope, 0, new Set())} } }`;
 }
 
 /**
