@@ -1,47 +1,19 @@
-import {
-  type CallerContext,
-  generatePopulation,
-  openStore,
-  type Store,
-  seedStore,
-} from "@mash/kit";
+import { generatePopulation, openStore, type Store, seedStore } from "@mash/kit";
 import { storeBackends, tempStores } from "@mash/kit/testing";
-import { GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
 import type { Transaction } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerResearch } from "./answers.ts";
 import { closeEnquiry, enquiryForUpdate } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
+import { badInput, jones, okafor, patel } from "./hub-testing.ts";
 import { mash } from "./index.ts";
 import { createLoaders } from "./loaders.ts";
 import { loadSettings } from "./settings.ts";
 import type { MashDB } from "./store.ts";
 
 const settings = loadSettings({});
-const patel: CallerContext = {
-  sub: "sw.patel",
-  roles: ["social_worker"],
-  agency: "childrens-services",
-  rid: "r1",
-};
-const okafor: CallerContext = { ...patel, sub: "mgr.okafor", roles: ["mash_manager"] };
-const jones: CallerContext = {
-  sub: "pc.jones",
-  roles: ["police_mash_officer"],
-  agency: "police",
-  rid: "r2",
-};
 const reason = "Relevant to the child's safety";
-
-async function badInput(promise: Promise<unknown>): Promise<GraphQLError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLError);
-  expect((error as GraphQLError).extensions.code).toBe("BAD_USER_INPUT");
-  return error as GraphQLError;
-}
 
 // Only PostgreSQL runs transactions side by side; SQLite runs one at a time on one connection, so
 // there is no race to test there (and no suite is declared for it, rather than one skipped).

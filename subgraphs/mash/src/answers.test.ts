@@ -6,11 +6,11 @@ import {
   seedStore,
 } from "@mash/kit";
 import { storeBackends, tempStores } from "@mash/kit/testing";
-import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnswerResearchInput, answerResearch, MAX_FINDING } from "./answers.ts";
 import { closeEnquiry } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
+import { at, badInput, jones, okafor, patel } from "./hub-testing.ts";
 import { mash } from "./index.ts";
 import { createLoaders } from "./loaders.ts";
 import { releaseResearch, requestResearch } from "./research.ts";
@@ -20,19 +20,6 @@ import { currentDecisions, recordSharingDecision } from "./sharing.ts";
 import type { MashDB } from "./store.ts";
 
 const settings = loadSettings({});
-const patel: CallerContext = {
-  sub: "sw.patel",
-  roles: ["social_worker"],
-  agency: "childrens-services",
-  rid: "r1",
-};
-const okafor: CallerContext = { ...patel, sub: "mgr.okafor", roles: ["mash_manager"] };
-const jones: CallerContext = {
-  sub: "pc.jones",
-  roles: ["police_mash_officer"],
-  agency: "police",
-  rid: "r2",
-};
 const khan: CallerContext = {
   sub: "dr.khan",
   roles: ["health_mash_nurse"],
@@ -45,18 +32,7 @@ const lee: CallerContext = {
   agency: "education",
   rid: "r4",
 };
-const at = (iso: string) => new Date(iso);
 const reason = "Relevant to the child's safety";
-
-async function badInput(promise: Promise<unknown>): Promise<GraphQLError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLError);
-  expect((error as GraphQLError).extensions.code).toBe("BAD_USER_INPUT");
-  return error as GraphQLError;
-}
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash research answers on ${backend}`, () => {

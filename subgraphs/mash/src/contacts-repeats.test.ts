@@ -3,7 +3,7 @@ import { storeBackends, useSeededStore } from "@mash/kit/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { recordContact } from "./contacts.ts";
 import { contactLoaders } from "./contacts-loaders.ts";
-import { contact, patel, syntheticPeople } from "./contacts-testing.ts";
+import { contact, patel, syntheticPeople } from "./hub-testing.ts";
 import { mash } from "./index.ts";
 import { loadSettings } from "./settings.ts";
 import type { MashDB } from "./store.ts";

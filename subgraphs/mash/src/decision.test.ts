@@ -10,37 +10,13 @@ import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry, recordReferrerFeedback } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
+import { at, badInput, clockSettings, okafor, patel } from "./hub-testing.ts";
 import { createLoaders } from "./loaders.ts";
 import { seed } from "./seed.ts";
-import type { MashSettings, Rag } from "./settings.ts";
 import { type MashDB, migrations } from "./store.ts";
 
-const hours: Record<Rag, number> = { RED: 4, AMBER: 24, GREEN: 72 };
-/** Clock hours, so due times here are plain sums; the working calendar has its own tests. */
-const settings: MashSettings = {
-  ragHours: hours,
-  timescales: { due: (from, rag) => new Date(from.getTime() + hours[rag] * 3600_000) },
-  minReasonLength: 15,
-};
-const patel: CallerContext = {
-  sub: "sw.patel",
-  roles: ["social_worker"],
-  agency: "childrens-services",
-  rid: "r1",
-};
-const okafor: CallerContext = { ...patel, sub: "mgr.okafor", roles: ["mash_manager"] };
-const at = (iso: string) => new Date(iso);
+const settings = clockSettings;
 const reason = "Discussed at the MASH meeting";
-
-async function badInput(promise: Promise<unknown>): Promise<GraphQLError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLError);
-  expect((error as GraphQLError).extensions.code).toBe("BAD_USER_INPUT");
-  return error as GraphQLError;
-}
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash decisions on ${backend}`, () => {

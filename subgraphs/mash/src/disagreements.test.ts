@@ -6,24 +6,18 @@ import {
   silentProgress,
 } from "@mash/kit";
 import { storeBackends, tempStores } from "@mash/kit/testing";
-import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry } from "./decision.ts";
 import { recordDisagreement } from "./disagreements.ts";
 import { openEnquiry } from "./enquiries.ts";
+import { at, badInput, clockSettings, okafor } from "./hub-testing.ts";
 import { createLoaders } from "./loaders.ts";
 import { processResolvers, takesPart } from "./process-resolvers.ts";
 import type { Context } from "./resolvers.ts";
 import { seed } from "./seed.ts";
-import type { MashSettings, Rag } from "./settings.ts";
 import { type EnquiryView, type MashDB, migrations } from "./store.ts";
 
-const hours: Record<Rag, number> = { RED: 4, AMBER: 24, GREEN: 72 };
-const settings: MashSettings = {
-  ragHours: hours,
-  timescales: { due: (from, rag) => new Date(from.getTime() + hours[rag] * 3600_000) },
-  minReasonLength: 15,
-};
+const settings = clockSettings;
 const practitioner = (sub: string, agency: string | undefined): CallerContext => ({
   sub,
   roles: ["practitioner"],
@@ -31,22 +25,10 @@ const practitioner = (sub: string, agency: string | undefined): CallerContext =>
   rid: `r-${sub}`,
 });
 const patel = practitioner("sw.patel", "childrens-services");
-const okafor: CallerContext = { ...patel, sub: "mgr.okafor", roles: ["mash_manager"] };
 const jones = practitioner("pc.jones", "police");
 const khan = practitioner("hv.khan", "health");
 const murphy = practitioner("dsl.murphy", "education");
 const reason = "The risk to the child is understated";
-const at = (iso: string) => new Date(iso);
-
-async function badInput(promise: Promise<unknown>): Promise<GraphQLError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLError);
-  expect((error as GraphQLError).extensions.code).toBe("BAD_USER_INPUT");
-  return error as GraphQLError;
-}
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash disagreements and taking part on ${backend}`, () => {

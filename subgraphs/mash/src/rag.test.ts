@@ -10,47 +10,19 @@ import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
+import { badInput, clockSettings, jones, okafor, patel } from "./hub-testing.ts";
 import { createLoaders } from "./loaders.ts";
 import { processResolvers } from "./process-resolvers.ts";
 import { changeRag } from "./rag.ts";
 import { seed } from "./seed.ts";
-import type { MashSettings, Rag } from "./settings.ts";
+import type { Rag } from "./settings.ts";
 import { askedRequest, type EnquiryView, type MashDB, migrations } from "./store.ts";
 
-const hours: Record<Rag, number> = { RED: 4, AMBER: 24, GREEN: 72 };
-/** Clock hours, so due times here are plain sums; the working calendar has its own tests. */
-const settings: MashSettings = {
-  ragHours: hours,
-  timescales: { due: (from, rag) => new Date(from.getTime() + hours[rag] * 3600_000) },
-  minReasonLength: 15,
-};
-const patel: CallerContext = {
-  sub: "sw.patel",
-  roles: ["social_worker"],
-  agency: "childrens-services",
-  rid: "r1",
-};
-const okafor: CallerContext = { ...patel, sub: "mgr.okafor", roles: ["mash_manager"] };
-const jones: CallerContext = {
-  sub: "pc.jones",
-  roles: ["police_mash_officer"],
-  agency: "police",
-  rid: "r2",
-};
+const settings = clockSettings;
 const T0 = Date.parse("2026-11-26T09:00:00Z");
 /** T0 plus h hours, as the store writes times. */
 const t = (h: number) => new Date(T0 + h * 3600_000).toISOString().replace(".000Z", "Z");
 const reason = "New information from the school";
-
-async function badInput(promise: Promise<unknown>): Promise<GraphQLError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLError);
-  expect((error as GraphQLError).extensions.code).toBe("BAD_USER_INPUT");
-  return error as GraphQLError;
-}
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash RAG changes on ${backend}`, () => {

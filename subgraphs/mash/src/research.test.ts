@@ -6,10 +6,10 @@ import {
   seedStore,
 } from "@mash/kit";
 import { signTestContext, storeBackends, tempStores, useRunningSubgraph } from "@mash/kit/testing";
-import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
+import { at, badInput, jones, okafor, patel } from "./hub-testing.ts";
 import { mash } from "./index.ts";
 import { createLoaders } from "./loaders.ts";
 import { releaseResearch, requestResearch } from "./research.ts";
@@ -18,30 +18,6 @@ import type { MashDB } from "./store.ts";
 import { dueAt } from "./timescales.ts";
 
 const settings = loadSettings({});
-const patel: CallerContext = {
-  sub: "sw.patel",
-  roles: ["social_worker"],
-  agency: "childrens-services",
-  rid: "r1",
-};
-const okafor: CallerContext = { ...patel, sub: "mgr.okafor", roles: ["mash_manager"] };
-const jones: CallerContext = {
-  sub: "pc.jones",
-  roles: ["police_mash_officer"],
-  agency: "police",
-  rid: "r2",
-};
-const at = (iso: string) => new Date(iso);
-
-async function badInput(promise: Promise<unknown>): Promise<GraphQLError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLError);
-  expect((error as GraphQLError).extensions.code).toBe("BAD_USER_INPUT");
-  return error as GraphQLError;
-}
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash research requests on ${backend}`, () => {

@@ -1,15 +1,9 @@
-import {
-  type CallerContext,
-  generatePopulation,
-  openStore,
-  type Store,
-  seedStore,
-} from "@mash/kit";
+import { generatePopulation, openStore, type Store, seedStore } from "@mash/kit";
 import { storeBackends, tempStores } from "@mash/kit/testing";
-import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
+import { badInput, jones, patel } from "./hub-testing.ts";
 import { mash } from "./index.ts";
 import { createLoaders } from "./loaders.ts";
 import { loadSettings } from "./settings.ts";
@@ -17,28 +11,6 @@ import { currentDecisions, recordSharingDecision } from "./sharing.ts";
 import type { MashDB } from "./store.ts";
 
 const settings = loadSettings({});
-const patel: CallerContext = {
-  sub: "sw.patel",
-  roles: ["social_worker"],
-  agency: "childrens-services",
-  rid: "r1",
-};
-const jones: CallerContext = {
-  sub: "pc.jones",
-  roles: ["police_mash_officer"],
-  agency: "police",
-  rid: "r2",
-};
-
-async function badInput(promise: Promise<unknown>): Promise<GraphQLError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLError);
-  expect((error as GraphQLError).extensions.code).toBe("BAD_USER_INPUT");
-  return error as GraphQLError;
-}
 
 for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash sharing decisions on ${backend}`, () => {

@@ -10,31 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry } from "./decision.ts";
 import { recordDisagreement } from "./disagreements.ts";
 import { openEnquiry } from "./enquiries.ts";
+import { clockSettings, jones, okafor, patel } from "./hub-testing.ts";
 import { createLoaders } from "./loaders.ts";
 import { changeRag } from "./rag.ts";
 import { seed } from "./seed.ts";
-import type { MashSettings, Rag } from "./settings.ts";
 import { askedRequest, type MashDB, migrations } from "./store.ts";
 
-const hours: Record<Rag, number> = { RED: 4, AMBER: 24, GREEN: 72 };
-const settings: MashSettings = {
-  ragHours: hours,
-  timescales: { due: (from, rag) => new Date(from.getTime() + hours[rag] * 3600_000) },
-  minReasonLength: 15,
-};
-const patel: CallerContext = {
-  sub: "sw.patel",
-  roles: ["social_worker"],
-  agency: "childrens-services",
-  rid: "r1",
-};
-const okafor: CallerContext = { ...patel, sub: "mgr.okafor", roles: ["mash_manager"] };
-const jones: CallerContext = {
-  sub: "pc.jones",
-  roles: ["police_mash_officer"],
-  agency: "police",
-  rid: "r2",
-};
+const settings = clockSettings;
 const khan: CallerContext = {
   sub: "hv.khan",
   roles: ["health_visitor"],

@@ -2,9 +2,10 @@ import type { CallerContext, Store } from "@mash/kit";
 import { GraphQLError } from "graphql";
 import { expect } from "vitest";
 import type { RecordContactInput } from "./contacts.ts";
+import type { MashSettings, Rag } from "./settings.ts";
 import type { MashDB } from "./store.ts";
 
-/** What the contacts suites share: callers, a contact that passes every check, refusals. */
+/** What the hub's suites share: callers, clock-hour settings, a contact that passes every check, refusals. */
 
 export const patel: CallerContext = {
   sub: "sw.patel",
@@ -13,6 +14,23 @@ export const patel: CallerContext = {
   rid: "r1",
 };
 export const okafor: CallerContext = { ...patel, sub: "mgr.okafor", roles: ["mash_manager"] };
+export const jones: CallerContext = {
+  sub: "pc.jones",
+  roles: ["police_mash_officer"],
+  agency: "police",
+  rid: "r2",
+};
+
+/** A Date from ISO text: the `now` a hub function is called with. */
+export const at = (iso: string) => new Date(iso);
+
+const hours: Record<Rag, number> = { RED: 4, AMBER: 24, GREEN: 72 };
+/** Clock hours, so due times are plain sums; the working calendar has its own tests. */
+export const clockSettings: MashSettings = {
+  ragHours: hours,
+  timescales: { due: (from, rag) => new Date(from.getTime() + hours[rag] * 3600_000) },
+  minReasonLength: 15,
+};
 
 export const school = {
   kind: "AGENCY",
