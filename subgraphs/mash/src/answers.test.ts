@@ -245,7 +245,7 @@ for (const { backend, unavailable } of await storeBackends()) {
           "closed",
           answer(jones, { enquiryId: closed.id }),
           "input.enquiryId",
-          /is closed \(NO_FURTHER_ACTION/,
+          /is closed: research is answered/,
         ],
         ["never asked", answer(lee, {}), "input.enquiryId", /education has not been asked/],
         ["the lead", answer(patel, {}), "input.enquiryId", /childrens-services has not been asked/],

@@ -59,7 +59,7 @@ export async function answerResearch(
     const enquiry = await enquiryForUpdate(trx, store.dialect, enquiryId, "input.enquiryId");
     if (enquiry.status !== "OPEN") {
       throw badUserInput(
-        `${enquiryId} is closed (${enquiry.outcome ?? "no outcome"}, ${enquiry.closed_at ?? "date unknown"}): research is answered while an enquiry is open.`,
+        `${enquiryId} is closed: research is answered while an enquiry is open.`,
         "input.enquiryId",
       );
     }

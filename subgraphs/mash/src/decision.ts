@@ -67,13 +67,14 @@ export async function closeEnquiry(
 
   return store.db.transaction().execute(async (trx) => {
     const existing = await enquiryForUpdate(trx, store.dialect, id, "id");
+    // Taking part first: what was decided is for the agencies taking part, not for a refusal.
+    await requireTakesPart(trx, caller, existing, "id", "decides it");
     if (existing.status !== "OPEN") {
       throw badUserInput(
         `${id} is already closed (${existing.outcome ?? "no outcome"}, ${existing.closed_at ?? "date unknown"}).`,
         "id",
       );
     }
-    await requireTakesPart(trx, caller, existing, "id", "decides it");
     await requireOutcomeFits(trx, id, args.outcome, now);
     if (feedback) givenAfterOpening(feedback.givenAt, existing);
     const closed: EnquiryRow = {
@@ -186,7 +187,7 @@ async function requireTakesPart(
     .executeTakeFirst();
   if (!request) {
     throw badUserInput(
-      `${enquiry.id} is led by ${enquiry.lead ?? "an agency not on record"} and your agency, ${agency}, takes no part in it: only an agency taking part ${doing}.`,
+      `Your agency, ${agency}, takes no part in ${enquiry.id}: only an agency taking part ${doing}.`,
       field,
     );
   }

@@ -59,7 +59,7 @@ export async function changeRag(
     const enquiry = await enquiryForUpdate(trx, store.dialect, enquiryId, "enquiryId");
     if (enquiry.status !== "OPEN") {
       throw badUserInput(
-        `${enquiryId} is closed (${enquiry.outcome ?? "no outcome"}, ${enquiry.closed_at ?? "date unknown"}): a rating changes only while an enquiry is open.`,
+        `${enquiryId} is closed: a rating changes only while an enquiry is open.`,
         "enquiryId",
       );
     }
@@ -67,7 +67,7 @@ export async function changeRag(
       throw badUserInput(
         enquiry.lead === null
           ? `${enquiryId} has no lead agency on record (it was opened before leads were kept), so no agency changes its rating.`
-          : `${enquiryId} is led by ${enquiry.lead}: only its lead agency changes its rating, and yours is ${agency}.`,
+          : `Your agency, ${agency}, does not lead ${enquiryId}: only its lead agency changes its rating.`,
         "enquiryId",
       );
     }

@@ -169,7 +169,7 @@ for (const { backend, unavailable } of await storeBackends()) {
           "ask: not the lead",
           ask(jones, id, ["education"]),
           "enquiryId",
-          /led by childrens-services: only its lead agency asks/,
+          /does not lead ENQ-\d+: only its lead agency asks/,
         ],
         ["ask: none", ask(patel, id, []), "agencies", /is empty/],
         ["ask: the lead", ask(patel, id, ["childrens-services"]), "agencies", /the lead agency/],

@@ -153,7 +153,7 @@ async function enquiryLedBy(
   if (!enquiry) throw badUserInput(`There is no enquiry ${enquiryId}.`, "enquiryId");
   if (enquiry.status !== "OPEN") {
     throw badUserInput(
-      `${enquiryId} is closed (${enquiry.outcome ?? "no outcome"}, ${enquiry.closed_at ?? "date unknown"}): agencies are asked in and released while an enquiry is open.`,
+      `${enquiryId} is closed: agencies are asked in and released while an enquiry is open.`,
       "enquiryId",
     );
   }
@@ -165,7 +165,7 @@ async function enquiryLedBy(
   }
   if (enquiry.lead !== agency) {
     throw badUserInput(
-      `${enquiryId} is led by ${enquiry.lead}: only its lead agency ${doing}, and yours is ${agency}.`,
+      `Your agency, ${agency}, does not lead ${enquiryId}: only its lead agency ${doing}.`,
       "enquiryId",
     );
   }

@@ -96,7 +96,7 @@ export async function recordSharingDecision(
     if (!enquiry) throw badUserInput(`There is no enquiry ${enquiryId}.`, "enquiryId");
     if (enquiry.status !== "OPEN") {
       throw badUserInput(
-        `${enquiryId} is closed (${enquiry.outcome ?? "no outcome"}, ${enquiry.closed_at ?? "date unknown"}): sharing decisions are recorded while an enquiry is open.`,
+        `${enquiryId} is closed: sharing decisions are recorded while an enquiry is open.`,
         "enquiryId",
       );
     }
