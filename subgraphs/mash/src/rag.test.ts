@@ -177,12 +177,7 @@ for (const { backend, unavailable } of await storeBackends()) {
       const before = await everything();
       const cases: [string, () => Promise<unknown>, string | undefined, RegExp][] = [
         ["unknown", () => change(patel, "ENQ-404404", "RED"), "enquiryId", /no enquiry/],
-        [
-          "closed",
-          () => change(okafor, closed.id, "RED"),
-          "enquiryId",
-          /is closed: a rating/,
-        ],
+        ["closed", () => change(okafor, closed.id, "RED"), "enquiryId", /is closed: a rating/],
         ["no lead", () => change(patel, legacy.id, "RED"), "enquiryId", /no lead agency/],
         [
           "not the lead",
