@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AnswerResearchInput, answerResearch, MAX_FINDING } from "./answers.ts";
 import { closeEnquiry } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
-import { at, badInput, jones, okafor, patel } from "./hub-testing.ts";
+import { at, badInput, hubSnapshot, jones, okafor, patel } from "./hub-testing.ts";
 import { mash } from "./index.ts";
 import { createLoaders } from "./loaders.ts";
 import { releaseResearch, requestResearch } from "./research.ts";
@@ -42,21 +42,7 @@ for (const { backend, unavailable } of await storeBackends()) {
       (await createLoaders(store).research.load(id)).find((r) => r.agency === agency);
     const history = (id: string) => createLoaders(store).sharingDecisions.load(id);
     /** Every row an answer could write: a refused one must leave them all as they were. */
-    const everything = async () => ({
-      research: await store.db
-        .selectFrom("research_requests")
-        .selectAll()
-        .orderBy("enquiry_id")
-        .orderBy("agency")
-        .execute(),
-      decisions: await store.db
-        .selectFrom("sharing_decisions")
-        .selectAll()
-        .orderBy("enquiry_id")
-        .orderBy("seq")
-        .execute(),
-      enquiries: await store.db.selectFrom("enquiries").selectAll().orderBy("id").execute(),
-    });
+    const everything = () => hubSnapshot(store);
     const open = (ask: string[], subject = "S-1001") =>
       openEnquiry(
         store,

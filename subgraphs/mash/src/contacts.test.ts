@@ -3,7 +3,7 @@ import { storeBackends, useSeededStore } from "@mash/kit/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listContacts, type RecordContactInput, recordContact, screenContact } from "./contacts.ts";
 import { contactLoaders } from "./contacts-loaders.ts";
-import { badInput, contact, patel, school, syntheticPeople } from "./hub-testing.ts";
+import { badInput, contact, hubSnapshot, patel, school, syntheticPeople } from "./hub-testing.ts";
 import { mash } from "./index.ts";
 import { loadSettings } from "./settings.ts";
 import type { MashDB } from "./store.ts";
@@ -19,15 +19,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     let people: string[] = [];
     const fresh = (n: number) => people.splice(0, n);
     /** Every row recording or screening could write: a refusal must leave them as they were. */
-    const everything = async () => ({
-      contacts: await store.db.selectFrom("contacts").selectAll().orderBy("id").execute(),
-      links: await store.db
-        .selectFrom("contact_subjects")
-        .selectAll()
-        .orderBy("contact_id")
-        .orderBy("subject_id")
-        .execute(),
-    });
+    const everything = () => hubSnapshot(store);
 
     beforeAll(async () => {
       store = hub();

@@ -10,7 +10,7 @@ import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry, recordReferrerFeedback } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
-import { at, badInput, clockSettings, okafor, patel } from "./hub-testing.ts";
+import { at, badInput, clockSettings, hubSnapshot, okafor, patel } from "./hub-testing.ts";
 import { createLoaders } from "./loaders.ts";
 import { seed } from "./seed.ts";
 import { type MashDB, migrations } from "./store.ts";
@@ -22,27 +22,7 @@ for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash decisions on ${backend}`, () => {
     const temp = tempStores(backend);
     let store: Store<MashDB>;
-    const everything = async () => ({
-      enquiries: await store.db.selectFrom("enquiries").selectAll().orderBy("id").execute(),
-      ragChanges: await store.db
-        .selectFrom("rag_changes")
-        .selectAll()
-        .orderBy("enquiry_id")
-        .orderBy("seq")
-        .execute(),
-      research: await store.db
-        .selectFrom("research_requests")
-        .selectAll()
-        .orderBy("enquiry_id")
-        .orderBy("agency")
-        .execute(),
-      disagreements: await store.db
-        .selectFrom("disagreements")
-        .selectAll()
-        .orderBy("enquiry_id")
-        .orderBy("seq")
-        .execute(),
-    });
+    const everything = () => hubSnapshot(store);
     const open = (subjectIds: string[], when = "2026-11-26T09:00:00Z") =>
       openEnquiry(store, settings, patel, { reason, rag: "AMBER", subjectIds }, at(when));
     const close = (id: string, outcome: string, when: string, more: object = {}) =>

@@ -1,9 +1,10 @@
 import type { CallerContext, Store } from "@mash/kit";
 import { GraphQLError } from "graphql";
+import { sql } from "kysely";
 import { expect } from "vitest";
 import type { RecordContactInput } from "./contacts.ts";
 import type { MashSettings, Rag } from "./settings.ts";
-import type { MashDB } from "./store.ts";
+import { type MashDB, tables } from "./store.ts";
 
 /** What the hub's suites share: callers, clock-hour settings, a contact that passes every check, refusals. */
 
@@ -72,4 +73,18 @@ export async function syntheticPeople(store: Store<MashDB>): Promise<string[]> {
     .orderBy("id")
     .execute();
   return rows.map((r) => r.id);
+}
+
+/**
+ * Every row of every hub table but the search keys (derived from subjects), each table's rows in
+ * a fixed order: what a refusal must leave exactly as it was.
+ */
+export async function hubSnapshot(store: Store<MashDB>): Promise<Record<string, string[]>> {
+  const snapshot: Record<string, string[]> = {};
+  for (const table of tables) {
+    if (table === "search_keys") continue;
+    const { rows } = await sql`select * from ${sql.table(table)}`.execute(store.db);
+    snapshot[table] = rows.map((row) => JSON.stringify(row)).sort();
+  }
+  return snapshot;
 }

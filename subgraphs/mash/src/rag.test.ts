@@ -10,7 +10,7 @@ import { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
-import { badInput, clockSettings, jones, okafor, patel } from "./hub-testing.ts";
+import { badInput, clockSettings, hubSnapshot, jones, okafor, patel } from "./hub-testing.ts";
 import { createLoaders } from "./loaders.ts";
 import { processResolvers } from "./process-resolvers.ts";
 import { changeRag } from "./rag.ts";
@@ -28,21 +28,7 @@ for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash RAG changes on ${backend}`, () => {
     const temp = tempStores(backend);
     let store: Store<MashDB>;
-    const everything = async () => ({
-      enquiries: await store.db.selectFrom("enquiries").selectAll().orderBy("id").execute(),
-      ragChanges: await store.db
-        .selectFrom("rag_changes")
-        .selectAll()
-        .orderBy("enquiry_id")
-        .orderBy("seq")
-        .execute(),
-      research: await store.db
-        .selectFrom("research_requests")
-        .selectAll()
-        .orderBy("enquiry_id")
-        .orderBy("agency")
-        .execute(),
-    });
+    const everything = () => hubSnapshot(store);
     const dues = async (enquiryId: string) =>
       Object.fromEntries(
         (await createLoaders(store).research.load(enquiryId)).map((r) => [r.agency, r.dueBy]),

@@ -9,7 +9,7 @@ import { signTestContext, storeBackends, tempStores, useRunningSubgraph } from "
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry } from "./decision.ts";
 import { openEnquiry } from "./enquiries.ts";
-import { at, badInput, jones, okafor, patel } from "./hub-testing.ts";
+import { at, badInput, hubSnapshot, jones, okafor, patel } from "./hub-testing.ts";
 import { mash } from "./index.ts";
 import { createLoaders } from "./loaders.ts";
 import { releaseResearch, requestResearch } from "./research.ts";
@@ -25,15 +25,7 @@ for (const { backend, unavailable } of await storeBackends()) {
     let store: Store<MashDB>;
     const research = (id: string) => createLoaders(store).research.load(id);
     /** Every row the research mutations could write: a refused call must leave them all as they were. */
-    const everything = async () => ({
-      research: await store.db
-        .selectFrom("research_requests")
-        .selectAll()
-        .orderBy("enquiry_id")
-        .orderBy("agency")
-        .execute(),
-      enquiries: await store.db.selectFrom("enquiries").selectAll().orderBy("id").execute(),
-    });
+    const everything = () => hubSnapshot(store);
 
     beforeAll(async () => {
       store = await openStore<MashDB>({
