@@ -47,7 +47,7 @@ async function timelinessOf(request: ResearchRequestView, ctx: ResearchContext) 
     closedAt: enquiry.closedAt,
   };
   // Read as the field resolves: overdue is a fact about now, not about when the row was loaded.
-  return researchTimeliness({ ...request, dueBy }, timing, new Date(Date.now()));
+  return researchTimeliness({ ...request, dueBy }, timing, new Date());
 }
 
 export const researchResolvers: ResolverMap = {
