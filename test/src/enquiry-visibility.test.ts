@@ -118,8 +118,10 @@ describe("who sees an enquiry's details", () => {
   });
 
   it("shows an asked agency the concern of the enquiry's contacts, and the referrer only to front doors", async () => {
-    const recorded = await system.query<{ recordContact: { id: string } }>(
-      `mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }`,
+    const recorded = await system.query<{
+      recordContact: { id: string; concern: string; referrer: unknown };
+    }>(
+      `mutation($input: RecordContactInput!) { recordContact(input: $input) { id concern referrer { name } } }`,
       {
         input: {
           referrer: { kind: "PUBLIC", name: "A neighbour", howToReach: "07700 900123" },
@@ -133,6 +135,13 @@ describe("who sees an enquiry's details", () => {
     );
     const contact = recorded.body.data?.recordContact.id as string;
     expect(contact).toEqual(expect.any(String));
+    // The recorder gets the contact back; only who referred is withheld, at its own path.
+    expect(recorded.body.data?.recordContact).toEqual({
+      id: contact,
+      concern: "Leo seen out alone late at night",
+      referrer: null,
+    });
+    expect(paths(recorded.body)).toEqual([["recordContact.referrer", WITHHELD]]);
     const { body } = await system.query<{ openEnquiry: { id: string } }>(
       OPEN,
       {
