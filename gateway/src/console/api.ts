@@ -33,22 +33,11 @@ export type EnquiryList =
   | { readonly status: "error"; readonly message: string };
 
 /**
- * Ids only, and whether the user's agency takes part: the agreement shows an enquiry's rating and
- * reason only to the agencies taking part, and one withheld reason would null the whole list.
+ * Only the enquiries the user's agency takes part in: they alone grant a purpose, and the
+ * agreement shows their rating and reason; any other's would come back withheld.
  */
 export const OPEN_ENQUIRIES_QUERY =
-  "query ConsoleOpenEnquiries { enquiries(status: OPEN, first: 200) { id takesPart } }";
-
-/** The picker labels this many enquiries with their rating and reason: one alias each, well within the gateway's alias limit. */
-export const MAX_LABELLED = 20;
-
-/** The rating and reason of `count` enquiries, each by its own alias, so one refusal nulls one. */
-export function enquiryLabelsQuery(count: number): string {
-  const each = Array.from({ length: count }, (_, i) => i);
-  return `query ConsoleEnquiryLabels(${each.map((i) => `$e${i}: ID!`).join(", ")}) { ${each
-    .map((i) => `e${i}: enquiry(id: $e${i}) { id rag reason }`)
-    .join(" ")} }`;
-}
+  "query ConsoleOpenEnquiries { enquiries(status: OPEN, takingPart: true, first: 200) { id rag reason } }";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -115,10 +104,10 @@ export function parseEnquiries(status: number, body: unknown): EnquiryList {
   const errors = (isRecord(body) && Array.isArray(body.errors) ? body.errors : []).filter(isRecord);
   const list = data?.enquiries;
   if (Array.isArray(list)) {
-    // An enquiry the user's agency takes no part in grants no purpose: not worth stating.
-    const enquiries = list
-      .filter((item) => isRecord(item) && isString(item.id) && item.takesPart === true)
-      .map((item) => ({ id: (item as { id: string }).id, rag: "", reason: "" }));
+    const enquiries = list.filter(
+      (item): item is OpenEnquiry =>
+        isRecord(item) && isString(item.id) && isString(item.rag) && isString(item.reason),
+    );
     return { status: "ready", enquiries };
   }
   const [first] = errors as GraphQLError[];
@@ -136,58 +125,23 @@ export function parseEnquiries(status: number, body: unknown): EnquiryList {
   return { status: "error", message: `The gateway answered HTTP ${status} without a list` };
 }
 
-/** Adds each enquiry's rating and reason from the answer to enquiryLabelsQuery, where given. */
-export function withLabels(enquiries: readonly OpenEnquiry[], body: unknown): OpenEnquiry[] {
-  const data = isRecord(body) && isRecord(body.data) ? body.data : {};
-  return enquiries.map((item, i) => {
-    const found = data[`e${i}`];
-    return isRecord(found) && found.id === item.id && isString(found.rag) && isString(found.reason)
-      ? { id: item.id, rag: found.rag, reason: found.reason }
-      : item;
-  });
-}
-
-async function post(
-  authorization: string,
-  query: string,
-  variables: Record<string, unknown> | undefined,
-  signal: AbortSignal | undefined,
-): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(GRAPHQL_ENDPOINT, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/graphql-response+json, application/json;q=0.9",
-      authorization,
-    },
-    body: JSON.stringify({ query, variables }),
-    credentials: "same-origin",
-    signal,
-  });
-  return { status: response.status, body: await response.json().catch(() => undefined) };
-}
-
 export async function fetchOpenEnquiries(
   authorization: string,
   signal?: AbortSignal,
 ): Promise<EnquiryList> {
   try {
-    const listed = await post(authorization, OPEN_ENQUIRIES_QUERY, undefined, signal);
-    const list = parseEnquiries(listed.status, listed.body);
-    if (list.status !== "ready" || list.enquiries.length === 0) return list;
-    const labelled = list.enquiries.slice(0, MAX_LABELLED);
-    const variables = Object.fromEntries(labelled.map((item, i) => [`e${i}`, item.id]));
-    // Labels are a convenience: without them the picker still lists the ids.
-    const labels = await post(
-      authorization,
-      enquiryLabelsQuery(labelled.length),
-      variables,
+    const response = await fetch(GRAPHQL_ENDPOINT, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json, application/json;q=0.9",
+        authorization,
+      },
+      body: JSON.stringify({ query: OPEN_ENQUIRIES_QUERY }),
+      credentials: "same-origin",
       signal,
-    ).catch(() => undefined);
-    return {
-      status: "ready",
-      enquiries: [...withLabels(labelled, labels?.body), ...list.enquiries.slice(MAX_LABELLED)],
-    };
+    });
+    return parseEnquiries(response.status, await response.json().catch(() => undefined));
   } catch (error) {
     return { status: "error", message: messageOf(error) };
   }

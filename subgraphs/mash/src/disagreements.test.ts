@@ -9,7 +9,7 @@ import { storeBackends, tempStores } from "@mash/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeEnquiry } from "./decision.ts";
 import { recordDisagreement } from "./disagreements.ts";
-import { openEnquiry } from "./enquiries.ts";
+import { listEnquiries, openEnquiry } from "./enquiries.ts";
 import { at, badInput, clockSettings, okafor } from "./hub-testing.ts";
 import { createLoaders } from "./loaders.ts";
 import { processResolvers, takesPart } from "./process-resolvers.ts";
@@ -157,8 +157,17 @@ for (const { backend, unavailable } of await storeBackends()) {
 
     it("says which agencies take part: the lead and those asked and not released, open or closed", async () => {
       const e = await ragged();
-      const part = async (caller: CallerContext, enquiry: EnquiryView = e) =>
-        takesPart(enquiry, context(caller));
+      // The field, and the list filter that must agree with it (Query.enquiries(takingPart)).
+      const part = async (caller: CallerContext, enquiry: EnquiryView = e) => {
+        const field = await takesPart(enquiry, context(caller));
+        const listed = async (takingPart: boolean) =>
+          (await listEnquiries(store, { takingPart, first: 500 }, caller.agency)).some(
+            (x) => x.id === enquiry.id,
+          );
+        expect(await listed(true), `listed as taking part by ${caller.agency}`).toBe(field);
+        expect(await listed(false), `listed as not taking part by ${caller.agency}`).toBe(!field);
+        return field;
+      };
       const expected = async (enquiry: EnquiryView) => {
         expect(await part(patel, enquiry), "lead").toBe(true);
         expect(await part(jones, enquiry), "asked").toBe(true);

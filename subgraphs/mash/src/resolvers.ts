@@ -41,9 +41,9 @@ const hubResolvers = {
     enquiry: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.loaders.enquiry.load(id),
     enquiries: (
       _: unknown,
-      args: { status?: string | null; first?: number | null },
+      args: { status?: string | null; takingPart?: boolean | null; first?: number | null },
       ctx: Context,
-    ) => listEnquiries(ctx.store, args),
+    ) => listEnquiries(ctx.store, args, ctx.caller.agency),
   },
   Mutation: {
     openEnquiry: async (_: unknown, { input }: { input: OpenEnquiryInput }, ctx: Context) => {
