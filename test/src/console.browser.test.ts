@@ -61,14 +61,12 @@ describe.skipIf(missingBrowser)("GraphiQL console in a browser", () => {
     await enquiry.locator('option[value="ENQ-2001"]').waitFor({ state: "attached" });
     // Only the open enquiries her agency takes part in are offered, each with its rating and
     // reason: children's social care is not in ENQ-2003 (adult-led), and ENQ-1999 is closed.
-    const offered = await enquiry
-      .locator("option")
-      .evaluateAll((options) => options.map((o) => [o.getAttribute("value"), o.textContent]));
-    const values = offered.map(([value]) => value);
-    expect(values).toEqual(expect.arrayContaining(["", "ENQ-2001", "ENQ-2002"]));
-    expect(values).not.toContain("ENQ-2003");
-    expect(values).not.toContain("ENQ-1999");
-    expect(offered.find(([value]) => value === "ENQ-2001")?.[1]).toMatch(/RED/);
+    const offered = (value: string) => enquiry.locator(`option[value="${value}"]`).count();
+    await expect(offered("ENQ-2002")).resolves.toBe(1);
+    await expect(offered("ENQ-2003")).resolves.toBe(0);
+    await expect(offered("ENQ-1999")).resolves.toBe(0);
+    const labels = await enquiry.locator("option").allTextContents();
+    expect(labels.find((label) => label.startsWith("ENQ-2001"))).toMatch(/RED/);
     await enquiry.selectOption("ENQ-2001");
     await expect(enquiry.inputValue()).resolves.toBe("ENQ-2001");
     await expect(page.getByLabel("Break glass reason").inputValue()).resolves.toBe("");
