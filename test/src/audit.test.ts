@@ -80,6 +80,13 @@ describe("the access log", () => {
       rule: "police-intelligence-sources",
       agency: "police",
     });
+    // The code C item left out of the answer is still in the police's log, with the rule.
+    expect(record.withheld).toContainEqual({
+      field: "Intelligence.handlingCode",
+      rule: "police-intelligence-handling-c",
+      agency: "police",
+    });
+    expect(JSON.stringify(body)).not.toContain("INT-78");
     // Per owning agency, about whom: what that agency's officers search the log by.
     expect(record.seen).toContainEqual({ agency: "police", subjects: ["S-1003"] });
     expect(record.released.map((r) => r.field)).not.toContain("Intelligence.source");

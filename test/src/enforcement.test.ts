@@ -63,19 +63,19 @@ describe("enforcement in the gateway", () => {
     expect(system.subgraphRequests.filter((r) => !r.query.includes("StatedEnquiry"))).toEqual([]);
   });
 
-  it("holds a conditional denial when the client did not ask for the condition's field", async () => {
+  it("leaves out an item a condition the requester cannot read withholds, even unasked for", async () => {
     const { body } = await system.query<{
-      subject: { police: { intelligence: { summary: string | null }[] } };
+      subject: { police: { intelligence: { id: string; summary: string | null }[] } };
     }>(
-      '{ subject(id: "S-1003") { police { intelligence { summary } } } }',
+      '{ subject(id: "S-1003") { police { intelligence { id summary } } } }',
       {},
       { as: "sw.patel", enquiry: "ENQ-2001" },
     );
-    const summaries = body.data?.subject.police.intelligence.map((i) => i.summary);
-    expect(summaries).toEqual(["Ryan believed to be drinking heavily at weekends", null]);
-    expect(body.errors?.map((e) => [e.path?.join("."), e.extensions?.rule])).toEqual([
-      ["subject.police.intelligence.1.summary", "police-intelligence-handling-c"],
+    // The code C item is absent, as if it did not exist: no id, no error, one item, not two.
+    expect(body.data?.subject.police.intelligence).toEqual([
+      { id: "INT-77", summary: "Ryan believed to be drinking heavily at weekends" },
     ]);
+    expect(body.errors).toBeUndefined();
     expect(JSON.stringify(body)).not.toContain("_authz_");
   });
 

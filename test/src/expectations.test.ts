@@ -15,12 +15,7 @@ const cases = missing ? [] : contractExpectations();
  * (`it.fails`), so the suite says so the day one starts passing. This list must be empty once
  * issue 12 is resolved; issue 11's two cases (purpose only for the agencies taking part) pass.
  */
-const awaiting: ReadonlyMap<string, string> = new Map([
-  [
-    "social worker sees shareable police intelligence but not handling code C or sources",
-    "issue 12: nothing the agreement withholds can be inferred (INT-78 absent, not withheld)",
-  ],
-]);
+const awaiting: ReadonlyMap<string, string> = new Map([]);
 
 type Json = unknown;
 

@@ -20,7 +20,8 @@ function capturedLogger() {
   return { logger, lines, raw };
 }
 
-const INTEL = 'query Intel { subject(id: "S-1003") { police { intelligence { summary } } } }';
+const INTEL =
+  'query Intel { subject(id: "S-1003") { police { intelligence { summary source } } } }';
 const HEALTH = 'query Gp { subject(id: "S-1002") { health { known } } }';
 
 describe("operations: metrics and request logs", () => {
@@ -36,7 +37,8 @@ describe("operations: metrics and request logs", () => {
       "content-type": "application/json",
       ...(await system.headersFor({ as: "sw.patel", enquiry: "ENQ-2001" })),
     };
-    // One answer with a withheld field (intelligence graded C), one refused without a token, and
+    // One answer with a withheld field (the source of the one item shown: the code C item is
+    // left out), one refused without a token, and
     // one to an agency that is down.
     const withheld = await fetch(system.gatewayUrl, {
       method: "POST",
@@ -61,7 +63,7 @@ describe("operations: metrics and request logs", () => {
     expect(text).toContain('mash_gateway_requests_total{operation_type="query",status="200"} 2');
     expect(text).toContain('mash_gateway_requests_total{operation_type="unknown",status="401"} 1');
     expect(text).toContain(
-      'mash_gateway_withheld_fields_total{agency="police",rule="police-intelligence-handling-c"} 1',
+      'mash_gateway_withheld_fields_total{agency="police",rule="police-intelligence-sources"} 1',
     );
     expect(text).toMatch(/mash_gateway_subgraph_fetch_errors_total\{subgraph="health"\} [1-9]/);
     expect(text).not.toMatch(/mash_gateway_subgraph_fetch_errors_total\{subgraph="police"\}/);

@@ -31,6 +31,7 @@ export interface Decision {
  */
 export class Authority {
   private readonly cache = new Map<string, Ability>();
+  private readonly hidden = new Map<string, readonly string[]>();
   private readonly ruleOf = new WeakMap<object, PolicyRule>();
 
   constructor(readonly policy: PolicySet) {}
@@ -45,12 +46,37 @@ export class Authority {
     return ability;
   }
 
+  /** The policy rules that apply to these roles in this purpose. */
+  private applying(ctx: AbilityContext): PolicyRule[] {
+    return this.policy.rules.filter(
+      (rule) =>
+        rule.roles.some((r) => ctx.roles.includes(r)) &&
+        (!rule.requires.enquiry || ctx.inEnquiry) &&
+        (!rule.requires.breakGlass || ctx.breakGlass),
+    );
+  }
+
+  /**
+   * The fields that rules applying in this context read in their conditions on `type`: what an
+   * object of the type must let the requester read before its withholding may say why.
+   */
+  conditionFieldsIn(ctx: AbilityContext, type: string): readonly string[] {
+    const key = `${[...ctx.roles].sort().join(",")}|${ctx.inEnquiry ? 1 : 0}|${ctx.breakGlass ? 1 : 0}|${type}`;
+    let fields = this.hidden.get(key);
+    if (!fields) {
+      const set = new Set<string>();
+      for (const rule of this.applying(ctx))
+        if (rule.conditions && rule.targets.some((t) => t.type === type))
+          for (const f of rule.conditionFields) set.add(f);
+      fields = [...set];
+      this.hidden.set(key, fields);
+    }
+    return fields;
+  }
+
   private compile(ctx: AbilityContext): RawRuleOf<Ability>[] {
     const raw: RawRuleOf<Ability>[] = [];
-    for (const rule of this.policy.rules) {
-      if (!rule.roles.some((r) => ctx.roles.includes(r))) continue;
-      if (rule.requires.enquiry && !ctx.inEnquiry) continue;
-      if (rule.requires.breakGlass && !ctx.breakGlass) continue;
+    for (const rule of this.applying(ctx)) {
       for (const target of rule.targets) {
         const compiled: RawRuleOf<Ability> = {
           action: "read",

@@ -25,6 +25,17 @@ export interface FieldJudge {
   scopeFlag?: string;
   /** Fields conditional rules read on each type (fetched under helper aliases). */
   conditionFields(type: string): readonly string[];
+  /**
+   * Set when a list item must be left out, as if it did not exist: a value a rule applying to
+   * the requester reads in its conditions (`field`) is one the requester may not read on this
+   * object (withheld by `rule`), so showing the item at all (its id, that it is there, how many
+   * there are) would tell it.
+   */
+  concealment?(
+    type: string,
+    object: Row,
+    scope: string | undefined,
+  ): { field: string; rule: string } | undefined;
   /** Throws the withheld-field error when the field may not be seen on this object. */
   check(type: string, field: string, object: Row, scope: string | undefined): void;
   /** The agency that owns a field, and the subgraphs that serve its data. */
@@ -143,8 +154,43 @@ export function filterResult(options: {
       }
     }
     collect?.onReleased(type, info.fieldName, scope);
-    adopt(value, info.returnType, scope);
-    return value;
+    const shown = Array.isArray(value) ? withoutConcealed(value, info.returnType, scope) : value;
+    adopt(shown, info.returnType, scope);
+    return shown;
+  };
+
+  // Items a condition the requester cannot read would withhold are left out of their list, so
+  // the list reads exactly as if they did not exist.
+  const withoutConcealed = (
+    list: unknown[],
+    returnType: GraphQLOutputType,
+    scope: string | undefined,
+  ): unknown[] => {
+    const named = getNamedType(returnType);
+    if (!judge.concealment || (!isAbstractType(named) && !isObjectType(named))) return list;
+    const concealment = judge.concealment.bind(judge);
+    const keep = (item: unknown): boolean => {
+      if (!item || typeof item !== "object" || Array.isArray(item)) return true;
+      const row = item as Row;
+      const type = isAbstractType(named) ? row[TYPENAME_ALIAS] : named.name;
+      if (typeof type !== "string") return true;
+      // The item's own person decides its purpose, as it does for its fields.
+      const own =
+        judge.scopeType === type && judge.scopeKey
+          ? row[helperAlias(type, judge.scopeKey)]
+          : undefined;
+      const hidden = concealment(
+        type,
+        conditionView(type, row),
+        typeof own === "string" ? own : scope,
+      );
+      // The access log still records it, for the owning agency: withheld by that rule.
+      if (hidden) collect?.onWithheld(type, hidden.field, { extensions: { rule: hidden.rule } });
+      return !hidden;
+    };
+    return list
+      .map((item) => (Array.isArray(item) ? withoutConcealed(item, returnType, scope) : item))
+      .filter(keep);
   };
 
   const root = (options.result.data ?? null) as Row | null;

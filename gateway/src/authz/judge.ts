@@ -87,6 +87,14 @@ export function createJudge(
     authority.mayAllow(outside, type, field) ||
     (linked !== undefined && authority.mayAllow(linked, type, field));
   const mayAllowAnywhere = new Map<string, boolean>();
+  const inEnquiryFor = (scope: string | undefined) =>
+    linked !== undefined && scope !== undefined && (request.enquiry?.subjects.has(scope) ?? false);
+  const readsAll = (
+    ability: ReturnType<Authority["ability"]>,
+    type: string,
+    fields: readonly string[],
+    object: Record<string, unknown>,
+  ) => fields.every((f) => authority.decide(ability, type, f, object).allowed);
 
   return {
     key: `${policy.version}|${[...request.roles].sort().join(",")}|${linked ? "E" : "-"}|${request.breakGlass ? "B" : "-"}`,
@@ -129,11 +137,19 @@ export function createJudge(
       const def = policy.agencies.get(agency);
       return { agency, title: def?.title ?? agency, subgraphs: def?.subgraphs ?? [agency] };
     },
+    concealment(type, object, scope) {
+      const inEnquiry = inEnquiryFor(scope);
+      const fields = authority.conditionFieldsIn({ ...base, inEnquiry }, type);
+      if (fields.length === 0) return undefined;
+      const ability = inEnquiry ? (linked as typeof outside) : outside;
+      for (const field of fields) {
+        const decision = authority.decide(ability, type, field, object);
+        if (!decision.allowed) return { field, rule: decision.rule?.id ?? "default-deny" };
+      }
+      return undefined;
+    },
     check(type, field, object, scope) {
-      const inEnquiry =
-        linked !== undefined &&
-        scope !== undefined &&
-        (request.enquiry?.subjects.has(scope) ?? false);
+      const inEnquiry = inEnquiryFor(scope);
       const ability = inEnquiry ? (linked as typeof outside) : outside;
       // Without conditions on the type, the object cannot change the answer: decide once per
       // field and purpose, not once per person in a list.
@@ -144,7 +160,14 @@ export function createJudge(
         decision = authority.decide(ability, type, field, object);
         if (fixed) decided.set(key, decision);
       }
-      if (!decision.allowed) throw withheld(type, field, decision, inEnquiry);
+      if (decision.allowed) return;
+      // A rule that decided on the object's values may be named (its reason may describe them)
+      // only to a requester who can read every value it read; to anyone else it would tell the
+      // withheld value, so they get the neutral refusal every unconditional withholding gets.
+      const said = decision.rule?.conditions
+        ? readsAll(ability, type, decision.rule.conditionFields, object)
+        : true;
+      throw withheld(type, field, said ? decision : { allowed: false, rule: undefined }, inEnquiry);
     },
   };
 }
