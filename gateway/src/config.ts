@@ -3,6 +3,7 @@ import { defaultPoliciesDir } from "./authz/policy/load.ts";
 import { policyPollMs, policyStoreConfig } from "./governance/policy-config.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits.ts";
 import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit.ts";
+import { type MetricsAccess, metricsAccessFrom } from "./server/metrics-access.ts";
 import { storeFromEnv } from "./store-from-env.ts";
 
 type Env = Record<string, string | undefined>;
@@ -49,6 +50,8 @@ export interface GatewayConfig {
   rateLimit: RateLimitConfig;
   /** The access log every answered request is recorded in. */
   audit: AuditConfig;
+  /** Who may read /metrics: the operator, on an address of their own or with a credential. */
+  metrics: MetricsAccess;
   /** Where published policy versions are kept, and how often a SQLite store is checked. */
   governance: {
     /** `MASH_POLICY_DATABASE_URL` / `MASH_POLICY_FILE`; else `policies.sqlite` in the data dir. */
@@ -148,6 +151,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       redisUrl: redisUrl(env.MASH_REDIS_URL),
     },
     audit: { store: auditStore(env), nats: natsConfig(env) },
+    metrics: metricsAccessFrom(env),
     governance: { store: policyStoreConfig(env), pollMs: policyPollMs(env) },
   };
 }

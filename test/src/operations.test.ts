@@ -20,6 +20,8 @@ function capturedLogger() {
   return { logger, lines, raw };
 }
 
+/** The operator's credential for /metrics on the gateway's own port. */
+const OPERATOR = "operator-credential-0123456789abcdef";
 const INTEL =
   'query Intel { subject(id: "S-1003") { police { intelligence { summary source } } } }';
 const HEALTH = 'query Gp { subject(id: "S-1002") { health { known } } }';
@@ -31,7 +33,11 @@ describe("operations: metrics and request logs", () => {
   let token = "";
 
   beforeAll(async () => {
-    system = await startSystem({ subjects: 20, logger: log.logger });
+    system = await startSystem({
+      subjects: 20,
+      logger: log.logger,
+      gateway: { metrics: { token: OPERATOR, address: { host: "127.0.0.1", port: 0 } } },
+    });
     token = await system.token("sw.patel");
     const headers = {
       "content-type": "application/json",
@@ -55,16 +61,21 @@ describe("operations: metrics and request logs", () => {
   });
   afterAll(() => system?.stop());
 
-  it("serves /metrics without a token, with counts labelled by type, status, agency, rule and subgraph", async () => {
-    const response = await fetch(new URL("/metrics", system.gatewayUrl));
+  const operatorMetrics = async () => {
+    const url = system.gateway.metricsUrl;
+    if (!url) throw new Error("no operator metrics address");
+    const response = await fetch(url);
     expect(response.status).toBe(200);
+    return response.text();
+  };
+
+  it("serves /metrics on the operator's address, with counts by type, status, agency and subgraph", async () => {
+    const response = await fetch(system.gateway.metricsUrl ?? "");
     expect(response.headers.get("content-type")).toContain("text/plain");
-    const text = await response.text();
+    const text = await operatorMetrics();
     expect(text).toContain('mash_gateway_requests_total{operation_type="query",status="200"} 2');
     expect(text).toContain('mash_gateway_requests_total{operation_type="unknown",status="401"} 1');
-    expect(text).toContain(
-      'mash_gateway_withheld_fields_total{agency="police",rule="police-intelligence-sources"} 1',
-    );
+    expect(text).toContain('mash_gateway_withheld_fields_total{agency="police"} 1');
     expect(text).toMatch(/mash_gateway_subgraph_fetch_errors_total\{subgraph="health"\} [1-9]/);
     expect(text).not.toMatch(/mash_gateway_subgraph_fetch_errors_total\{subgraph="police"\}/);
     expect(text).toMatch(
@@ -72,12 +83,32 @@ describe("operations: metrics and request logs", () => {
     );
     expect(text).toMatch(/mash_gateway_request_duration_seconds_count\{operation_type="query"\} 2/);
     expect(text).toContain("process_cpu_user_seconds_total");
+    // The operator's listener serves nothing else.
+    expect((await fetch(new URL("/graphql", system.gateway.metricsUrl))).status).toBe(404);
   });
 
-  it("puts no user, subject, enquiry or record in /metrics", async () => {
-    const text = await (await fetch(new URL("/metrics", system.gatewayUrl))).text();
+  it("serves /metrics on the gateway's port only with the operator's credential", async () => {
+    const at = new URL("/metrics", system.gatewayUrl);
+    const anyone = await fetch(at);
+    expect(anyone.status).toBe(401);
+    expect(anyone.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    expect(await anyone.text()).not.toContain("mash_gateway");
+    // A practitioner's own token is not the operator's credential.
+    const practitioner = await fetch(at, { headers: { authorization: `Bearer ${token}` } });
+    expect(practitioner.status).toBe(401);
+    const wrong = await fetch(at, { headers: { authorization: `Bearer ${OPERATOR.slice(1)}x` } });
+    expect(wrong.status).toBe(401);
+    const operator = await fetch(at, { headers: { authorization: `Bearer ${OPERATOR}` } });
+    expect(operator.status).toBe(200);
+    expect(await operator.text()).toContain("mash_gateway_requests_total");
+  });
+
+  it("puts no user, subject, enquiry, record or rule in /metrics", async () => {
+    const text = await operatorMetrics();
     for (const personal of ["sw.patel", "Priya", "S-1003", "S-1002", "ENQ-2001", "drinking"])
       expect(text).not.toContain(personal);
+    // No per-rule counts: set beside one's own requests, they would tell which rule withheld what.
+    expect(text).not.toMatch(/rule="/);
   });
 
   it("logs one line per GraphQL request with rid, user id, operation, status and duration", () => {
@@ -123,6 +154,13 @@ describe("graceful shutdown", () => {
   afterAll(async () => {
     if (proxy) await close(proxy);
     await system?.stop();
+  });
+
+  it("serves no metrics at all when no operator address or credential is configured", async () => {
+    const response = await fetch(new URL("/metrics", system.gatewayUrl));
+    expect(response.status).toBe(404);
+    expect(await response.text()).toMatch(/MASH_METRICS_ADDRESS.*MASH_METRICS_TOKEN/);
+    expect(system.gateway.metricsUrl).toBeUndefined();
   });
 
   it("lets a request in flight finish with 200, then refuses new connections", async () => {

@@ -19,8 +19,8 @@ interface Operation {
 /**
  * The gateway's Prometheus metrics, in a registry of its own so several gateways in one process
  * (tests) keep separate counts. Labels are bounded and impersonal on purpose: operation type, HTTP
- * status, agency, rule id, subgraph. No user id, subject id or client-chosen operation name goes
- * into a label: /metrics is open to the operator's scraper without a token.
+ * status, agency, subgraph. No user id, subject id or client-chosen operation name goes
+ * into a label, and /metrics is for the operator only (metrics-access.ts).
  */
 export function createGatewayMetrics(logger: Logger) {
   const registry = new Registry();
@@ -41,8 +41,10 @@ export function createGatewayMetrics(logger: Logger) {
   });
   const withheld = new Counter({
     name: "mash_gateway_withheld_fields_total",
-    help: "Fields withheld by the sharing rules, by owning agency and deciding rule.",
-    labelNames: ["agency", "rule"] as const,
+    // By owning agency only: a count per rule could be set beside one's own requests to learn
+    // which rule withheld what, and the access log already holds that for the owner.
+    help: "Fields withheld by the sharing rules, by owning agency.",
+    labelNames: ["agency"] as const,
     registers,
   });
   const fetchErrors = new Counter({
@@ -76,7 +78,7 @@ export function createGatewayMetrics(logger: Logger) {
           for (const error of response.body.singleResult.errors ?? []) {
             const ext = error.extensions;
             if (ext?.code !== WITHHELD) continue;
-            withheld.inc({ agency: String(ext.owner), rule: String(ext.rule) });
+            withheld.inc({ agency: String(ext.owner) });
           }
         },
       };

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { join } from "node:path";
 import { ApolloGateway } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
@@ -43,7 +43,8 @@ import { createRateLimiter } from "../limits/rate-limit.ts";
 import { devRoutes } from "./dev-routes.ts";
 import { errorLogPlugin, formatError } from "./error-format.ts";
 import { handleCors, setSecurityHeaders } from "./http-policy.ts";
-import { createGatewayMetrics } from "./metrics.ts";
+import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
+import { carriesOperatorToken, type MetricsAccess, refuseMetrics } from "./metrics-access.ts";
 import { purposeFreshnessPlugin } from "./purpose-freshness.ts";
 import { authorizeRequest, type GatewayContext, RequestRefused } from "./request-auth.ts";
 import { contextSigner, gatewayCaller, SigningDataSource } from "./subgraph-context.ts";
@@ -51,6 +52,8 @@ import { contextSigner, gatewayCaller, SigningDataSource } from "./subgraph-cont
 export interface RunningGateway {
   url: string;
   port: number;
+  /** The operator's metrics listener (MASH_METRICS_ADDRESS), when there is one. */
+  metricsUrl: string | undefined;
   /** Where the supergraph came from: a file, or the running subgraphs. */
   supergraphSource: string;
   policies: PolicyHolder;
@@ -317,9 +320,12 @@ export async function startGateway(
         health(res).catch(failed);
         return;
       }
-      // For the operator's scraper: no token, and nothing personal in it (see metrics.ts).
+      // For the operator only (metrics-access.ts): here with their credential, or not at all.
       if (path === "/metrics") {
-        metrics.serve(req, res).catch(failed);
+        const { token } = config.metrics;
+        if (token !== undefined && carriesOperatorToken(req, token))
+          metrics.serve(req, res).catch(failed);
+        else refuseMetrics(res, config.metrics);
         return;
       }
       if (handleConsole(req, res) || handleDev(req, res, path)) return;
@@ -340,6 +346,9 @@ export async function startGateway(
       });
     });
     const port = await listen(http, config.port, config.host);
+    const operator = config.metrics.address
+      ? await serveOperatorMetrics(config.metrics.address, metrics, logger)
+      : undefined;
     const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/graphql`;
     logger.info("gateway ready", {
       url,
@@ -357,12 +366,14 @@ export async function startGateway(
     return {
       url,
       port,
+      metricsUrl: operator?.url,
       supergraphSource: supergraph.source,
       policies,
       async stop() {
         await purposes?.stop();
         await runtime.close();
         await close(http);
+        if (operator) await close(operator.server);
         await apollo.stop();
         await rateLimiter.close();
         metrics.stop();
@@ -393,4 +404,26 @@ async function loadDevOrConfiguredKey(
     );
   logger.info("subgraph contexts signed", { kid: loaded.value.kid, key: loaded.source });
   return loaded.value;
+}
+
+/** The operator's own listener: /metrics without a credential, nothing else. */
+async function serveOperatorMetrics(
+  address: NonNullable<MetricsAccess["address"]>,
+  metrics: GatewayMetrics,
+  logger: Logger,
+): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path !== "/metrics") {
+      sendJson(res, 404, { error: "Only /metrics is served here." });
+      return;
+    }
+    metrics.serve(req, res).catch((error: Error) => {
+      logger.error("metrics failed", { error: error.message });
+      if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
+    });
+  });
+  const port = await listen(server, address.port, address.host);
+  const host = address.host === "0.0.0.0" ? "127.0.0.1" : address.host;
+  return { server, url: `http://${host}:${port}/metrics` };
 }
