@@ -35,7 +35,12 @@ function hubLoaders(store: Store<MashDB>) {
       () => null,
     ),
 
-    /** The other members of each subject's household. */
+    /**
+     * The other members of each subject's household, sealed members left out: listed beside the
+     * others, a sealed (adopted) child's identity would be tied to an address anyone in an
+     * enquiry about the family may read, which is what sealing withholds. They are left out, not
+     * shown as withheld, so the list is the same whether or not a sealed member lives there.
+     */
     household: batchLoader<SubjectView[]>(
       async (ids) => {
         const rows = await db
@@ -43,6 +48,7 @@ function hubLoaders(store: Store<MashDB>) {
           .innerJoin("subjects as self", "self.household_id", "member.household_id")
           .where("self.id", "in", ids)
           .whereRef("member.id", "<>", "self.id")
+          .where("member.sealed", "=", 0)
           .selectAll("member")
           .select("self.id as of_subject")
           .orderBy("member.id")

@@ -72,6 +72,37 @@ for (const { backend, unavailable } of await storeBackends()) {
       }
     });
 
+    it("leaves a sealed member out of everyone else's household, as if they did not live there", async () => {
+      const loaders = () => createLoaders(store);
+      const family = await store.db
+        .selectFrom("subjects")
+        .where("id", "=", "S-1001")
+        .select("household_id")
+        .executeTakeFirstOrThrow();
+      const before = (await loaders().household.load("S-1002")).map((m) => m.id);
+      // The sealed child (S-1005) moves in with the Doe family: their households do not change.
+      await store.db
+        .updateTable("subjects")
+        .set({ household_id: family.household_id })
+        .where("id", "=", "S-1005")
+        .execute();
+      try {
+        expect((await loaders().household.load("S-1002")).map((m) => m.id)).toEqual(before);
+        expect(before).not.toContain("S-1005");
+        expect((await loaders().household.load("S-1005")).map((m) => m.id).sort()).toEqual([
+          "S-1001",
+          "S-1002",
+          "S-1003",
+        ]);
+      } finally {
+        await store.db
+          .updateTable("subjects")
+          .set({ household_id: null })
+          .where("id", "=", "S-1005")
+          .execute();
+      }
+    });
+
     it("holds every golden enquiry with its lead and one request per agency asked", async () => {
       const loaders = createLoaders(store);
       for (const e of fixtures.enquiries) {
