@@ -287,14 +287,8 @@ describe.skipIf(missing)("nothing withheld can be inferred (differential, proper
       ).toBe(true);
   }, 120_000);
 
-  it("gives a person's sections and intelligence the same answer in both worlds", () => {
-    expect(differing(["intelligence", "overview"])).toEqual([]);
-  });
-
-  // Expected failure until issue 12's items 1 and 2 land: search still matches a sealed child on
-  // postcode and NHS number, and a household still lists a sealed member.
-  it.fails("gives search and households the same answer in both worlds (awaits issue 12)", () => {
-    expect(differing(["search", "household"])).toEqual([]);
+  it("gives every request the same answer in both worlds: sections, intelligence, households, search", () => {
+    expect(differing(["intelligence", "overview", "household", "search"])).toEqual([]);
   });
 
   it("catches a filter that leaks: with enforcement off, some answer differs between the worlds", async () => {

@@ -13,6 +13,11 @@ export interface GatewayContext extends AuthorizationContext {
   principal: Principal;
   enquiryId: string | undefined;
   breakGlassReason: string | undefined;
+  /**
+   * The policy in force when the request was authorized: whom a search may match is told to the
+   * hub from it (an internal run's own policy, `internal.authority`, comes first).
+   */
+  authority?: Authority;
   /** Set once the request's record is in the access log, so it is never recorded twice. */
   audited?: boolean;
 }
@@ -79,16 +84,18 @@ export async function authorizeRequest(
       throw error;
     }
   }
+  const authority = deps.authority();
   return {
     requestId,
     principal,
     enquiryId,
     breakGlassReason: reason,
+    authority,
     authorization: {
       roles: principal.roles,
       agency: principal.agency,
       enquiry,
-      breakGlass: reason !== undefined && deps.authority().mayBreakGlass(principal.roles),
+      breakGlass: reason !== undefined && authority.mayBreakGlass(principal.roles),
     },
   };
 }

@@ -11,6 +11,7 @@ import {
 } from "@mash/kit";
 import { GraphQLError } from "graphql";
 import { AGENCY_UNAVAILABLE } from "../authz/filter.ts";
+import { searchAccessFor } from "../authz/match-rules.ts";
 import type { FetchMetrics } from "./metrics.ts";
 import type { GatewayContext } from "./request-auth.ts";
 
@@ -29,17 +30,28 @@ export const gatewayCaller = (rid: string = randomUUID()): CallerContext => ({
   rid,
 });
 
-/** The user a client request is for, as subgraphs are to see them. */
-export function callerOf(context: Partial<GatewayContext>): CallerContext {
+/**
+ * The user a client request is for, as `subgraph` is to see them. The subgraph that serves a
+ * search is also told whom each of its arguments may match (the policy's `arguments:`), by the
+ * policy the request is enforced with; without a policy or an authorization it is told nothing,
+ * and matches no one.
+ */
+export function callerOf(context: Partial<GatewayContext>, subgraph?: string): CallerContext {
   // Fail closed: a fetch with no verified user must not reach a subgraph as somebody.
   if (!context.principal || !context.requestId)
     throw new Error("A subgraph fetch has no verified user to sign for; nothing is sent.");
+  const authority = context.internal?.authority ?? context.authority;
+  const search =
+    subgraph !== undefined && authority && context.authorization
+      ? searchAccessFor(authority, context.authorization, subgraph)
+      : undefined;
   return {
     sub: context.principal.id,
     roles: context.principal.roles,
     ...(context.principal.agency !== undefined ? { agency: context.principal.agency } : {}),
     ...(context.enquiryId !== undefined ? { enquiry: context.enquiryId } : {}),
     rid: context.requestId,
+    ...(search ? { search } : {}),
   };
 }
 
@@ -105,7 +117,9 @@ export class SigningDataSource extends RemoteGraphQLDataSource<Partial<GatewayCo
   ): Promise<void> {
     // Only a client's operation has an incoming request (the kind enum is not exported).
     const caller =
-      "incomingRequestContext" in options ? callerOf(options.context) : gatewayCaller();
+      "incomingRequestContext" in options
+        ? callerOf(options.context, this.subgraph)
+        : gatewayCaller();
     options.request.http?.headers.set(CONTEXT_HEADER, await this.sign(this.subgraph, caller));
   }
 }

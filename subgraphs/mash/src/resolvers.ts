@@ -12,6 +12,7 @@ import {
   requestResearch,
 } from "./research.ts";
 import { researchResolvers } from "./research-resolvers.ts";
+import { accessOf } from "./search/access.ts";
 import type { SearchCriteria } from "./search/score.ts";
 import { searchSubjects } from "./search/search.ts";
 import type { MashSettings } from "./settings.ts";
@@ -37,7 +38,7 @@ const hubResolvers = {
       return ctx.loaders.subject.loadMany(ids);
     },
     searchSubjects: (_: unknown, args: SearchCriteria & { first?: number | null }, ctx: Context) =>
-      searchSubjects(ctx.store, args),
+      searchSubjects(ctx.store, args, accessOf(ctx.caller)),
     enquiry: (_: unknown, { id }: { id: string }, ctx: Context) => ctx.loaders.enquiry.load(id),
     enquiries: (
       _: unknown,

@@ -34,6 +34,8 @@ export interface RawRule {
 export interface RawPolicyFile {
   agency: string;
   rules?: RawRule[];
+  /** A search field ("Query.searchSubjects") to what each argument reads ("Subject.nhsNumber"). */
+  arguments?: Record<string, Record<string, string>>;
 }
 
 /** Operators CASL's default matcher reads correctly. Compound ones ($or, $and) it would read as field names. */

@@ -192,3 +192,99 @@ describe("policy validation", () => {
     expect(found).toMatch(/already holds the rules of "police"; one file per agency/);
   });
 });
+
+describe("search arguments (search is a read)", () => {
+  it("loads what each argument of searchSubjects reads, an object read whole", () => {
+    const { policy } = loadPolicies({ supergraphSdl });
+    const search = policy?.searches.get("Query.searchSubjects");
+    expect(search?.agency).toBe("mash");
+    expect(Object.fromEntries(search?.arguments.map((a) => [a.name, a.reads]) ?? [])).toEqual({
+      name: [
+        { type: "Subject", fields: ["name"] },
+        { type: "PersonName", fields: ["given", "family"] },
+      ],
+      dateOfBirth: [{ type: "Subject", fields: ["dateOfBirth"] }],
+      nhsNumber: [{ type: "Subject", fields: ["nhsNumber"] }],
+      postcode: [
+        { type: "Subject", fields: ["address"] },
+        { type: "Address", fields: ["postcode"] },
+      ],
+      first: [],
+    });
+  });
+
+  it("refuses a search argument no one declared, at the search's line", () => {
+    edit("mash.yaml", "    first: none\n", "");
+    const found = problems();
+    expect(found.join("\n")).toMatch(
+      /mash\.yaml:\d+: argument "first" of Query\.searchSubjects is not declared: name the field of Subject it reads/,
+    );
+    const line = Number(/mash\.yaml:(\d+)/.exec(found[0] ?? "")?.[1]);
+    expect(readFileSync(join(dir, "mash.yaml"), "utf8").split("\n")[line - 1]).toContain(
+      "Query.searchSubjects:",
+    );
+  });
+
+  it.each([
+    [
+      "a rule on a field a search reads, conditioned on another field than the flag",
+      "mash.yaml",
+      "    conditions: { sealed: true }\n    fields:\n      Subject: [address, nhsNumber, household]",
+      '    conditions: { sealed: true, dateOfBirth: { $gt: "2010-01-01" } }\n    fields:\n      Subject: [address, nhsNumber, household]',
+      /mash\.yaml:\d+ rule mash-sealed-record: its conditions read sealed, dateOfBirth of Subject, but Subject\.address is read by the search argument Query\.searchSubjects\(postcode\) \(mash\.yaml:\d+\), which is judged per person on Subject\.sealed alone/,
+    ],
+    [
+      "a conditional rule on a field below the person that a search reads",
+      "mash.yaml",
+      "  - id: mash-sealed-record\n",
+      '  - id: mash-postcode-by-line\n    description: x\n    roles: [practitioners]\n    conditions: { line1: "1 High Street" }\n    fields:\n      Address: [postcode]\n    legalBasis: x\n  - id: mash-sealed-record\n',
+      /rule mash-postcode-by-line: its conditions read line1 of Address, but Address\.postcode is read by the search argument Query\.searchSubjects\(postcode\)/,
+    ],
+    [
+      "an argument the field does not have",
+      "mash.yaml",
+      "    first: none\n",
+      "    first: none\n    town: Subject.address\n",
+      /mash\.yaml:\d+: Query\.searchSubjects has no argument "town"/,
+    ],
+    [
+      "a read field that does not exist",
+      "mash.yaml",
+      "    postcode: Subject.address.postcode\n",
+      "    postcode: Subject.address.postcod\n",
+      /mash\.yaml:\d+: Address has no field "postcod" \(in Subject\.address\.postcod\)/,
+    ],
+    [
+      "a read of another type than the person found",
+      "mash.yaml",
+      "    postcode: Subject.address.postcode\n",
+      "    postcode: Address.postcode\n",
+      /mash\.yaml:\d+: Address\.postcode is not a field of Subject: a search argument reads the person it finds/,
+    ],
+    [
+      "a search field that does not return people",
+      "mash.yaml",
+      "arguments:\n",
+      "arguments:\n  Query.mashPerformance:\n    from: none\n    to: none\n",
+      /mash\.yaml:\d+: Query\.mashPerformance does not return Subject/,
+    ],
+    [
+      "another agency declaring the hub's search",
+      "police.yaml",
+      "agency: police\n",
+      "agency: police\narguments:\n  Query.searchSubjects:\n    name: Subject.name\n",
+      /police\.yaml:\d+: Query\.searchSubjects belongs to mash \(policies\/mash\.yaml\): an agency's file may declare only the arguments of its own fields/,
+    ],
+    [
+      "a read that is not Type.field",
+      "mash.yaml",
+      "    postcode: Subject.address.postcode\n",
+      "    postcode: address\n",
+      /mash\.yaml:\d+: arguments\.Query\.searchSubjects\.postcode must match pattern/,
+    ],
+  ])("refuses %s", (_what, file, from, to, message) => {
+    edit(file, from, to);
+    expect(problems().join("\n")).toMatch(message);
+    expect(loadPolicies({ dir, supergraphSdl }).policy).toBeUndefined();
+  });
+});

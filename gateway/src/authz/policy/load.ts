@@ -12,6 +12,7 @@ import {
   isObjectType,
   parse,
 } from "graphql";
+import { checkArguments } from "./check-arguments.ts";
 import { checkRules, type RawPolicyFile } from "./check-rules.ts";
 import { readOwnership } from "./ownership.ts";
 import { parseYamlText, type YamlFile } from "./read-yaml.ts";
@@ -306,6 +307,15 @@ export function loadPolicyTexts(options: {
     groups,
     problems,
   });
+  const searches = checkArguments({
+    files,
+    schema,
+    ownership,
+    owners,
+    scope,
+    rules: checked.rules,
+    problems,
+  });
   if (problems.length) return { policy: undefined, problems };
   return {
     policy: {
@@ -318,6 +328,7 @@ export function loadPolicyTexts(options: {
       owners,
       conditionFields: checked.conditionFields,
       possibleTypes,
+      searches,
     },
     problems,
   };

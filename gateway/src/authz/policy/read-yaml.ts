@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { type Document, isNode, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import type { PolicyProblem } from "./types.ts";
 
 /** A YAML file with what is needed to point a problem at its line. */
@@ -9,6 +9,8 @@ export interface YamlFile {
   value: unknown;
   /** The 1-based line of the node at a path (["rules", 3, "roles"]), or of the nearest parent. */
   lineOf(path: (string | number)[]): number | undefined;
+  /** The line of a map entry's key (`Query.searchSubjects:`), where its value starts below it. */
+  keyLineOf(path: (string | number)[]): number | undefined;
 }
 
 export function readYaml(path: string, problems: PolicyProblem[]): YamlFile | undefined {
@@ -40,15 +42,26 @@ export function parseYamlText(
     }
     return undefined;
   }
+  const lineOf = (path: (string | number)[]) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
   return {
     file,
     value: doc.toJS(),
-    lineOf(path) {
-      for (let n = path.length; n >= 0; n--) {
-        const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-      }
-      return undefined;
+    lineOf,
+    keyLineOf(path) {
+      const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+      const last = path[path.length - 1];
+      const pair = isMap(parent)
+        ? parent.items.find((p) => isScalar(p.key) && p.key.value === last)
+        : undefined;
+      const key = pair?.key;
+      if (isScalar(key) && key.range) return lineCounter.linePos(key.range[0]).line;
+      return lineOf(path);
     },
   };
 }

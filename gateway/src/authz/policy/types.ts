@@ -41,6 +41,27 @@ export interface PolicyRule {
   legalBasis: string;
 }
 
+/** One argument of a search, and the fields of the person it reads (as `arguments:` declares). */
+export interface SearchArgument {
+  name: string;
+  /**
+   * Every field the argument reads, from the person down ("Subject.address", "Address.postcode"),
+   * the whole of an object it ends on included; empty for one that reads none (`first: none`).
+   */
+  reads: RuleTarget[];
+}
+
+/** A field whose arguments search people: each argument is a read of what it matches on. */
+export interface SearchField {
+  /** "Query.searchSubjects". */
+  coordinate: string;
+  /** The agency that owns the field, whose file declares it. */
+  agency: string;
+  file: string;
+  line: number;
+  arguments: SearchArgument[];
+}
+
 export interface PolicySet {
   /** Hash of every file's text: tells one loaded policy from another. */
   version: string;
@@ -60,6 +81,8 @@ export interface PolicySet {
   conditionFields: Map<string, Set<string>>;
   /** Each interface and union of the API to the object types an answer of it can be. */
   possibleTypes: Map<string, readonly string[]>;
+  /** "Query.searchSubjects" to what each of its arguments reads (the files' `arguments:`). */
+  searches: Map<string, SearchField>;
 }
 
 export interface PolicyProblem {

@@ -59,6 +59,80 @@ describe("gateway contexts", async () => {
     expect(await police(await signContext(key.signing, "police", service))).toEqual(service);
   });
 
+  const reach = {
+    outside: { flagged: false, unflagged: true },
+    linked: { flagged: true, unflagged: true },
+  };
+  const search = {
+    fields: {
+      "Query.searchSubjects": {
+        name: reach,
+        postcode: { ...reach, outside: { flagged: false, unflagged: false } },
+      },
+    },
+    linked: ["S-1001", "S-1002"],
+  };
+
+  it("carries whom a search may match, exactly as signed", async () => {
+    const token = await signContext(key.signing, "police", { ...caller, search });
+    expect(await police(token)).toEqual({ ...caller, search });
+  });
+
+  it.each([
+    [
+      "a flag that is not a boolean",
+      {
+        ...search,
+        fields: {
+          "Query.searchSubjects": {
+            name: { ...reach, linked: { flagged: "yes", unflagged: true } },
+          },
+        },
+      },
+    ],
+    [
+      "a missing profile",
+      { ...search, fields: { "Query.searchSubjects": { name: { outside: reach.outside } } } },
+    ],
+    ["a field that is not Type.field", { ...search, fields: { searchSubjects: { name: reach } } }],
+    [
+      "an argument named __proto__",
+      {
+        ...search,
+        fields: { "Query.searchSubjects": JSON.parse(`{"__proto__": ${JSON.stringify(reach)}}`) },
+      },
+    ],
+    ["a linked id that is not an id", { ...search, linked: ["S-1001", "<script>"] }],
+    [
+      "more linked people than an enquiry links",
+      { ...search, linked: Array.from({ length: 501 }, (_, i) => `S-${i}`) },
+    ],
+    ["no linked list", { fields: search.fields }],
+    ["a list for the table", { ...search, fields: [] }],
+  ])("refuses a search claim with %s", async (_, bad) => {
+    const token = await signContext(key.signing, "police", {
+      ...caller,
+      search: bad as unknown as CallerContext["search"],
+    });
+    expect(await refusal(police(token))).toBe("claims");
+  });
+
+  it("keeps nothing of a search claim but what it checked", async () => {
+    const extra = {
+      ...search,
+      admin: true,
+      fields: { "Query.searchSubjects": { name: { ...reach, everyone: true } } },
+    };
+    const token = await signContext(key.signing, "police", {
+      ...caller,
+      search: extra as unknown as CallerContext["search"],
+    });
+    expect((await police(token)).search).toEqual({
+      fields: { "Query.searchSubjects": { name: reach } },
+      linked: search.linked,
+    });
+  });
+
   it("refuses a request with no context at all", async () => {
     expect(await refusal(police(undefined))).toBe("missing");
     expect(await refusal(police("  "))).toBe("missing");

@@ -22,7 +22,40 @@ export interface CallerContext {
   enquiry?: string;
   /** The client request this fetch serves, as the gateway returned it in X-Request-Id. */
   rid: string;
+  /**
+   * Who each search argument may match, by the sharing agreement: sent only to the subgraph that
+   * owns the search. A search has none when the gateway gave it none, and then matches no one.
+   */
+  search?: SearchAccess;
 }
+
+/** Whether an argument may match a person, by the person's flag (roles.yaml scope.flag). */
+export interface FlagReach {
+  flagged: boolean;
+  unflagged: boolean;
+}
+
+/**
+ * Whether the requester may read, for a person, the field a search argument reads: for people
+ * outside the stated enquiry, and for people it links (only when the caller's agency takes part).
+ */
+export interface ArgumentReach {
+  outside: FlagReach;
+  linked: FlagReach;
+}
+
+export interface SearchAccess {
+  /** "Query.searchSubjects" to each argument that reads a person's field, and whom it may match. */
+  fields: Record<string, Record<string, ArgumentReach>>;
+  /** The people linked to the stated enquiry, when the caller's agency takes part in it. */
+  linked: string[];
+}
+
+/** More people than an enquiry links: a claim this long is not the gateway's. */
+const MAX_LINKED = 500;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+const COORDINATE = /^[A-Za-z_][A-Za-z0-9_]{0,99}\.[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+const ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export async function signContext(
   key: ContextSigningKey,
@@ -36,6 +69,7 @@ export async function signContext(
     ...(caller.agency !== undefined ? { agency: caller.agency } : {}),
     ...(caller.enquiry !== undefined ? { enquiry: caller.enquiry } : {}),
     rid: caller.rid,
+    ...(caller.search !== undefined ? { search: caller.search } : {}),
   })
     .setProtectedHeader({ alg: CONTEXT_ALG, kid: key.kid, typ: CONTEXT_TYPE })
     .setSubject(caller.sub)
@@ -157,7 +191,7 @@ function refusal(error: unknown, audience: string): ContextRefused {
 }
 
 function callerFrom(payload: JWTPayload): CallerContext {
-  const { sub, roles, agency, enquiry, rid } = payload;
+  const { sub, roles, agency, enquiry, rid, search } = payload;
   const bad = (claim: string) =>
     new ContextRefused("claims", `X-MASH-Context has an unacceptable "${claim}" claim.`);
   if (typeof sub !== "string" || !sub) throw bad("sub");
@@ -165,11 +199,49 @@ function callerFrom(payload: JWTPayload): CallerContext {
   if (agency !== undefined && typeof agency !== "string") throw bad("agency");
   if (enquiry !== undefined && typeof enquiry !== "string") throw bad("enquiry");
   if (typeof rid !== "string" || !/^[A-Za-z0-9._:-]{1,100}$/.test(rid)) throw bad("rid");
+  const access = search === undefined ? undefined : searchAccessFrom(search);
+  if (search !== undefined && !access) throw bad("search");
   return {
     sub,
     roles: roles as string[],
     ...(agency !== undefined ? { agency: agency as string } : {}),
     ...(enquiry !== undefined ? { enquiry: enquiry as string } : {}),
     rid,
+    ...(access ? { search: access } : {}),
   };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+function flagReachFrom(value: unknown): FlagReach | undefined {
+  if (!isObject(value)) return undefined;
+  const { flagged, unflagged } = value;
+  if (typeof flagged !== "boolean" || typeof unflagged !== "boolean") return undefined;
+  return { flagged, unflagged };
+}
+
+/**
+ * The search claim rebuilt from what was checked, nothing else kept: a subgraph decides whom a
+ * search may match from it, so a claim of any other shape is refused, not read in part.
+ */
+function searchAccessFrom(value: unknown): SearchAccess | undefined {
+  if (!isObject(value) || !isObject(value.fields) || !Array.isArray(value.linked)) return undefined;
+  const { linked } = value;
+  if (linked.length > MAX_LINKED || !linked.every((id) => typeof id === "string" && ID.test(id)))
+    return undefined;
+  const fields: SearchAccess["fields"] = {};
+  for (const [coordinate, args] of Object.entries(value.fields)) {
+    if (!COORDINATE.test(coordinate) || !isObject(args)) return undefined;
+    const reach: Record<string, ArgumentReach> = {};
+    for (const [name, entry] of Object.entries(args)) {
+      if (!NAME.test(name) || name === "__proto__" || !isObject(entry)) return undefined;
+      const outside = flagReachFrom(entry.outside);
+      const inEnquiry = flagReachFrom(entry.linked);
+      if (!outside || !inEnquiry) return undefined;
+      reach[name] = { outside, linked: inEnquiry };
+    }
+    fields[coordinate] = reach;
+  }
+  return { fields, linked: linked as string[] };
 }

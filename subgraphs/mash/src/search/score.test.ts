@@ -48,6 +48,12 @@ describe("scoring", () => {
     expect(wrong.score).toBeLessThan(scoreCandidate({ name: "Amelia Doe" }, amelia).score);
   });
 
+  it("counts a criterion it may not read of the candidate as asked and not matched", () => {
+    const unread = scoreCandidate({ name: "Amelia Doe" }, amelia, ["postcode"]);
+    expect(unread).toEqual(scoreCandidate({ name: "Amelia Doe", postcode: "ZZ9 9ZZ" }, amelia));
+    expect(unread.score).toBeLessThan(scoreCandidate({ name: "Amelia Doe" }, amelia).score);
+  });
+
   it("forgives a transposed day and month or one wrong digit, not a different date", () => {
     expect(dateSimilarity("2017-14-03", "2017-03-14")).toBeGreaterThan(0.5);
     expect(dateSimilarity("2017-03-15", "2017-03-14")).toBeGreaterThan(0.5);

@@ -93,7 +93,16 @@ export function dateSimilarity(query: string, candidate: string | null): number 
   return 0;
 }
 
-export function scoreCandidate(criteria: SearchCriteria, candidate: Candidate): Scored {
+/**
+ * `unread`: criteria given that may not be read of this candidate, though of others in the same
+ * search: they count as asked and not matched, as a different value would, so that a person
+ * whose value could be read and matched ranks above one whose value could not.
+ */
+export function scoreCandidate(
+  criteria: SearchCriteria,
+  candidate: Candidate,
+  unread: readonly (keyof SearchCriteria)[] = [],
+): Scored {
   const matches: FieldMatch[] = [];
   if (criteria.nhsNumber && criteria.nhsNumber === candidate.nhsNumber) {
     matches.push({ field: "NHS_NUMBER", quality: "EXACT" });
@@ -129,6 +138,7 @@ export function scoreCandidate(criteria: SearchCriteria, candidate: Candidate): 
     if (matches.some((m) => m.field === "NHS_NUMBER")) return { score: 1, matches };
     weights += WEIGHTS.nhsNumber;
   }
+  for (const a of unread) if (criteria[a] === undefined) weights += WEIGHTS[a];
   const score = weights === 0 ? 0 : weighted / weights;
   return { score: Math.round(score * 1000) / 1000, matches };
 }
