@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ApolloGateway } from "@apollo/gateway";
+import type { ApolloServerPlugin } from "@apollo/server";
 import type {
   GatewayExecutor,
   GatewayGraphQLRequestContext,
@@ -8,6 +9,7 @@ import type {
 import {
   type DocumentNode,
   type ExecutionResult,
+  executeSync,
   GraphQLError,
   type GraphQLSchema,
   print,
@@ -20,6 +22,7 @@ import { filterResult } from "./filter.ts";
 import { filterSchemaOf } from "./filter-schema.ts";
 import { createJudge, type RequestAuthorization } from "./judge.ts";
 import { rewriteForAuthorization } from "./rewrite.ts";
+import { introspectionIn, RoleSchemas, validationErrorsFor } from "./role-schema.ts";
 
 /** Where the request context carries authorization: set by the HTTP layer, read here. */
 export interface AuthorizationContext {
@@ -60,6 +63,8 @@ export class AuthorizingGateway implements GatewayInterface {
   private readonly rewritten = new Map<string, { document: DocumentNode; queryHash: string }>();
   /** The schema results are re-executed on (see filterSchemaOf). */
   private filterSchema: GraphQLSchema | undefined;
+  /** What each role set is told the graph holds: introspection and validation errors. */
+  private readonly roleSchemas = new RoleSchemas();
 
   constructor(
     private readonly inner: ApolloGateway,
@@ -70,6 +75,40 @@ export class AuthorizingGateway implements GatewayInterface {
     /** Shadow mode: shown every answered request after its response is computed. */
     private readonly observe?: (observation: Observation) => void,
   ) {}
+
+  /**
+   * The requester's role schema over this API schema, from the policy that judges their request
+   * (the one in force, read now, so a publication shows at once); undefined without one.
+   */
+  roleSchemaFor(api: GraphQLSchema, context: AuthorizationContext): GraphQLSchema | undefined {
+    const authority = context.internal?.authority ?? this.authority();
+    const roles = context.authorization?.roles;
+    return authority && roles ? this.roleSchemas.schemaFor(api, authority, roles) : undefined;
+  }
+
+  /**
+   * For Apollo Server's plugins: a document the API schema refuses gets the errors the
+   * requester's role schema gives it, so no suggestion names what they may never be given.
+   * Apollo sends the very list it hands this hook, so the list is rewritten where it is.
+   */
+  validationPlugin(): ApolloServerPlugin<AuthorizationContext> {
+    return {
+      requestDidStart: async () => ({
+        validationDidStart:
+          async ({ schema, document, contextValue }) =>
+          async (errors?: readonly Error[]) => {
+            if (!errors?.length || !document) return;
+            const shown = validationErrorsFor(
+              schema,
+              this.roleSchemaFor(schema, contextValue),
+              document,
+              errors as readonly GraphQLError[],
+            );
+            (errors as Error[]).splice(0, errors.length, ...shown);
+          },
+      }),
+    };
+  }
 
   onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface["onSchemaLoadOrUpdate"]>[0]) {
     return this.inner.onSchemaLoadOrUpdate(callback);
@@ -146,6 +185,32 @@ export class AuthorizingGateway implements GatewayInterface {
           }),
         ],
       };
+    }
+    // The schema is read from the requester's role schema: the graph as their roles can ever
+    // be given it, and nothing else (see role-schema.ts).
+    const introspection = introspectionIn(rc.document, rc.operationName);
+    if (introspection === "mixed") {
+      return {
+        errors: [
+          new GraphQLError(
+            "Ask for __schema or __type in an operation of its own, without data fields: the schema is answered apart from the data.",
+            { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
+          ),
+        ],
+      };
+    }
+    if (introspection === "only") {
+      const roleSchema = this.roleSchemas.schemaFor(
+        rc.schema,
+        authority,
+        context.authorization.roles,
+      );
+      return executeSync({
+        schema: roleSchema,
+        document: rc.document,
+        operationName: rc.operationName,
+        variableValues: rc.request.variables,
+      });
     }
     const judge = createJudge(authority, context.authorization);
     const cacheKey = `${judge.key}|${rc.queryHash}|${rc.operationName ?? ""}`;

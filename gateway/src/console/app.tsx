@@ -46,6 +46,8 @@ function Console() {
           variables={initialVariables}
           defaultQuery={NEW_TAB_QUERY}
           defaultEditorToolsVisibility
+          // A governance officer's role schema is a Query with no fields: shown empty, not as an error.
+          dangerouslyAssumeSchemaIsValid
           isHeadersEditorEnabled
           // Headers typed here may carry bearer tokens; never write them to storage.
           shouldPersistHeaders={false}

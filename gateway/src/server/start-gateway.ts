@@ -177,7 +177,7 @@ export async function startGateway(
       apiSchema = schema;
       supergraphSchema = buildASTSchema(parse(coreSupergraphSdl), { assumeValidSDL: true });
     });
-    const served: GatewayInterface = enforce
+    const authorizing = enforce
       ? new AuthorizingGateway(
           gateway,
           () => policies.authority(),
@@ -189,7 +189,8 @@ export async function startGateway(
             }),
           (observation) => shadow.observe(observation),
         )
-      : gateway;
+      : undefined;
+    const served: GatewayInterface = authorizing ?? gateway;
     const resolveEnquiry = createPurposeResolver({
       hubUrl,
       timeoutMs: config.subgraphTimeoutMs,
@@ -223,6 +224,8 @@ export async function startGateway(
           logger,
         }),
         ...(audit ? [refusedRequestsPlugin(audit, logger)] : []),
+        // Validation errors as the requester's role schema gives them (authz/role-schema.ts).
+        ...(authorizing ? [authorizing.validationPlugin()] : []),
       ],
     });
     await apollo.start();
