@@ -57,6 +57,12 @@ describe("policy commands", () => {
     expect(out.stdout).toMatch(/assumed open and linking the person/);
     const none = run("explain", "--as", "pc.jones", "Subject.nhsNumber");
     expect(none.stdout).toMatch(/otherwise: WITHHELD by default-deny/);
+    // A mutation no rule gives the role: the refusal names the roles it is given to.
+    const refused = run("explain", "--as", "pc.jones", "Mutation.openEnquiry");
+    expect(refused.stdout).toMatch(/WITHHELD by default-deny/);
+    expect(refused.stdout).toMatch(
+      /reason: The sharing agreement gives Mutation.openEnquiry only to social_worker, mash_manager and adult_social_worker\./,
+    );
     const own = run("explain", "--role", "health_safeguarding_nurse", "MentalHealth.service");
     expect(own.stdout).toMatch(/VISIBLE by rule health-own-records/);
   });

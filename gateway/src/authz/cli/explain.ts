@@ -4,6 +4,7 @@ import { devUsers } from "../../identity/dev-tokens.ts";
 import type { StatedEnquiry } from "../judge.ts";
 import { createPurposeResolver, PurposeError } from "../purpose.ts";
 import { describeConditions, verdictFor } from "../verdict.ts";
+import { onlyForOthers } from "../who-may.ts";
 import { commonOptions, loadForCommand, withUsage } from "./args.ts";
 
 const USAGE =
@@ -132,5 +133,8 @@ if (o.rule) {
   lines.push(
     `${prefix}WITHHELD by default-deny: no rule gives these roles this field in this context.`,
   );
+  // As a practitioner refused it is told: the roles the agreement does give the field to.
+  const others = onlyForOthers(authority, roles, type as string, field as string);
+  if (others) lines.push(`      reason: ${others}`);
 }
 process.stdout.write(`${lines.join("\n")}\n`);
