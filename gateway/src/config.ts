@@ -1,10 +1,11 @@
 import { ConfigError, portFrom, type StoreConfig } from "@mash/kit";
 import { defaultPoliciesDir } from "./authz/policy/load.ts";
-import { policyPollMs, policyStoreConfig } from "./governance/policy-config.ts";
+import { impactMinCount, policyPollMs, policyStoreConfig } from "./governance/policy-config.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits.ts";
 import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit.ts";
 import { type MetricsAccess, metricsAccessFrom } from "./server/metrics-access.ts";
 import { storeFromEnv } from "./store-from-env.ts";
+import { type SubgraphClientTls, subgraphTlsFrom } from "./transport/subgraph-tls-config.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -34,6 +35,8 @@ export interface GatewayConfig {
   subgraphs: SubgraphEndpoint[];
   /** Run from this supergraph file instead of composing the running subgraphs at start. */
   supergraphFile: string | undefined;
+  /** How subgraphs are reached over HTTPS: the CA trusted, the client certificate presented. */
+  subgraphTls: SubgraphClientTls | undefined;
   /** How long a subgraph may take to answer a health check or an SDL fetch. */
   subgraphTimeoutMs: number;
   /** How long one subgraph fetch within a client request may take. */
@@ -48,6 +51,13 @@ export interface GatewayConfig {
   policiesDir: string;
   /** Requests per user: a token bucket, in Redis when configured so gateways share it. */
   rateLimit: RateLimitConfig;
+  /**
+   * Refusals to clients that are not signed in, per address (shares rateLimit's Redis): past
+   * it they get 429; either way they are recorded only as per-minute aggregates.
+   */
+  anonymousRateLimit: Pick<RateLimitConfig, "perMinute" | "burst">;
+  /** Governance API requests per officer, in a bucket of their own. */
+  governanceRateLimit: Pick<RateLimitConfig, "perMinute" | "burst">;
   /** The access log every answered request is recorded in. */
   audit: AuditConfig;
   /** Who may read /metrics: the operator, on an address of their own or with a credential. */
@@ -57,6 +67,8 @@ export interface GatewayConfig {
     /** `MASH_POLICY_DATABASE_URL` / `MASH_POLICY_FILE`; else `policies.sqlite` in the data dir. */
     store: StoreConfig | undefined;
     pollMs: number | undefined;
+    /** MASH_IMPACT_MIN_COUNT: smaller counts are shown only as "fewer than" it. */
+    impactMinCount: number;
   };
 }
 
@@ -145,14 +157,27 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     },
     corsOrigins: parseOrigins(env.MASH_CORS_ORIGINS),
     policiesDir: env.MASH_POLICIES_DIR || defaultPoliciesDir,
+    subgraphTls: subgraphTlsFrom(env),
     rateLimit: {
       perMinute: wholeNumber(env, "MASH_RATE_LIMIT_PER_MINUTE", defaultRateLimit.perMinute),
       burst: wholeNumber(env, "MASH_RATE_LIMIT_BURST", defaultRateLimit.burst),
       redisUrl: redisUrl(env.MASH_REDIS_URL),
     },
+    anonymousRateLimit: {
+      perMinute: wholeNumber(env, "MASH_ANONYMOUS_RATE_LIMIT_PER_MINUTE", 60),
+      burst: wholeNumber(env, "MASH_ANONYMOUS_RATE_LIMIT_BURST", 30),
+    },
+    governanceRateLimit: {
+      perMinute: wholeNumber(env, "MASH_GOVERNANCE_RATE_LIMIT_PER_MINUTE", 120),
+      burst: wholeNumber(env, "MASH_GOVERNANCE_RATE_LIMIT_BURST", 40),
+    },
     audit: { store: auditStore(env), nats: natsConfig(env) },
     metrics: metricsAccessFrom(env),
-    governance: { store: policyStoreConfig(env), pollMs: policyPollMs(env) },
+    governance: {
+      store: policyStoreConfig(env),
+      pollMs: policyPollMs(env),
+      impactMinCount: impactMinCount(env),
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,21 @@ describe("the data directory", () => {
   it("is made when missing", () => {
     ensureDataDir(join(dir, "a", "b"));
     expect(statSync(join(dir, "a", "b")).isDirectory()).toBe(true);
+  });
+
+  it("is the owner's alone, and so is every file in it, however they were made", () => {
+    const made = join(dir, "private", "data");
+    ensureDataDir(made);
+    expect(statSync(made).mode & 0o777).toBe(0o700);
+
+    const old = join(dir, "old");
+    mkdirSync(old, { mode: 0o755 });
+    chmodSync(old, 0o755);
+    const files = ["audit.sqlite", "audit.sqlite-wal", "gateway-context-key.json"];
+    for (const name of files) writeFileSync(join(old, name), "x", { mode: 0o644 });
+    ensureDataDir(old);
+    expect(statSync(old).mode & 0o777).toBe(0o700);
+    for (const name of files) expect(statSync(join(old, name)).mode & 0o777).toBe(0o600);
   });
 
   it("names MASH_DATA_DIR when it is a file or under one", () => {

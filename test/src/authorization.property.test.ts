@@ -188,6 +188,14 @@ describe.skipIf(missing)("no value the policy denies ever appears (property-base
           const roles = user?.roles ?? [];
           const mayBreak =
             reason !== undefined && roles.some((r) => policy.roles.get(r)?.breakGlass);
+          if (reason !== undefined && !mayBreak) {
+            // A role that may not break the glass is refused outright, never served as if it
+            // had not asked.
+            expect(enforced.status).toBe(403);
+            expect(enforced.body.data).toBeUndefined();
+            expect(enforced.body.errors?.[0]?.extensions?.code).toBe("BREAK_GLASS_NOT_PERMITTED");
+            return;
+          }
           const stated = enquiries.find((e) => e.id === enquiry);
           // Purpose is for the agencies taking part: the lead and those asked (none is released
           // in the fixtures).

@@ -5,6 +5,7 @@ import { storeBackends, testDatabaseUrl } from "@mash/kit/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import { aliasBomb } from "../../gateway/src/authz/policy/hostile-yaml.ts";
 import { startSystem, type TestSystem, testGatewayConfig } from "./system.ts";
 
 type Gql<T> = { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
@@ -88,6 +89,8 @@ describe("the policy lifecycle through the governance API", () => {
   const REJECT = `mutation($id: ID!) { reject(versionId: $id, reason: "not agreed") { ${VERSION} } }`;
   const PUBLISH = `mutation($id: ID!) { publish(versionId: $id) { ${VERSION} } }`;
   const ROLLBACK = `mutation($id: ID!) { rollback(toVersionId: $id, reason: "board withdrew it") { ${VERSION} } }`;
+  const NARROW = `mutation($text: String!, $reason: String!) { publishNarrowing(text: $text, reason: $reason) { ${VERSION} } }`;
+  const NARROW_VERSION = `mutation($id: ID!, $reason: String!) { publishNarrowing(versionId: $id, reason: $reason) { ${VERSION} } }`;
 
   let liveText: string;
   let narrowed: string;
@@ -113,12 +116,12 @@ describe("the policy lifecycle through the governance API", () => {
           after: string;
           change: string;
         }[];
-        affectedSubjects: { type: string; subjects: number }[];
+        affectedSubjects: { type: string; subjects: number | null; fewerThan: number | null }[];
       };
     }>(
       "ig.police",
       `query($text: String!) { impact(text: $text) { problems { message }
-        changes { role field purpose before after change } affectedSubjects { type subjects } } }`,
+        changes { role field purpose before after change } affectedSubjects { type subjects fewerThan } } }`,
       { text: narrowed },
     );
     expect(impact.problems).toEqual([]);
@@ -146,8 +149,10 @@ describe("the policy lifecycle through the governance API", () => {
         .sort(),
     ).toEqual(fields);
     expect(impact.changes.some((c) => c.purpose === "outside")).toBe(false);
+    // Counted by the police subgraph: 20 seeded people hold fewer than the threshold's 5 such
+    // records, so the count is only "fewer than 5" (a small count could single people out).
     const incidents = impact.affectedSubjects.find((a) => a.type === "PoliceIncident");
-    expect(incidents?.subjects).toBeGreaterThan(0);
+    expect(incidents).toEqual({ type: "PoliceIncident", subjects: null, fewerThan: 5 });
   });
 
   it("never lets an invalid, foreign or rejected text go live, and needs a second officer", async () => {
@@ -204,9 +209,16 @@ describe("the policy lifecycle through the governance API", () => {
     ).policyVersions;
     const baseline = versions.find((v) => v.author === "(policies/ file)");
     expect(baseline?.status).toBe("SUPERSEDED");
+    // A rollback is a proposal: it widens (the nurse gets the incidents back), so the officer
+    // who asks for it cannot also approve it, and nothing changes until a second officer does.
     const back = (await ok<{ rollback: Version }>("ig.police2", ROLLBACK, { id: baseline?.id }))
       .rollback;
-    expect(back).toMatchObject({ status: "PUBLISHED", restoredFrom: baseline?.id });
+    expect(back).toMatchObject({ status: "PROPOSED", restoredFrom: baseline?.id });
+    expect(await code("ig.police2", APPROVE, { id: back.id })).toBe("FORBIDDEN");
+    expect(await code("ig.police2", PUBLISH, { id: back.id })).toBe("BAD_STATE");
+    expect(await nurseSeesIncidents(system)).toBe(false);
+    await ok("ig.police", APPROVE, { id: back.id });
+    await ok("ig.police2", PUBLISH, { id: back.id });
     expect(await nurseSeesIncidents(system)).toBe(true);
 
     // Every step is in the access log: who did what to which version, and why.
@@ -225,10 +237,90 @@ describe("the policy lifecycle through the governance API", () => {
         "policy.approve ig.police2",
         "policy.publish ig.police",
         "policy.rollback ig.police2",
+        "policy.approve ig.police",
+        "policy.publish ig.police2",
       ]);
     } finally {
       await log.close();
     }
+  });
+
+  it("an emergency narrowing is in force at once and in the other officer's inbox; undoing it needs them", async () => {
+    expect(await nurseSeesIncidents(system)).toBe(true);
+    const published = (
+      await ok<{ publishNarrowing: Version }>("ig.police", NARROW, {
+        text: narrowed,
+        reason: "incident 4471: nurses must not see incident facts until the review",
+      })
+    ).publishNarrowing;
+    expect(published.status).toBe("PUBLISHED");
+    expect(await nurseSeesIncidents(system)).toBe(false);
+    const inbox = await ok<{ inbox: { narrowingsToReview: Version[] } }>(
+      "ig.police2",
+      "{ inbox { narrowingsToReview { id } } }",
+    );
+    expect(inbox.inbox.narrowingsToReview.map((v) => v.id)).toEqual([published.id]);
+
+    // The officer overruled at the review cannot undo it alone, by any route.
+    const versions = (
+      await ok<{ policyVersions: Version[] }>("ig.police", `{ policyVersions { ${VERSION} } }`)
+    ).policyVersions;
+    const before = versions.find((v) => v.status === "SUPERSEDED") as Version;
+    const widen = await gov("ig.police", NARROW_VERSION, { id: before.id, reason: "undo" });
+    expect(widen.errors?.[0]?.extensions?.code).toBe("BAD_STATE");
+    expect(widen.errors?.[0]?.message).toMatch(/not a narrowing: health_safeguarding_nurse gains/);
+    const undo = (await ok<{ rollback: Version }>("ig.police", ROLLBACK, { id: before.id }))
+      .rollback;
+    expect(undo.status).toBe("PROPOSED");
+    expect(await code("ig.police", APPROVE, { id: undo.id })).toBe("FORBIDDEN");
+    expect(await code("ig.police", PUBLISH, { id: undo.id })).toBe("BAD_STATE");
+    expect(await nurseSeesIncidents(system)).toBe(false);
+
+    const REVIEW = `mutation($id: ID!) { reviewNarrowing(versionId: $id, comment: "right call") { id } }`;
+    expect(await code("ig.police", REVIEW, { id: published.id })).toBe("FORBIDDEN");
+    await ok("ig.police2", REVIEW, { id: published.id });
+    await ok("ig.police2", REJECT, { id: undo.id });
+    const empty = await ok<{
+      inbox: { narrowingsToReview: Version[]; proposalsToReview: Version[] };
+    }>("ig.police2", "{ inbox { narrowingsToReview { id } proposalsToReview { id } } }");
+    expect(empty.inbox).toEqual({ narrowingsToReview: [], proposalsToReview: [] });
+    // Put the nurse's view back the two-person way, for the tests after this one.
+    const again = (await ok<{ rollback: Version }>("ig.police2", ROLLBACK, { id: before.id }))
+      .rollback;
+    await ok("ig.police", APPROVE, { id: again.id });
+    await ok("ig.police", PUBLISH, { id: again.id });
+    expect(await nurseSeesIncidents(system)).toBe(true);
+  });
+
+  it("answers for an alias bomb saved as a draft with its problem and line, for every officer", async () => {
+    const bomb = aliasBomb();
+    const draft = (await ok<{ saveDraft: Version }>("ig.police", SAVE, { text: bomb })).saveDraft;
+    for (const as of ["ig.police", "ig.police2"]) {
+      const listed = await ok<{ policyVersions: (Version & { problems: { line: number }[] })[] }>(
+        as,
+        `{ policyVersions { ${VERSION} problems { line message } } }`,
+      );
+      expect(listed.policyVersions.find((v) => v.id === draft.id)?.problems).toEqual([
+        { line: 6, message: expect.stringMatching(/alias bomb/) },
+      ]);
+    }
+    const checked = await ok<{ validatePolicy: { line: number; message: string }[] }>(
+      "ig.police",
+      "query($text: String!) { validatePolicy(text: $text) { line message } }",
+      { text: bomb },
+    );
+    expect(checked.validatePolicy).toEqual([
+      { line: 6, message: expect.stringMatching(/alias bomb/) },
+    ]);
+    expect(await code("ig.police", PROPOSE, { id: draft.id, reason: "lol" })).toBe(
+      "INVALID_POLICY",
+    );
+    const discarded = await ok<{ discardDraft: Version }>(
+      "ig.police",
+      "mutation($id: ID!) { discardDraft(versionId: $id) { id status } }",
+      { id: draft.id },
+    );
+    expect(discarded.discardDraft.status).toBe("DISCARDED");
   });
 
   it.skipIf(postgres?.unavailable)(
@@ -237,6 +329,7 @@ describe("the policy lifecycle through the governance API", () => {
       const governance = {
         store: { kind: "postgres" as const, url: testDatabaseUrl, schema: schemaName },
         pollMs: undefined,
+        impactMinCount: 5,
       };
       const endpoints = system.subgraphs.map((s) => ({ name: s.name, url: s.url }));
       const start = (dir: typeof system.identity) =>
@@ -262,6 +355,34 @@ describe("the policy lifecycle through the governance API", () => {
           seen = await nurseSeesIncidents(system, two.url);
         const elapsed = Date.now() - published;
         console.log(`governance: publication enforced by the second gateway after ${elapsed} ms`);
+        expect(seen).toBe(false);
+
+        // On PostgreSQL too, one officer narrows at once but cannot widen alone.
+        const rollback = (
+          await ok<{ rollback: Version }>("ig.police", ROLLBACK, { id: "police-v2" }, govOne)
+        ).rollback;
+        expect(rollback.status).toBe("PROPOSED");
+        const alone = await gov("ig.police", PUBLISH, { id: rollback.id }, govOne);
+        expect(alone.errors?.[0]?.extensions?.code).toBe("BAD_STATE");
+        const widen = await gov(
+          "ig.police",
+          NARROW_VERSION,
+          { id: "police-v2", reason: "undo" },
+          govOne,
+        );
+        expect(widen.errors?.[0]?.extensions?.code).toBe("BAD_STATE");
+        await ok("ig.police2", APPROVE, { id: rollback.id }, govOne);
+        await ok("ig.police", PUBLISH, { id: rollback.id }, govOne);
+        let restored = false;
+        const at = Date.now();
+        while (!restored && Date.now() - at < 2000)
+          restored = await nurseSeesIncidents(system, two.url);
+        expect(restored).toBe(true);
+        await ok("ig.police2", NARROW, { text: narrowed, reason: "incident 4471" }, govOne);
+        const narrowedAt = Date.now();
+        seen = true;
+        while (seen && Date.now() - narrowedAt < 2000)
+          seen = await nurseSeesIncidents(system, two.url);
         expect(seen).toBe(false);
       } finally {
         await one.stop();

@@ -146,6 +146,36 @@ describe("governance officers and the access log", () => {
     expect(theirs?.released.length).toBeGreaterThan(0);
   });
 
+  it("shows practitioners' access by default, and officers' own console traffic one filter away", async () => {
+    const rid = await practitioner(
+      "sw.patel",
+      projectOperation("SubjectOverview"),
+      { id: "S-1003" },
+      {
+        enquiry: "ENQ-2001",
+      },
+    );
+    await log("ig.police2", {});
+    const TRAFFIC = `query T($filter: AccessLogFilter) {
+      accessLog(filter: $filter, first: 200) { entries { requestId userId action } }
+    }`;
+    type Traffic = {
+      accessLog: { entries: { requestId: string; userId: string; action: string | null }[] };
+    };
+    const view = async (filter: Record<string, unknown>) =>
+      (await gov<Traffic>("ig.police", TRAFFIC, { filter })).body.data?.accessLog.entries ?? [];
+    const practitioners = await view({});
+    expect(practitioners.some((e) => e.requestId === rid)).toBe(true);
+    expect(practitioners.every((e) => e.action === null)).toBe(true);
+    const governance = await view({ traffic: "GOVERNANCE" });
+    expect(
+      governance.some((e) => e.userId === "ig.police2" && e.action === "query:accessLog"),
+    ).toBe(true);
+    expect(governance.some((e) => e.requestId === rid)).toBe(false);
+    const all = await view({ traffic: "ALL" });
+    expect(all.length).toBe(practitioners.length + governance.length + 1); // + the GOVERNANCE view
+  });
+
   it("filters by user, enquiry and break glass, and pages without overlap", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++)
@@ -217,15 +247,15 @@ describe("governance officers and the access log", () => {
     await practitioner(
       "mgr.okafor",
       "query($id: ID!) { subject(id: $id) { id address { postcode } police { known warningMarkers } health { known } } }",
-      { id: "S-1005" },
-      { enquiry: "ENQ-2002", breakGlass: REASON },
+      { id: "S-1003" },
+      { enquiry: "ENQ-2001", breakGlass: REASON },
     );
     const police = (await notes("ig.police", false)).find((n) => n.reason === REASON);
-    expect(police).toMatchObject({ userId: "mgr.okafor", subjects: ["S-1005"] });
-    expect(police?.kinds).toEqual(["BREAK_GLASS", "FLAGGED_SUBJECT"]);
+    expect(police).toMatchObject({ userId: "mgr.okafor", subjects: ["S-1003"] });
+    expect(police?.kinds).toEqual(["BREAK_GLASS"]);
     expect(police?.fields.every((f) => /^(Subject\.police|Police)/.test(f))).toBe(true);
-    const health = (await notes("ig.health", false)).find((n) => n.reason === REASON);
-    expect(health?.fields.some((f) => /^Police/.test(f))).toBe(false);
+    // Health holds nothing on S-1003 (its section says `known: false`): it is not told.
+    expect((await notes("ig.health", false)).some((n) => n.reason === REASON)).toBe(false);
 
     const ACK = "mutation A($id: ID!) { acknowledgeNotification(id: $id) { id acknowledgedBy } }";
     // Another agency's notification does not exist for this officer.
@@ -244,15 +274,21 @@ describe("governance officers and the access log", () => {
   it("tells the owners whenever a flagged (sealed) person is looked at, without break glass", async () => {
     await practitioner(
       "nurse.evans",
-      "query($id: ID!) { subject(id: $id) { id police { known } } }",
+      "query($id: ID!) { subject(id: $id) { id police { known } socialCare { known } } }",
       {
         id: "S-1005",
       },
     );
-    const flagged = (await notes("ig.police", false)).find(
+    const flagged = (await notes("ig.test.childrens-services", false)).find(
       (n) => n.userId === "nurse.evans" && n.subjects.includes("S-1005"),
     );
     expect(flagged?.kinds).toEqual(["FLAGGED_SUBJECT"]);
+    // Police hold nothing on S-1005: told nothing, though their `known: false` was returned.
+    expect(
+      (await notes("ig.police", false)).some(
+        (n) => n.userId === "nurse.evans" && n.subjects.includes("S-1005"),
+      ),
+    ).toBe(false);
     // An unflagged person makes no notification.
     const before = (await notes("ig.police")).length;
     await practitioner(
@@ -268,13 +304,15 @@ describe("governance officers and the access log", () => {
   it.runIf(hasNats)("publishes each notification to NATS for the owning agency", async () => {
     const rid = await practitioner(
       "mgr.okafor",
-      "query($id: ID!) { subject(id: $id) { id police { known } } }",
+      "query($id: ID!) { subject(id: $id) { id socialCare { known } } }",
       { id: "S-1005" },
       { enquiry: "ENQ-2002", breakGlass: `${REASON} (NATS)` },
     );
     const deadline = Date.now() + 5000;
     const forPolice = () =>
-      natsMessages.find((m) => m.body.requestId === rid && m.subject === `${subjectPrefix}.police`);
+      natsMessages.find(
+        (m) => m.body.requestId === rid && m.subject === `${subjectPrefix}.childrens-services`,
+      );
     while (!forPolice() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const message = forPolice();
     // The hub (owner of the person's identity fields) is told too, on its own subject.
@@ -282,7 +320,7 @@ describe("governance officers and the access log", () => {
       natsMessages.some((m) => m.body.requestId === rid && m.subject === `${subjectPrefix}.mash`),
     ).toBe(true);
     expect(message?.body).toMatchObject({
-      agency: "police",
+      agency: "childrens-services",
       userId: "mgr.okafor",
       kinds: ["BREAK_GLASS", "FLAGGED_SUBJECT"],
     });

@@ -269,5 +269,46 @@ export function hostileRequests(): BadRequest[] {
       status: 400,
     });
   }
+  // Which operation to run: none named among several, or a name that matches none.
+  const two = "query A { __typename } query B { __typename }";
+  add({ name: "two operations without operationName", body: gql(two), status: 400 });
+  for (const operationName of ["C", "", "a", "A B"])
+    add({
+      name: `operationName ${JSON.stringify(operationName)} matching none`,
+      body: JSON.stringify({ query: two, operationName }),
+      status: 400,
+    });
+  add({
+    name: "operationName for an anonymous operation",
+    body: JSON.stringify({ query: "{ __typename }", operationName: "X" }),
+    status: 400,
+  });
+  // Values a subgraph's scalar rejects: the client's mistake, named, never the agency "down".
+  for (const dateOfBirth of ["14/03/2017", "2017-02-30", "2017-13-01", "yesterday", "2017-3-4"]) {
+    add({
+      name: `date of birth ${dateOfBirth} as a literal`,
+      body: gql(`{ searchSubjects(name: "Amelia Doe", dateOfBirth: "${dateOfBirth}") { score } }`),
+      headers: { "x-mash-enquiry": "ENQ-2001" },
+      status: 400,
+    });
+    add({
+      name: `date of birth ${dateOfBirth} as a variable`,
+      body: gql(
+        'query($d: Date) { searchSubjects(name: "Amelia Doe", dateOfBirth: $d) { score } }',
+        {
+          d: dateOfBirth,
+        },
+      ),
+      headers: { "x-mash-enquiry": "ENQ-2001" },
+      status: 400,
+    });
+  }
+  // Break glass from a role that may not (sw.patel is a social worker): refused, never ignored.
+  add({
+    name: "break glass from a role that may not",
+    body: ok,
+    headers: { "x-mash-break-glass": "Child at immediate risk; I need to see everything now." },
+    status: 403,
+  });
   return cases;
 }

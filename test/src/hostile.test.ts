@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { type AuditRecord, type AuditStore, openAuditStore } from "@mash/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { b64, gql, hostileRequests } from "./hostile-requests.ts";
 import { startSystem, type TestSystem } from "./system.ts";
@@ -9,11 +11,20 @@ describe("a gateway under hostile input", () => {
   });
   afterAll(() => system?.stop());
 
-  it("answers every bad request with a clear 4xx, never a 500, and still serves afterwards", async () => {
+  it("answers every bad request with a clear 4xx, never a 500, and still serves afterwards; each leaves exactly one record", async () => {
     const cases = hostileRequests();
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
     const token = await system.token("sw.patel");
     const counts: Record<number, number> = {};
+    const log: AuditStore = await openAuditStore({
+      kind: "sqlite",
+      file: join(system.identity.dataDir, "audit.sqlite"),
+    });
+    const records = async () => (await log.rows()).map((r) => JSON.parse(r.body) as AuditRecord);
+    const before = (await records()).length;
+    /** Request ids of signed-in requests to the API, and how many anonymous ones were sent. */
+    const signedIn: { name: string; rid: string }[] = [];
+    let anonymous = 0;
     for (const c of cases) {
       const url = new URL(system.gatewayUrl);
       if (c.method === "GET")
@@ -33,6 +44,12 @@ describe("a gateway under hostile input", () => {
         body: c.body,
       });
       counts[response.status] = (counts[response.status] ?? 0) + 1;
+      // A CORS preflight is the browser asking, not a request to the API: it is never recorded.
+      if (c.method !== "OPTIONS") {
+        if (c.signedIn)
+          signedIn.push({ name: c.name, rid: response.headers.get("x-request-id") ?? "" });
+        else anonymous += 1;
+      }
       const expected = Array.isArray(c.status) ? c.status : [c.status];
       expect(expected, `${c.name}: status ${response.status}`).toContain(response.status);
       const text = await response.text();
@@ -48,6 +65,19 @@ describe("a gateway under hostile input", () => {
       `hostile: ${cases.length} requests, by status ${JSON.stringify(counts)}\n`,
     );
     expect(cases.length).toBeGreaterThanOrEqual(200);
+    expect(counts[500] ?? 0).toBe(0);
+    await system.gateway.flushRefusalAggregates();
+    const added = (await records()).slice(before);
+    await log.close();
+    const byRid = new Map<string, number>();
+    for (const r of added) byRid.set(r.requestId, (byRid.get(r.requestId) ?? 0) + 1);
+    for (const { name, rid } of signedIn)
+      expect(byRid.get(rid) ?? 0, `${name}: records with its request id`).toBe(1);
+    // Anonymous refusals are one aggregate per address, reason and minute, counting each.
+    const aggregates = added.filter((r) => r.aggregate);
+    expect(aggregates.reduce((n, r) => n + (r.aggregate?.count ?? 0), 0)).toBe(anonymous);
+    expect(aggregates.length).toBeLessThanOrEqual(4);
+    expect(added.length).toBe(signedIn.length + aggregates.length);
     const after = await system.query<{ subject: { name: { given: string } } }>(
       '{ subject(id: "S-1001") { name { given } } }',
       {},

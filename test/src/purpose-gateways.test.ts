@@ -68,11 +68,16 @@ describe("purpose across gateways", () => {
           : { kind: "sqlite", file: join(dir, "policies.sqlite") };
       const endpoints = system.subgraphs.map((s) => ({ name: s.name, url: s.url }));
       const start = () =>
-        startGateway(testGatewayConfig(endpoints, { governance: { store, pollMs: undefined } }), {
-          logger: createLogger("test", "error"),
-          identity: system.identity,
-          contextKey: system.contextKey,
-        });
+        startGateway(
+          testGatewayConfig(endpoints, {
+            governance: { store, pollMs: undefined, impactMinCount: 5 },
+          }),
+          {
+            logger: createLogger("test", "error"),
+            identity: system.identity,
+            contextKey: system.contextKey,
+          },
+        );
       const one = await start();
       const two = await start();
       try {

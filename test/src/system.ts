@@ -44,6 +44,8 @@ export function testGatewayConfig(
     host: "127.0.0.1",
     subgraphs,
     rateLimit: { ...defaults.rateLimit, perMinute: 1_000_000, burst: 1_000_000 },
+    anonymousRateLimit: { perMinute: 1_000_000, burst: 1_000_000 },
+    governanceRateLimit: { perMinute: 1_000_000, burst: 1_000_000 },
     ...overrides,
   };
 }
@@ -90,6 +92,21 @@ export interface RecordedFetch {
   query: string;
   /** The X-MASH-Context the gateway sent. */
   context: string | undefined;
+}
+
+/**
+ * The fixtures have officers for police and health only; tests of other agencies' notifications
+ * sign in as `ig.test.<agency>`, a governance officer of that agency.
+ */
+function testOfficer(username: string) {
+  const agency = /^ig\.test\.([a-z-]+)$/.exec(username)?.[1];
+  if (!agency) return undefined;
+  return {
+    username,
+    name: `Test IG Officer (${agency})`,
+    agency,
+    roles: ["governance_officer"],
+  } as ReturnType<typeof devUsers>[number];
 }
 
 export interface SystemOptions {
@@ -160,7 +177,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     const token = async (username: string) => {
       let t = tokens.get(username);
       if (!t) {
-        const user = devUsers().find((u) => u.username === username);
+        const user = devUsers().find((u) => u.username === username) ?? testOfficer(username);
         if (!user) throw new Error(`no development user ${username}`);
         t = await signDevToken(key, user);
         tokens.set(username, t);

@@ -1,6 +1,4 @@
-import type { ExecutionResult } from "graphql";
-import type { FilterCollector } from "../authz/filter.ts";
-import type { GatewayContext } from "../server/request-auth.ts";
+import type { AnsweredRequest, FilterCollector, GatewayContext } from "../request/context.ts";
 import type { AuditEntry, AuditOutcome } from "./record.ts";
 import { sha256 } from "./record.ts";
 
@@ -12,7 +10,32 @@ export type AuditCollector = FilterCollector & {
   subjects: Set<string>;
   /** Owning agency to the subjects its released data was about. */
   seen: Map<string, Set<string>>;
+  /**
+   * Owning agency to the subjects it released something about: a value that says something (not
+   * null, false, empty). Only these agencies are notified, never one that holds nothing on them.
+   */
+  held: Map<string, Set<string>>;
   flagged: Set<string>;
+};
+
+/** A value that tells something about a person: not absent, not "no", not empty. */
+const saysSomething = (value: unknown): boolean =>
+  value !== null &&
+  value !== undefined &&
+  value !== false &&
+  value !== "" &&
+  !(Array.isArray(value) && value.length === 0) &&
+  // Objects and lists of objects say what their own fields say, and those are judged one by one.
+  !(typeof value === "object" && !Array.isArray(value)) &&
+  !(Array.isArray(value) && value.every((v) => v !== null && typeof v === "object"));
+
+const addTo = (map: Map<string, Set<string>>, agency: string, scope: string) => {
+  let set = map.get(agency);
+  if (!set) {
+    set = new Set();
+    map.set(agency, set);
+  }
+  set.add(scope);
 };
 
 /** What the result filter saw for one request: fields released and withheld, subjects touched. */
@@ -21,14 +44,16 @@ export function createAuditCollector(ownerOf: Owner): AuditCollector {
   const withheld = new Map<string, { agency: string; rules: Set<string> }>();
   const subjects = new Set<string>();
   const seen = new Map<string, Set<string>>();
+  const held = new Map<string, Set<string>>();
   const flagged = new Set<string>();
   return {
     released,
     withheld,
     subjects,
     seen,
+    held,
     flagged,
-    onReleased(type, field, scope) {
+    onReleased(type, field, scope, value) {
       const key = `${type}.${field}`;
       let agency = released.get(key);
       if (agency === undefined) {
@@ -43,6 +68,7 @@ export function createAuditCollector(ownerOf: Owner): AuditCollector {
       if (scope !== undefined) {
         subjects.add(scope);
         forAgency.add(scope);
+        if (saysSomething(value)) addTo(held, agency, scope);
       }
     },
     onWithheld(type, field, error) {
@@ -67,35 +93,38 @@ const byKey = <T>(entries: Iterable<[string, T]>) =>
 
 /** The audit entry for a request the authorizing gateway answered. */
 export function auditEntry(options: {
-  context: GatewayContext;
-  operationName: string | null | undefined;
-  queryText: string;
-  collector?: AuditCollector;
-  result: ExecutionResult;
+  context: Pick<GatewayContext, "requestId" | "principal" | "enquiryId" | "breakGlassReason">;
+  answered: AnsweredRequest;
   now?: Date;
 }): AuditEntry {
-  const { context, collector, result } = options;
+  const { context, answered } = options;
+  const collector = answered.collected as AuditCollector | undefined;
   const released = collector ? byKey(collector.released) : [];
   const withheld = collector
     ? byKey(collector.withheld).flatMap(([field, { agency, rules }]) =>
         [...rules].sort().map((rule) => ({ field, rule, agency })),
       )
     : [];
-  const hasErrors = (result.errors?.length ?? 0) > 0;
-  const outcome: AuditOutcome = !hasErrors
+  const outcome: AuditOutcome = !answered.hasErrors
     ? "ok"
-    : released.length > 0 && result.data
+    : released.length > 0 && answered.hasData
       ? "partial"
       : "refused";
   return {
     ...requestFacts(context, options.now),
-    operationName: options.operationName ?? null,
-    queryHash: sha256(options.queryText),
+    operationName: answered.operationName,
+    queryHash: sha256(answered.queryText),
     subjects: collector ? [...collector.subjects].sort() : [],
     released: released.map(([field, agency]) => ({ field, agency })),
     withheld,
     seen: collector
       ? byKey(collector.seen).map(([agency, subjects]) => ({
+          agency,
+          subjects: [...subjects].sort(),
+        }))
+      : [],
+    held: collector
+      ? byKey(collector.held).map(([agency, subjects]) => ({
           agency,
           subjects: [...subjects].sort(),
         }))

@@ -69,7 +69,10 @@ export function subjectRows(record: AuditRecord): SubjectIndexRow[] {
 export function notificationRows(record: AuditRecord): NotificationRow[] {
   const flagged = new Set(record.flagged ?? []);
   const rows: NotificationRow[] = [];
-  for (const { agency, subjects } of record.seen ?? []) {
+  // Only agencies that released something about a person are told of it (`held`); records
+  // written before `held` existed notify as they did, from `seen`.
+  for (const { agency, subjects } of record.held ?? record.seen ?? []) {
+    if (subjects.length === 0) continue;
     const kinds: NotificationKind[] = [];
     if (record.breakGlassReason) kinds.push("BREAK_GLASS");
     const flaggedHere = subjects.filter((s) => flagged.has(s));

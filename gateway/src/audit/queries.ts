@@ -10,6 +10,8 @@ export interface AccessLogFilter {
   from?: string | null;
   to?: string | null;
   breakGlass?: boolean | null;
+  /** Practitioners' requests (the default), officers' own governance traffic, or both. */
+  traffic?: "PRACTITIONERS" | "GOVERNANCE" | "ALL" | null;
 }
 
 /** A record as one agency's officer sees it: only that agency's fields and subjects. */
@@ -27,6 +29,8 @@ export interface AccessEntryView {
   subjects: string[];
   released: string[];
   withheld: { field: string; rule: string }[];
+  /** For an officer's governance traffic: what they did (`query:accessLog`, `policy.publish`). */
+  action: string | null;
 }
 
 export interface NotificationView extends NotificationBody {
@@ -87,6 +91,7 @@ export function viewFor(agency: string, record: AuditRecord): AccessEntryView {
     withheld: record.withheld
       .filter((w) => w.agency === agency)
       .map(({ field, rule }) => ({ field, rule })),
+    action: record.governance?.action ?? null,
   };
 }
 
@@ -121,6 +126,9 @@ export async function queryAccessLog(
     if (to) query = query.where("l.at", "<", to);
     if (filter.breakGlass != null)
       query = query.where("l.break_glass", "=", filter.breakGlass ? 1 : 0);
+    const traffic = filter.traffic ?? "PRACTITIONERS";
+    if (traffic !== "ALL")
+      query = query.where("l.governance", "=", traffic === "GOVERNANCE" ? 1 : 0);
     if (below !== undefined) query = query.where("a.seq", "<", below);
     return query.orderBy("a.seq", "desc").limit(limit).execute();
   };

@@ -26,12 +26,23 @@ export interface AuditEntry {
   withheld: { field: string; rule: string; agency?: string }[];
   /** Per owning agency, the subjects its returned data was about: what its officers query. */
   seen?: { agency: string; subjects: string[] }[];
+  /**
+   * Per owning agency, the subjects it released something about (a value, not a null, false or
+   * empty list): who is told of a break glass or a flagged person. Older records have none, and
+   * their notifications follow `seen`.
+   */
+  held?: { agency: string; subjects: string[] }[];
   /** Subjects reached whose flag (roles.yaml scope.flag, e.g. sealed) was set. */
   flagged?: string[];
   /** A governance officer's step (policy change, log query), on their agency's behalf. */
   governance?: { action: string; agency: string; target?: string; reason?: string };
   /** Why a request was refused before anything was fetched: the error code it got. */
   refusal?: string;
+  /**
+   * Refusals of clients that were not signed in are one record per address, reason and minute:
+   * how many there were, from when to when. A flood can neither fill the log nor bury its entries.
+   */
+  aggregate?: { address: string; count: number; from: string; to: string; api: string };
   outcome: AuditOutcome;
 }
 

@@ -21,6 +21,8 @@ export interface AuditTables {
     user_id: string | null;
     enquiry_id: string | null;
     break_glass: number | null;
+    /** 1 for a governance officer's own console traffic, 0 for practitioners' requests. */
+    governance: number | null;
   };
   audit_checkpoint: { seq: number; body: string; signature: string };
   audit_agency: AgencyIndexRow;
@@ -140,6 +142,34 @@ const migrations: Record<string, Migration> = {
       await insertChunked(typed, "audit_subject", records.flatMap(subjectRows));
     },
   },
+  // The access log's default view is practitioners' access to data; officers' own console
+  // traffic is one filter away, so it needs a column of its own.
+  "0005_governance_traffic": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("audit_log").addColumn("governance", "integer").execute();
+      await sql`update audit_log set governance = 0`.execute(db);
+      const typed = db as unknown as Kysely<AuditTables>;
+      const rows = await typed
+        .selectFrom("audit_log")
+        .select(["seq", "body"])
+        .where("body", "like", '%"governance":{%')
+        .execute();
+      for (const row of rows) {
+        const record = JSON.parse(row.body) as AuditRecord;
+        if (record.governance)
+          await typed
+            .updateTable("audit_log")
+            .set({ governance: 1 })
+            .where("seq", "=", row.seq)
+            .execute();
+      }
+      await db.schema
+        .createIndex("audit_log_governance")
+        .on("audit_log")
+        .columns(["governance", "seq"])
+        .execute();
+    },
+  },
 };
 
 /** The search columns a record's body implies. */
@@ -148,6 +178,7 @@ export const columnsOf = (record: AuditEntry) => ({
   user_id: record.userId,
   enquiry_id: record.enquiryId,
   break_glass: record.breakGlassReason ? 1 : 0,
+  governance: record.governance ? 1 : 0,
 });
 
 // Well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535 per statement.

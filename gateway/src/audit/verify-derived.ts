@@ -40,7 +40,11 @@ export async function verifyDerived(db: Kysely<AuditTables>): Promise<DerivedRep
     const columns = columnsOf(record);
     for (const [name, value] of Object.entries(columns) as [keyof typeof columns, unknown][]) {
       const stored =
-        row[name] === null ? null : name === "break_glass" ? Number(row[name]) : row[name];
+        row[name] === null
+          ? null
+          : name === "break_glass" || name === "governance"
+            ? Number(row[name])
+            : row[name];
       if (stored !== value)
         return {
           ok: false,

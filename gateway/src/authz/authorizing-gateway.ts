@@ -14,27 +14,17 @@ import {
   type GraphQLSchema,
   print,
 } from "graphql";
-import { auditEntry, createAuditCollector } from "../audit/collect.ts";
-import type { AuditLog } from "../audit/store.ts";
-import type { GatewayContext } from "../server/request-auth.ts";
+import { createAuditCollector } from "../audit/collect.ts";
+import type { GatewayContext } from "../request/context.ts";
 import type { Authority } from "./ability.ts";
 import { filterResult } from "./filter.ts";
 import { filterSchemaOf } from "./filter-schema.ts";
-import { createJudge, type RequestAuthorization } from "./judge.ts";
+import { createJudge, type RequestAuthorization, WITHHELD } from "./judge.ts";
 import { rewriteForAuthorization } from "./rewrite.ts";
 import { introspectionIn, RoleSchemas, validationErrorsFor } from "./role-schema.ts";
 
-/** Where the request context carries authorization: set by the HTTP layer, read here. */
-export interface AuthorizationContext {
-  authorization?: RequestAuthorization;
-  /** Set by the gateway for the plan guard; never by a client. */
-  judge?: ReturnType<typeof createJudge>;
-  /**
-   * Internal runs only (a governance simulation): enforce this policy instead of the one in
-   * force, and leave the record to the governance request that asked for the run.
-   */
-  internal?: { authority: Authority };
-}
+/** Where the request context carries authorization: set by the pipeline's stages, read here. */
+export type AuthorizationContext = GatewayContext<Authority>;
 
 /** What shadow mode is shown of each answered request: enough to judge it again, no more. */
 export interface Observation {
@@ -52,8 +42,6 @@ const MAX_CACHED = 2000;
 
 export const AUDIT_UNAVAILABLE = "AUDIT_UNAVAILABLE";
 
-type Collector = ReturnType<typeof createAuditCollector>;
-
 /**
  * Wraps ApolloGateway's executor: rewrite the document for this request's authorization, re-key
  * it so query plans are never shared between different authorization contexts (the gateway
@@ -69,9 +57,6 @@ export class AuthorizingGateway implements GatewayInterface {
   constructor(
     private readonly inner: ApolloGateway,
     private readonly authority: () => Authority | undefined,
-    /** Every answered request is recorded here before it is returned; none without it. */
-    private readonly audit?: AuditLog,
-    private readonly onAuditFailure?: (error: Error, requestId: string) => void,
     /** Shadow mode: shown every answered request after its response is computed. */
     private readonly observe?: (observation: Observation) => void,
   ) {}
@@ -81,7 +66,7 @@ export class AuthorizingGateway implements GatewayInterface {
    * (the one in force, read now, so a publication shows at once); undefined without one.
    */
   roleSchemaFor(api: GraphQLSchema, context: AuthorizationContext): GraphQLSchema | undefined {
-    const authority = context.internal?.authority ?? this.authority();
+    const authority = context.authority ?? this.authority();
     const roles = context.authorization?.roles;
     return authority && roles ? this.roleSchemas.schemaFor(api, authority, roles) : undefined;
   }
@@ -128,55 +113,53 @@ export class AuthorizingGateway implements GatewayInterface {
     if (!executor) return loaded;
     return {
       ...loaded,
-      executor: (rc: GatewayGraphQLRequestContext) => this.execute(rc, executor),
+      executor: (rc: GatewayGraphQLRequestContext) => this.executeWithinPolicy(rc, executor),
     };
   }
 
   /**
-   * Answers, then records the answer: the response waits for the audit record, and a record
-   * that cannot be written means no data at all (fail closed).
+   * Runs the operation as the request's policy allows: rewritten, planned, fetched and judged
+   * field by field. What was released and withheld is left in the request's outcome, where the
+   * access log's stage writes it down before the reply leaves.
    */
-  private async execute(rc: GatewayGraphQLRequestContext, executor: GatewayExecutor) {
-    if (!this.audit || (rc.context as AuthorizationContext).internal)
-      return this.answer(rc, executor);
-    let collector: Collector | undefined;
-    const result = await this.answer(rc, executor, (c) => {
-      collector = c;
-    });
-    const context = rc.context as GatewayContext;
-    context.audited = true;
-    try {
-      await this.audit.append(
-        auditEntry({
-          context,
-          operationName: rc.operationName ?? rc.request.operationName,
-          queryText: rc.request.query ?? print(rc.document),
-          collector,
-          result,
-        }),
-      );
-    } catch (error) {
-      this.onAuditFailure?.(error as Error, context.requestId);
-      return {
-        errors: [
-          new GraphQLError(
-            "The access log cannot record this request, so no data is returned. Try again shortly.",
-            { extensions: { code: AUDIT_UNAVAILABLE } },
-          ),
-        ],
+  private async executeWithinPolicy(rc: GatewayGraphQLRequestContext, executor: GatewayExecutor) {
+    const context = rc.context as AuthorizationContext;
+    const outcome = context.outcome;
+    if (outcome) {
+      outcome.operationType = rc.operation?.operation;
+      outcome.operationName = rc.operationName ?? rc.request.operationName ?? null;
+    }
+    const collected: { collector?: ReturnType<typeof createAuditCollector> } = {};
+    const result = await this.judged(rc, executor, collected);
+    if (outcome) {
+      const withheldByAgency = new Map<string, number>();
+      for (const error of result.errors ?? []) {
+        const ext = (error as GraphQLError).extensions;
+        if (ext?.code !== WITHHELD) continue;
+        const owner = String(ext.owner);
+        withheldByAgency.set(owner, (withheldByAgency.get(owner) ?? 0) + 1);
+      }
+      outcome.answered = {
+        operationName: rc.operationName ?? rc.request.operationName ?? null,
+        queryText: rc.request.query ?? print(rc.document),
+        collected: collected.collector,
+        hasErrors: (result.errors?.length ?? 0) > 0,
+        hasData: result.data !== undefined && result.data !== null,
+        withheldByAgency,
       };
     }
     return result;
   }
 
-  private async answer(
+  private async judged(
     rc: GatewayGraphQLRequestContext,
     executor: GatewayExecutor,
-    collecting?: (collector: Collector) => void,
-  ) {
+    /** Where the filter's collector is left, for the access log. */
+    collected: { collector?: ReturnType<typeof createAuditCollector> },
+  ): Promise<ExecutionResult> {
     const context = rc.context as AuthorizationContext;
-    const authority = context.internal?.authority ?? this.authority();
-    // Fail closed: no loaded policy, or a request that reached here without authorization.
+    const authority = context.authority;
+    // Fail closed: no policy snapshot, or a request that reached here without authorization.
     if (!authority || !context.authorization) {
       return {
         errors: [
@@ -234,14 +217,11 @@ export class AuthorizingGateway implements GatewayInterface {
       queryHash: entry.queryHash,
       context: { ...rc.context, judge },
     });
-    let collect: Collector | undefined;
-    if (collecting) {
-      collect = createAuditCollector((type, field) => judge.ownerOf(type, field));
-      collecting(collect);
-    }
+    const collect = createAuditCollector((type, field) => judge.ownerOf(type, field));
+    collected.collector = collect;
     const schema = this.filterSchema ?? rc.schema;
     const authorization = context.authorization;
-    if (this.observe && !context.internal) {
+    if (this.observe) {
       const observe = this.observe;
       // Off the response path: shadow mode must never slow or break a practitioner's request.
       setImmediate(() =>

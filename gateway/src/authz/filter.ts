@@ -10,6 +10,7 @@ import {
   isAbstractType,
   isObjectType,
 } from "graphql";
+import type { FilterCollector } from "../request/context.ts";
 import { helperAlias, TYPENAME_ALIAS } from "./rewrite.ts";
 
 type Row = Record<string, unknown>;
@@ -45,15 +46,7 @@ export interface FieldJudge {
   ): { agency: string; title: string; subgraphs: readonly string[] };
 }
 
-/** Told, as the filter runs, what each field's answer was: how the audit log learns it. */
-export interface FilterCollector {
-  /** The field's value was returned; scope is the subject it hangs under, if any. */
-  onReleased(type: string, field: string, scope: string | undefined): void;
-  /** The judge withheld the field with this error. */
-  onWithheld(type: string, field: string, error: unknown): void;
-  /** A person whose scope flag (e.g. sealed) is true was reached by the query. */
-  onFlagged?(scope: string): void;
-}
+export type { FilterCollector };
 
 export const AGENCY_UNAVAILABLE = "AGENCY_UNAVAILABLE";
 
@@ -153,7 +146,7 @@ export function filterResult(options: {
         );
       }
     }
-    collect?.onReleased(type, info.fieldName, scope);
+    collect?.onReleased(type, info.fieldName, scope, value);
     const shown = Array.isArray(value) ? withoutConcealed(value, info.returnType, scope) : value;
     adopt(shown, info.returnType, scope);
     return shown;

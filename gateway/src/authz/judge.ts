@@ -1,26 +1,11 @@
 import { GraphQLError } from "graphql";
+import type { RequestAuthorization, StatedEnquiry } from "../request/context.ts";
 import type { Authority, Decision } from "./ability.ts";
 import type { FieldJudge } from "./filter.ts";
 import type { RewriteRules } from "./rewrite.ts";
 import { onlyForOthers } from "./who-may.ts";
 
-/** The purpose a request states, as the hub holds it. */
-export interface StatedEnquiry {
-  id: string;
-  open: boolean;
-  subjects: ReadonlySet<string>;
-  /** The agencies taking part: the lead, and each agency asked to research and not released. */
-  participants: ReadonlySet<string>;
-}
-
-export interface RequestAuthorization {
-  roles: readonly string[];
-  /** The requester's agency, from the token: purpose is for the agencies taking part. */
-  agency: string | undefined;
-  enquiry: StatedEnquiry | undefined;
-  /** A role allowed to break the glass gave a valid reason. */
-  breakGlass: boolean;
-}
+export type { RequestAuthorization, StatedEnquiry };
 
 export const WITHHELD = "UNAUTHORIZED_FIELD_OR_TYPE";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { composeSupergraph } from "../compose/compose.ts";
 import { readSchemaFiles } from "../compose/schema-files.ts";
-import type { GatewayContext } from "../server/request-auth.ts";
+import type { GatewayContext } from "../request/context.ts";
 import { callerOf } from "../server/subgraph-context.ts";
 import { Authority } from "./ability.ts";
 import type { RequestAuthorization, StatedEnquiry } from "./judge.ts";
@@ -114,6 +114,8 @@ describe("whom a search argument may match", () => {
   });
 
   it("tells only the hub, in its signed context", () => {
+    const authorization = request(["social_worker"], "childrens-services", { enquiry: enq2002 });
+    // As the authorization stage sets it up (pipeline/use-authorization.ts).
     const context: Partial<GatewayContext> = {
       requestId: "r-1",
       principal: {
@@ -123,15 +125,13 @@ describe("whom a search argument may match", () => {
         roles: ["social_worker"],
       },
       enquiryId: "ENQ-2002",
-      authority,
-      authorization: request(["social_worker"], "childrens-services", { enquiry: enq2002 }),
+      authorization,
+      searchAccess: (subgraph) => searchAccessFor(authority, authorization, subgraph),
     };
     expect(callerOf(context, "mash").search?.linked).toEqual(["S-1005"]);
     expect(callerOf(context, "police").search).toBeUndefined();
-    expect(
-      searchAccessFor(authority, context.authorization as RequestAuthorization, "police"),
-    ).toBeUndefined();
+    expect(searchAccessFor(authority, authorization, "police")).toBeUndefined();
     // No policy for the request: the hub is told nothing, and matches no one.
-    expect(callerOf({ ...context, authority: undefined }, "mash").search).toBeUndefined();
+    expect(callerOf({ ...context, searchAccess: undefined }, "mash").search).toBeUndefined();
   });
 });

@@ -1,8 +1,14 @@
 import { randomUUID } from "node:crypto";
+import { CONTEXT_HEADER } from "@mash/kit";
 import { GraphQLError } from "graphql";
+import {
+  createSubgraphTransport,
+  type SubgraphTransport,
+} from "../transport/subgraph-transport.ts";
 import type { StatedEnquiry } from "./judge.ts";
 
-const QUERY =
+/** The one document a purpose lookup sends the hub. */
+export const PURPOSE_QUERY =
   "query StatedEnquiry($id: ID!) { enquiry(id: $id) { id status subjects { id } lead research { agency releasedAt } } }";
 
 interface HubEnquiry {
@@ -41,22 +47,27 @@ export function createPurposeResolver(options: {
   timeoutMs?: number;
   /**
    * The X-MASH-Context for the hub, signed for the gateway itself (the lookup is the gateway's,
-   * and its answer is shared by every request stating the enquiry). Without it the hub refuses.
+   * and its answer is shared by every request stating the enquiry) over `body`, the exact bytes
+   * sent, and carrying `requestId`, the client request that needed it. Without it the hub refuses.
    */
-  signContext?: (requestId: string) => Promise<string>;
+  signContext?: (requestId: string, body: string) => Promise<string>;
+  /** How the hub is reached (CA, client certificate); plain fetch with the system's CAs if not given. */
+  transport?: SubgraphTransport;
 }) {
+  const transport = options.transport ?? createSubgraphTransport();
   const ttl = options.ttlMs ?? 5000;
   const cache = new Map<string, { at: number; value: Promise<StatedEnquiry | null> }>();
 
   const fetchEnquiry = async (id: string, requestId: string): Promise<StatedEnquiry | null> => {
+    const sent = JSON.stringify({ query: PURPOSE_QUERY, variables: { id } });
     const headers: Record<string, string> = { "content-type": "application/json" };
-    if (options.signContext) headers["x-mash-context"] = await options.signContext(requestId);
+    if (options.signContext) headers[CONTEXT_HEADER] = await options.signContext(requestId, sent);
     let response: Response;
     try {
-      response = await fetch(options.hubUrl, {
+      response = await transport.fetch(options.hubUrl, {
         method: "POST",
         headers,
-        body: JSON.stringify({ query: QUERY, variables: { id } }),
+        body: sent,
         signal: AbortSignal.timeout(options.timeoutMs ?? 2000),
       });
     } catch {

@@ -14,9 +14,8 @@ import {
 } from "graphql";
 import { describe, expect, it } from "vitest";
 import { supergraphFile } from "../compose/schema-files.ts";
-import type { GatewayContext } from "../server/request-auth.ts";
 import { Authority } from "./ability.ts";
-import { AuthorizingGateway } from "./authorizing-gateway.ts";
+import { type AuthorizationContext, AuthorizingGateway } from "./authorizing-gateway.ts";
 import { defaultPoliciesDir, loadPolicyTexts, readPolicyDir } from "./policy/load.ts";
 import {
   givenTo,
@@ -291,7 +290,7 @@ describe("introspection and validation errors follow the role schema", () => {
 
   it("rewrites the errors Apollo Server sends, from the requester's roles", async () => {
     const gateway = new AuthorizingGateway({} as ApolloGateway, () => authority);
-    const server = new ApolloServer<GatewayContext>({
+    const server = new ApolloServer<AuthorizationContext>({
       schema: api,
       plugins: [gateway.validationPlugin()],
     });
@@ -300,7 +299,7 @@ describe("introspection and validation errors follow the role schema", () => {
       const as = async (roles: string[]) => {
         const contextValue = {
           authorization: { roles, agency: undefined, enquiry: undefined, breakGlass: false },
-        } as unknown as GatewayContext;
+        } as unknown as AuthorizationContext;
         const response = await server.executeOperation(
           { query: inEnquiry("sourc") },
           { contextValue },

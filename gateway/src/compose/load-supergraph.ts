@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { ConfigError } from "@mash/kit";
 import { type DocumentNode, parse } from "graphql";
 import type { GatewayConfig, SubgraphEndpoint } from "../config.ts";
+import type { SubgraphTransport } from "../transport/subgraph-transport.ts";
 import { composeSupergraph } from "./compose.ts";
-import { fetchSubgraphSdl } from "./fetch-sdl.ts";
+import { fetchSubgraphSdl, type GatewaySigner } from "./fetch-sdl.ts";
 import { graphsOfSupergraph, resolveSubgraphUrls } from "./supergraph-subgraphs.ts";
 
 export interface LoadedSupergraph {
@@ -24,7 +25,8 @@ export interface LoadedSupergraph {
  */
 export async function loadSupergraph(
   config: GatewayConfig,
-  signContext: (subgraph: string) => Promise<string>,
+  signContext: GatewaySigner,
+  transport: SubgraphTransport,
 ): Promise<LoadedSupergraph> {
   if (config.supergraphFile) {
     const file = config.supergraphFile;
@@ -53,7 +55,9 @@ export async function loadSupergraph(
     };
   }
   const sdls = await Promise.all(
-    config.subgraphs.map((s) => fetchSubgraphSdl(s, config.subgraphTimeoutMs, signContext)),
+    config.subgraphs.map((s) =>
+      fetchSubgraphSdl(s, config.subgraphTimeoutMs, signContext, transport),
+    ),
   );
   return {
     sdl: composeSupergraph(sdls),

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { defaultSubgraphs, loadGatewayConfig } from "../config.ts";
+import { createSubgraphTransport } from "../transport/subgraph-transport.ts";
 import { composeSupergraph } from "./compose.ts";
 import { loadSupergraph } from "./load-supergraph.ts";
 import { supergraphFile } from "./schema-files.ts";
@@ -98,7 +99,9 @@ type Query { x: Int }`;
 
 describe("loading a supergraph file", () => {
   const sign = async () => "unused";
-  const load = (env: Record<string, string>) => loadSupergraph(loadGatewayConfig(env), sign);
+  // A file needs no subgraph to be asked, so nothing goes through the transport.
+  const load = (env: Record<string, string>) =>
+    loadSupergraph(loadGatewayConfig(env), sign, createSubgraphTransport());
 
   it("routes to every subgraph of a foreign file", async () => {
     const file = write("foreign.graphql", foreign);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MIN_BREAK_GLASS_REASON as GATEWAY_MINIMUM } from "../server/request-auth.ts";
+import { MIN_BREAK_GLASS_REASON as GATEWAY_MINIMUM } from "../pipeline/use-purpose.ts";
 import {
   breakGlassHeader,
   createFetcher,

@@ -3,7 +3,7 @@ import { GRAPHQL_ENDPOINT } from "./api.ts";
 
 type Fetcher = GraphiQLProps["fetcher"];
 
-/** The gateway refuses shorter reasons with 400 (MIN_BREAK_GLASS_REASON in server/request-auth.ts). */
+/** The gateway refuses shorter reasons with 400 (MIN_BREAK_GLASS_REASON in pipeline/use-purpose.ts). */
 export const MIN_BREAK_GLASS_REASON = 20;
 
 /** What the header bar's pickers add to every request. */

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { ProblemAlert, StatusMessage } from "./feedback.tsx";
 import { count, when, words } from "./format.ts";
 import { ACCESS_LOG } from "./queries.ts";
-import type { AccessEntry, AccessLogFilter } from "./types.ts";
+import type { AccessEntry, AccessLogFilter, AccessTraffic } from "./types.ts";
 import { usePaged } from "./use-paged.ts";
 
 interface FilterForm {
@@ -12,6 +12,7 @@ interface FilterForm {
   from: string;
   to: string;
   breakGlass: "" | "yes" | "no";
+  traffic: AccessTraffic;
 }
 
 const EMPTY: FilterForm = {
@@ -21,6 +22,7 @@ const EMPTY: FilterForm = {
   from: "",
   to: "",
   breakGlass: "",
+  traffic: "PRACTITIONERS",
 };
 
 /** datetime-local gives local wall-clock time; the API takes ISO 8601 instants. */
@@ -40,6 +42,7 @@ export function toFilter(form: FilterForm): AccessLogFilter {
   if (from) filter.from = from;
   if (to) filter.to = to;
   if (form.breakGlass) filter.breakGlass = form.breakGlass === "yes";
+  if (form.traffic !== "PRACTITIONERS") filter.traffic = form.traffic;
   return filter;
 }
 
@@ -109,6 +112,18 @@ export function AccessLogPanel() {
             <option value="no">Without break glass</option>
           </select>
         </div>
+        <div className="gov-field">
+          <label htmlFor="gov-log-traffic">Whose requests</label>
+          <select
+            id="gov-log-traffic"
+            value={form.traffic}
+            onChange={(e) => set("traffic", e.target.value)}
+          >
+            <option value="PRACTITIONERS">Practitioners' access to data</option>
+            <option value="GOVERNANCE">Officers' own console traffic</option>
+            <option value="ALL">Both</option>
+          </select>
+        </div>
         <button type="submit" className="gov-button gov-primary">
           Apply filters
         </button>
@@ -142,7 +157,7 @@ export function AccessLogPanel() {
               <th scope="col">User</th>
               <th scope="col">Enquiry</th>
               <th scope="col">Break glass</th>
-              <th scope="col">Operation</th>
+              <th scope="col">Operation or action</th>
               <th scope="col">Outcome</th>
               <th scope="col">Subjects</th>
               <th scope="col">Released</th>
@@ -165,7 +180,7 @@ export function AccessLogPanel() {
                 </td>
                 <td>{entry.enquiryId ?? ""}</td>
                 <td>{entry.breakGlassReason ? `Yes: ${entry.breakGlassReason}` : "No"}</td>
-                <td className="gov-mono">{entry.operationName ?? ""}</td>
+                <td className="gov-mono">{entry.action ?? entry.operationName ?? ""}</td>
                 <td>{entry.outcome}</td>
                 <td className="gov-mono">{entry.subjects.join(", ")}</td>
                 <td className="gov-mono gov-wrap">{entry.released.join(", ")}</td>

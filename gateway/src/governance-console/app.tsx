@@ -1,10 +1,12 @@
 import "./app.css";
 import "./screens.css";
+import "./review.css";
 import { StrictMode, useCallback, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { AccessLogPanel } from "./access-log-panel.tsx";
 import { EditorPanel } from "./editor-panel.tsx";
 import { words } from "./format.ts";
+import { InboxPanel } from "./inbox.tsx";
 import { MatrixPanel } from "./matrix-panel.tsx";
 import { NotificationsPanel } from "./notifications-panel.tsx";
 import { SignInPanel } from "./sign-in.tsx";
@@ -48,9 +50,37 @@ function Workspace({
     },
     [select],
   );
+  const [shownVersion, setShownVersion] = useState<GovernanceContextValue["shownVersion"]>();
+  const showVersion = useCallback(
+    (number: number) => {
+      setShownVersion((current) => ({ number, nonce: (current?.nonce ?? 0) + 1 }));
+      select("versions");
+    },
+    [select],
+  );
   const context = useMemo<GovernanceContextValue>(
-    () => ({ authorization, officer, revision, changed, openInEditor, visits }),
-    [authorization, officer, revision, changed, openInEditor, visits],
+    () => ({
+      authorization,
+      officer,
+      revision,
+      changed,
+      openInEditor,
+      visits,
+      showTab: select,
+      showVersion,
+      shownVersion,
+    }),
+    [
+      authorization,
+      officer,
+      revision,
+      changed,
+      openInEditor,
+      visits,
+      select,
+      showVersion,
+      shownVersion,
+    ],
   );
   const tabs = [
     { id: "matrix", label: "Matrix", content: <MatrixPanel /> },
@@ -70,6 +100,7 @@ function Workspace({
           Sign out
         </button>
       </div>
+      <InboxPanel />
       <Tabs label="Governance" tabs={tabs} selected={selected} onSelect={select} />
     </GovernanceContext.Provider>
   );

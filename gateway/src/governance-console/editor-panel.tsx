@@ -4,6 +4,7 @@ import type { EditorSeed } from "./app.tsx";
 import { ProblemAlert, StatusMessage } from "./feedback.tsx";
 import { count } from "./format.ts";
 import { ImpactView } from "./impact-view.tsx";
+import { NarrowingForm } from "./narrowing-form.tsx";
 import { goToLine, PolicyText, ProblemList } from "./policy-text.tsx";
 import { ProposeForm } from "./propose-form.tsx";
 import { IMPACT, LIVE_POLICY, PROPOSE, SAVE_DRAFT, VALIDATE_POLICY } from "./queries.ts";
@@ -252,6 +253,19 @@ export function EditorPanel({ seed }: { seed: EditorSeed | undefined }) {
             <ProblemAlert
               title="Could not propose"
               problems={propose.outcome.status === "error" ? propose.outcome.problems : undefined}
+            />
+          </section>
+
+          <section className="gov-card" aria-label="Emergency narrowing">
+            <NarrowingForm
+              text={text}
+              disabled={problems.length > 0}
+              onPublished={(version) => {
+                setDraft(undefined);
+                setMessage(
+                  `Published version ${version.number} at once as an emergency narrowing. Another officer of ${officer.agencyTitle} must review it; see Proposals and history.`,
+                );
+              }}
             />
           </section>
         </>

@@ -1,5 +1,5 @@
 import { ACCESS_LABEL, accessClass, PURPOSE_LABEL, words } from "./format.ts";
-import type { Access, Impact } from "./types.ts";
+import type { Access, AffectedCount, Impact } from "./types.ts";
 
 function AccessText({ access, condition }: { access: Access; condition: string | null }) {
   return (
@@ -69,12 +69,56 @@ export function ImpactView({ impact }: { impact: Impact }) {
             {impact.affectedSubjects.map((count) => (
               <tr key={count.type}>
                 <td className="gov-mono">{count.type}</td>
-                <td className="gov-number">{count.subjects.toLocaleString("en-GB")}</td>
+                <td className="gov-number">{subjectsText(count)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       ) : null}
+      <CaseChanges changes={impact.caseChanges} />
     </div>
+  );
+}
+
+/** A small count is never shown exactly: it could single out the few people it is about. */
+function subjectsText(count: AffectedCount): string {
+  if (count.subjects !== null) return count.subjects.toLocaleString("en-GB");
+  return count.fewerThan !== null ? `fewer than ${count.fewerThan}` : "not known";
+}
+
+const passText = (passed: boolean) => (passed ? "Passes" : "Fails");
+
+/** The agency's policy test cases the text changes: what a reviewer should look at first. */
+function CaseChanges({ changes }: { changes: Impact["caseChanges"] | undefined }) {
+  if (!changes) return null;
+  if (changes.length === 0)
+    return <p data-testid="impact-cases">No policy test case of the agency changes.</p>;
+  return (
+    <table className="gov-table" data-testid="impact-cases">
+      <caption>
+        {changes.length === 1 ? "1 policy test case" : `${changes.length} policy test cases`}{" "}
+        changed
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Case</th>
+          <th scope="col">Before</th>
+          <th scope="col">After</th>
+          <th scope="col">Now shown</th>
+          <th scope="col">Now withheld</th>
+        </tr>
+      </thead>
+      <tbody>
+        {changes.map((change) => (
+          <tr key={change.name}>
+            <th scope="row">{change.name}</th>
+            <td>{passText(change.passedBefore)}</td>
+            <td>{passText(change.passedAfter)}</td>
+            <td className="gov-mono gov-wrap">{change.nowVisible.join(", ") || "None"}</td>
+            <td className="gov-mono gov-wrap">{change.nowWithheld.join(", ") || "None"}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

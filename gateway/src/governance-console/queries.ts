@@ -4,7 +4,8 @@ const PROBLEM = "line rule message";
 
 const VERSION = `id agency number status text note reason author createdAt proposedAt
   approvedBy approvedAt reviewComment rejectedBy rejectedAt publishedBy publishedAt restoredFrom
-  problems { ${PROBLEM} }`;
+  discardedAt problems { ${PROBLEM} }
+  emergency { reason reviewedBy reviewedAt reviewComment }`;
 
 export const ME = "query GovernanceMe { me { id name agency agencyTitle roles } }";
 
@@ -29,15 +30,28 @@ export const IMPACT = `query GovernanceImpact($text: String!) {
   impact(text: $text) {
     problems { ${PROBLEM} }
     changes { role field purpose before after beforeCondition afterCondition change }
-    affectedSubjects { type subjects }
+    affectedSubjects { type subjects fewerThan }
+    caseChanges { name passedBefore passedAfter nowVisible nowWithheld }
   }
 }`;
 
 export const SIMULATE = `query GovernanceSimulate($input: SimulationInput!) {
   simulate(input: $input) {
     problems { ${PROBLEM} }
-    inEnquiry
-    fields { path field owner visible rule masked }
+    type roles purpose inEnquiry breakGlass listed unlistedBy
+    attributes { field value }
+    fields { field visible rule reason toldRule }
+  }
+}`;
+
+export const SIMULATION_OPTIONS = `query GovernanceSimulationOptions($text: String) {
+  simulationOptions(text: $text) {
+    types {
+      type fields
+      attributes { field kind list values }
+      examples { name roles purpose attributes { field value } }
+    }
+    testProblems { ${PROBLEM} }
   }
 }`;
 
@@ -51,7 +65,7 @@ export const ACCESS_LOG = `query GovernanceAccessLog($filter: AccessLogFilter, $
   accessLog(filter: $filter, first: $first, after: $after) {
     entries {
       seq at requestId userId userAgency roles enquiryId breakGlassReason operationName outcome
-      subjects released withheld { field rule }
+      subjects released withheld { field rule } action
     }
     nextCursor
   }
@@ -93,4 +107,38 @@ export const PUBLISH = `mutation GovernancePublish($versionId: ID!) {
 
 export const ROLLBACK = `mutation GovernanceRollback($toVersionId: ID!, $reason: String!) {
   rollback(toVersionId: $toVersionId, reason: $reason) { ${VERSION} }
+}`;
+
+/** The review card: a version's diff and impact against the policy in force. */
+export const VERSION_REVIEW = `query GovernanceVersionReview($id: ID!) {
+  policyVersion(id: $id) {
+    id diffFromInForce widening
+    impact {
+      problems { ${PROBLEM} }
+      changes { role field purpose before after beforeCondition afterCondition change }
+      affectedSubjects { type subjects fewerThan }
+      caseChanges { name passedBefore passedAfter nowVisible nowWithheld }
+    }
+  }
+}`;
+
+export const INBOX = `query GovernanceInbox {
+  inbox {
+    proposalsToReview { ${VERSION} }
+    narrowingsToReview { ${VERSION} }
+    awaitingOthers { ${VERSION} }
+    unacknowledgedNotifications
+  }
+}`;
+
+export const DISCARD_DRAFT = `mutation GovernanceDiscardDraft($versionId: ID!) {
+  discardDraft(versionId: $versionId) { ${VERSION} }
+}`;
+
+export const PUBLISH_NARROWING = `mutation GovernancePublishNarrowing($versionId: ID, $text: String, $reason: String!) {
+  publishNarrowing(versionId: $versionId, text: $text, reason: $reason) { ${VERSION} }
+}`;
+
+export const REVIEW_NARROWING = `mutation GovernanceReviewNarrowing($versionId: ID!, $comment: String!) {
+  reviewNarrowing(versionId: $versionId, comment: $comment) { ${VERSION} }
 }`;

@@ -1,12 +1,87 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { ProblemAlert, StatusMessage } from "./feedback.tsx";
-import { count, words } from "./format.ts";
+import { count, PURPOSE_LABEL, words } from "./format.ts";
 import { ProblemList } from "./policy-text.tsx";
-import { SIMULATE } from "./queries.ts";
-import type { Simulation, SimulationInput } from "./types.ts";
-import { useGovernance, useOperation } from "./use-api.ts";
+import { SIMULATE, SIMULATION_OPTIONS } from "./queries.ts";
+import { SimulationTable, simulationSummary } from "./simulation-table.tsx";
+import type {
+  Simulation,
+  SimulationAttributeKind,
+  SimulationExample,
+  SimulationOptions,
+  SimulationPurpose,
+} from "./types.ts";
+import { latest, useOperation, useQuery } from "./use-api.ts";
 
-/** What a role would see of one subject, under the edited text or the live policy. */
+const PURPOSES: readonly { value: SimulationPurpose; label: string; hint: string }[] = [
+  { value: "OUTSIDE", label: PURPOSE_LABEL.outside ?? "Outside an enquiry", hint: "no enquiry" },
+  {
+    value: "IN_ENQUIRY",
+    label: PURPOSE_LABEL.inEnquiry ?? "In an enquiry",
+    hint: "the person is linked to an open enquiry the requester's agency takes part in",
+  },
+  {
+    value: "BREAK_GLASS",
+    label: PURPOSE_LABEL.breakGlass ?? "Break glass",
+    hint: "the same, with the glass broken (only roles allowed to break it)",
+  },
+];
+
+/** The text after it has stopped changing for a moment: options follow the draft, not each key. */
+function useSettled(text: string, ms = 600): string {
+  const [settled, setSettled] = useState(text);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(text), ms);
+    return () => clearTimeout(timer);
+  }, [text, ms]);
+  return settled;
+}
+
+/** One value of the record: a choice for an enum or Boolean, else free text. */
+function AttributeInput({
+  kind,
+  value,
+  onChange,
+}: {
+  kind: SimulationAttributeKind;
+  value: string;
+  onChange(value: string): void;
+}) {
+  const id = `gov-sim-attr-${kind.field}`;
+  const hint = `${id}-hint`;
+  return (
+    <div className="gov-field">
+      <label htmlFor={id}>{kind.field}</label>
+      {kind.values.length > 0 && !kind.list ? (
+        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+          <option value="">(no value)</option>
+          {kind.values.map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={id}
+          value={value}
+          aria-describedby={hint}
+          placeholder={kind.list ? '["A", "B"]' : ""}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+      <span id={hint} className="gov-hint">
+        {kind.list ? `a JSON list of ${kind.kind}` : kind.kind}
+      </span>
+    </div>
+  );
+}
+
+/**
+ * What a requester would see of a hypothetical record: the officer picks one of their agency's
+ * types, a role and a purpose, and writes the values the type's rules read, or starts from one of
+ * the agency's policy test cases. No person is named and no record is read.
+ */
 export function SimulateForm({
   roles,
   text,
@@ -16,104 +91,185 @@ export function SimulateForm({
   text: string;
   onGoTo(line: number): void;
 }) {
-  const [role, setRole] = useState("");
-  const [subjectId, setSubjectId] = useState("");
-  const [enquiryId, setEnquiryId] = useState("");
-  const [breakGlass, setBreakGlass] = useState(false);
   const [useEdited, setUseEdited] = useState(true);
-  // A subject's data spans every agency; the officer's own fields are what their rules decide.
-  const [ownOnly, setOwnOnly] = useState(true);
-  const { officer } = useGovernance();
+  const settled = useSettled(text);
+  const options = useQuery<{ simulationOptions: SimulationOptions }>(
+    SIMULATION_OPTIONS,
+    useEdited ? { text: settled } : undefined,
+  );
+  const types = latest(options)?.simulationOptions.types ?? [];
+  const testProblems = latest(options)?.simulationOptions.testProblems ?? [];
+  const [typeName, setTypeName] = useState("");
+  const [role, setRole] = useState("");
+  const [purpose, setPurpose] = useState<SimulationPurpose>("OUTSIDE");
+  const [example, setExample] = useState("");
+  const [values, setValues] = useState<Record<string, string>>({});
   const simulate = useOperation<{ simulate: Simulation }>(SIMULATE);
+
+  const type = types.find((t) => t.type === typeName) ?? types[0];
   const chosenRole = role || roles[0] || "";
+
+  const pickType = (name: string) => {
+    setTypeName(name);
+    setExample("");
+    setValues({});
+  };
+  const pickExample = (name: string) => {
+    setExample(name);
+    const chosen: SimulationExample | undefined = type?.examples.find((e) => e.name === name);
+    if (!chosen) return;
+    if (chosen.roles[0]) setRole(chosen.roles[0]);
+    setPurpose(chosen.purpose);
+    setValues(Object.fromEntries(chosen.attributes.map((a) => [a.field, a.value ?? ""])));
+  };
+  const setValue = (field: string, value: string) => {
+    setExample("");
+    setValues((current) => ({ ...current, [field]: value }));
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const input: SimulationInput = {
-      role: chosenRole,
-      subjectId: subjectId.trim(),
-      breakGlass,
-      ...(enquiryId.trim() ? { enquiryId: enquiryId.trim() } : {}),
-      ...(useEdited ? { text } : {}),
-    };
-    void simulate.run({ input });
+    if (!type) return;
+    void simulate.run({
+      input: {
+        roles: [chosenRole],
+        purpose,
+        type: type.type,
+        // An empty box is a field with no value: the record holds null there.
+        attributes: type.attributes.map((a) => ({
+          field: a.field,
+          value: values[a.field]?.trim() ? (values[a.field] as string).trim() : null,
+        })),
+        ...(useEdited ? { text } : {}),
+      },
+    });
   };
   const { outcome } = simulate;
   const result = outcome.status === "done" ? outcome.data.simulate : undefined;
-  const shown = result?.fields.filter((field) => !ownOnly || field.owner === officer.agency) ?? [];
+
   return (
     <section className="gov-card" aria-labelledby="gov-simulate-heading">
       <h3 id="gov-simulate-heading">Simulate</h3>
-      <form className="gov-form gov-form-row" onSubmit={submit}>
-        <div className="gov-field">
-          <label htmlFor="gov-sim-role">Role</label>
-          <select id="gov-sim-role" value={chosenRole} onChange={(e) => setRole(e.target.value)}>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {words(r)}
-              </option>
-            ))}
-          </select>
+      <p className="gov-hint" id="gov-sim-about">
+        Describe a record and see what a role would be shown of it. The record is yours to make up:
+        no person is named, no agency is asked and nothing is read but the rules.
+      </p>
+      <ProblemAlert
+        title="Simulation options are not available"
+        problems={options.status === "error" ? options.problems : undefined}
+      />
+      <ProblemAlert
+        title="Your agency's policy tests have problems; no example is offered until they are fixed"
+        problems={
+          testProblems.length
+            ? [{ message: "policies:test reports these:", details: testProblems }]
+            : undefined
+        }
+      />
+      <form className="gov-form" onSubmit={submit} aria-describedby="gov-sim-about">
+        <div className="gov-form gov-form-row">
+          <div className="gov-field">
+            <label htmlFor="gov-sim-type">Record type</label>
+            <select
+              id="gov-sim-type"
+              value={type?.type ?? ""}
+              onChange={(e) => pickType(e.target.value)}
+            >
+              {types.map((t) => (
+                <option key={t.type} value={t.type}>
+                  {t.type}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="gov-field">
+            <label htmlFor="gov-sim-role">Role</label>
+            <select id="gov-sim-role" value={chosenRole} onChange={(e) => setRole(e.target.value)}>
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {words(r)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="gov-field gov-field-wide">
+            <label htmlFor="gov-sim-example">Start from an example</label>
+            <select
+              id="gov-sim-example"
+              value={example}
+              aria-describedby="gov-sim-example-hint"
+              onChange={(e) => pickExample(e.target.value)}
+            >
+              <option value="">My own values</option>
+              {(type?.examples ?? []).map((e) => (
+                <option key={e.name} value={e.name}>
+                  {e.name}
+                </option>
+              ))}
+            </select>
+            <span id="gov-sim-example-hint" className="gov-hint">
+              {count(type?.examples.length ?? 0, "synthetic example")} from your agency's policy
+              tests
+            </span>
+          </div>
         </div>
-        <div className="gov-field">
-          <label htmlFor="gov-sim-subject">Subject id</label>
-          <input
-            id="gov-sim-subject"
-            required
-            value={subjectId}
-            placeholder="S-1003"
-            onChange={(e) => setSubjectId(e.target.value)}
-          />
+        <fieldset className="gov-form gov-form-row">
+          <legend className="gov-label">Purpose</legend>
+          {PURPOSES.map((p) => (
+            <div className="gov-check" key={p.value}>
+              <input
+                type="radio"
+                id={`gov-sim-purpose-${p.value}`}
+                name="gov-sim-purpose"
+                value={p.value}
+                checked={purpose === p.value}
+                aria-describedby={`gov-sim-purpose-${p.value}-hint`}
+                onChange={() => setPurpose(p.value)}
+              />
+              <label htmlFor={`gov-sim-purpose-${p.value}`}>{p.label}</label>
+              <span id={`gov-sim-purpose-${p.value}-hint`} className="gov-hint">
+                ({p.hint})
+              </span>
+            </div>
+          ))}
+        </fieldset>
+        <fieldset className="gov-form gov-form-row">
+          <legend className="gov-label">The record's values</legend>
+          {type && type.attributes.length > 0 ? (
+            type.attributes.map((kind) => (
+              <AttributeInput
+                key={kind.field}
+                kind={kind}
+                value={values[kind.field] ?? ""}
+                onChange={(v) => setValue(kind.field, v)}
+              />
+            ))
+          ) : (
+            <p className="gov-hint">
+              No rule reads a value of {type?.type ?? "this type"}: every record of it is judged
+              alike.
+            </p>
+          )}
+        </fieldset>
+        <div className="gov-form gov-form-row">
+          <div className="gov-check">
+            <input
+              id="gov-sim-edited"
+              type="checkbox"
+              checked={useEdited}
+              onChange={(e) => setUseEdited(e.target.checked)}
+            />
+            <label htmlFor="gov-sim-edited">Use the edited text (else the policy in force)</label>
+          </div>
+          <button type="submit" className="gov-button" disabled={!type || !chosenRole}>
+            Simulate
+          </button>
         </div>
-        <div className="gov-field">
-          <label htmlFor="gov-sim-enquiry">Enquiry id (optional)</label>
-          <input
-            id="gov-sim-enquiry"
-            value={enquiryId}
-            placeholder="ENQ-2001"
-            onChange={(e) => setEnquiryId(e.target.value)}
-          />
-        </div>
-        <div className="gov-check">
-          <input
-            id="gov-sim-break-glass"
-            type="checkbox"
-            checked={breakGlass}
-            onChange={(e) => setBreakGlass(e.target.checked)}
-          />
-          <label htmlFor="gov-sim-break-glass">Break glass</label>
-        </div>
-        <div className="gov-check">
-          <input
-            id="gov-sim-edited"
-            type="checkbox"
-            checked={useEdited}
-            onChange={(e) => setUseEdited(e.target.checked)}
-          />
-          <label htmlFor="gov-sim-edited">Use the edited text (else the policy in force)</label>
-        </div>
-        <div className="gov-check">
-          <input
-            id="gov-sim-own"
-            type="checkbox"
-            checked={ownOnly}
-            onChange={(e) => setOwnOnly(e.target.checked)}
-          />
-          <label htmlFor="gov-sim-own">Only {officer.agencyTitle} fields</label>
-        </div>
-        <button type="submit" className="gov-button" disabled={!chosenRole || !subjectId.trim()}>
-          Simulate
-        </button>
       </form>
       <StatusMessage
+        testId="simulation-status"
         text={
-          outcome.status === "running"
-            ? "Simulating…"
-            : result
-              ? `${count(result.fields.length, "field")}; ${result.fields.filter((f) => f.visible).length} visible. ${
-                  result.inEnquiry ? "The enquiry links this subject." : "Not in an enquiry."
-                }`
-              : ""
+          outcome.status === "running" ? "Simulating…" : result ? simulationSummary(result) : ""
         }
       />
       <ProblemAlert
@@ -123,44 +279,7 @@ export function SimulateForm({
       {result ? (
         <>
           <ProblemList id="gov-sim-problems" problems={result.problems} onGoTo={onGoTo} />
-          <table className="gov-table" data-testid="simulation">
-            <caption>
-              What the role would see (values masked): {shown.length} of {result.fields.length}{" "}
-              fields
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                <th scope="col">Field</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Visible</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Value</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((field) => (
-                <tr key={field.path}>
-                  <td className="gov-mono">{field.path}</td>
-                  <td className="gov-mono">{field.field}</td>
-                  <td>{words(field.owner)}</td>
-                  <td>
-                    <span
-                      className={
-                        field.visible
-                          ? "gov-access gov-access-allowed"
-                          : "gov-access gov-access-denied"
-                      }
-                    >
-                      {field.visible ? "Visible" : "Withheld"}
-                    </span>
-                  </td>
-                  <td className="gov-mono">{field.rule ?? ""}</td>
-                  <td className="gov-mono">{field.masked ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <SimulationTable simulation={result} />
         </>
       ) : null}
     </section>

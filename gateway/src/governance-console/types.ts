@@ -12,7 +12,8 @@ export type PolicyStatus =
   | "APPROVED"
   | "REJECTED"
   | "PUBLISHED"
-  | "SUPERSEDED";
+  | "SUPERSEDED"
+  | "DISCARDED";
 
 export interface Officer {
   readonly id: string;
@@ -47,7 +48,33 @@ export interface PolicyVersion {
   readonly publishedBy: string | null;
   readonly publishedAt: string | null;
   readonly restoredFrom: string | null;
+  readonly discardedAt: string | null;
   readonly problems: readonly PolicyProblem[];
+  readonly emergency: EmergencyNarrowing | null;
+}
+
+/** Set on a version one officer published at once because it only takes access away. */
+export interface EmergencyNarrowing {
+  readonly reason: string;
+  readonly reviewedBy: string | null;
+  readonly reviewedAt: string | null;
+  readonly reviewComment: string | null;
+}
+
+/** What a reviewer reads before deciding: the diff and impact against the policy in force. */
+export interface VersionReview {
+  readonly id: string;
+  readonly diffFromInForce: string;
+  readonly widening: readonly string[];
+  readonly impact: Impact;
+}
+
+/** What awaits the signed-in officer (the inbox shown on sign-in). */
+export interface Inbox {
+  readonly proposalsToReview: readonly PolicyVersion[];
+  readonly narrowingsToReview: readonly PolicyVersion[];
+  readonly awaitingOthers: readonly PolicyVersion[];
+  readonly unacknowledgedNotifications: number | null;
 }
 
 export interface MatrixCell {
@@ -82,33 +109,90 @@ export interface AccessChange {
   readonly change: string;
 }
 
+/** Subjects with records of a type; under the threshold only `fewerThan` (subjects null). */
+export interface AffectedCount {
+  readonly type: string;
+  readonly subjects: number | null;
+  readonly fewerThan: number | null;
+}
+
+/** A policy test case whose outcome a candidate text changes. */
+export interface PolicyCaseChange {
+  readonly name: string;
+  readonly passedBefore: boolean;
+  readonly passedAfter: boolean;
+  readonly nowVisible: readonly string[];
+  readonly nowWithheld: readonly string[];
+}
+
 export interface Impact {
   readonly problems: readonly PolicyProblem[];
   readonly changes: readonly AccessChange[];
-  readonly affectedSubjects: readonly { readonly type: string; readonly subjects: number }[];
+  readonly affectedSubjects: readonly AffectedCount[];
+  readonly caseChanges: readonly PolicyCaseChange[];
 }
 
+export type SimulationPurpose = "OUTSIDE" | "IN_ENQUIRY" | "BREAK_GLASS";
+
+export interface SimulationAttribute {
+  readonly field: string;
+  readonly value: string | null;
+}
+
+/** A hypothetical record: the officer gives its values, never a real person's id. */
 export interface SimulationInput {
-  readonly role: string;
-  readonly subjectId: string;
-  readonly enquiryId?: string;
-  readonly breakGlass: boolean;
+  readonly roles: readonly string[];
+  readonly purpose: SimulationPurpose;
+  readonly type: string;
+  readonly attributes: readonly SimulationAttribute[];
   readonly text?: string;
 }
 
 export interface SimulatedField {
-  readonly path: string;
   readonly field: string;
-  readonly owner: string;
   readonly visible: boolean;
-  readonly rule: string | null;
-  readonly masked: string | null;
+  readonly rule: string;
+  readonly reason: string;
+  readonly toldRule: string | null;
 }
 
 export interface Simulation {
   readonly problems: readonly PolicyProblem[];
+  readonly type: string;
+  readonly roles: readonly string[];
+  readonly purpose: SimulationPurpose;
   readonly inEnquiry: boolean;
+  readonly breakGlass: boolean;
+  readonly listed: boolean;
+  readonly unlistedBy: string | null;
+  readonly attributes: readonly SimulationAttribute[];
   readonly fields: readonly SimulatedField[];
+}
+
+export interface SimulationAttributeKind {
+  readonly field: string;
+  readonly kind: string;
+  readonly list: boolean;
+  readonly values: readonly string[];
+}
+
+export interface SimulationExample {
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly purpose: SimulationPurpose;
+  readonly attributes: readonly SimulationAttribute[];
+}
+
+export interface SimulationType {
+  readonly type: string;
+  readonly fields: readonly string[];
+  readonly attributes: readonly SimulationAttributeKind[];
+  readonly examples: readonly SimulationExample[];
+}
+
+export interface SimulationOptions {
+  readonly types: readonly SimulationType[];
+  readonly testProblems: readonly PolicyProblem[];
 }
 
 export interface ShadowReport {
@@ -136,7 +220,11 @@ export interface AccessEntry {
   readonly subjects: readonly string[];
   readonly released: readonly string[];
   readonly withheld: readonly { readonly field: string; readonly rule: string }[];
+  /** What an officer did, for governance traffic. */
+  readonly action: string | null;
 }
+
+export type AccessTraffic = "PRACTITIONERS" | "GOVERNANCE" | "ALL";
 
 export interface AccessLogFilter {
   subjectId?: string;
@@ -145,6 +233,7 @@ export interface AccessLogFilter {
   from?: string;
   to?: string;
   breakGlass?: boolean;
+  traffic?: AccessTraffic;
 }
 
 export interface Notification {

@@ -12,6 +12,12 @@ export interface GovernanceContextValue {
   readonly visits: Readonly<Record<string, number>>;
   /** Puts a policy text in the rule editor and shows it (from a version in the history). */
   openInEditor(text: string, label: string): void;
+  /** Shows a tab, as if chosen (from the inbox). */
+  showTab(id: string): void;
+  /** Shows a version's card in Proposals and history and moves focus to it (from the inbox). */
+  showVersion(number: number): void;
+  /** The version last asked for by showVersion; the nonce tells two asks for one apart. */
+  readonly shownVersion: { readonly number: number; readonly nonce: number } | undefined;
 }
 
 export const GovernanceContext = createContext<GovernanceContextValue | undefined>(undefined);

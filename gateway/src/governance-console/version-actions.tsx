@@ -1,13 +1,13 @@
 import { type FormEvent, useState } from "react";
 import { ProblemAlert } from "./feedback.tsx";
-import { APPROVE, PUBLISH, REJECT, ROLLBACK } from "./queries.ts";
+import { APPROVE, DISCARD_DRAFT, PUBLISH, REJECT, ROLLBACK } from "./queries.ts";
 import type { PolicyVersion } from "./types.ts";
 import { useGovernance, useOperation } from "./use-api.ts";
 
-type Done = (message: string) => void;
+export type Done = (message: string) => void;
 
 /** A one-field form whose submit runs a mutation; `required` fields keep the button disabled. */
-function ActionForm({
+export function ActionForm({
   id,
   label,
   fieldLabel,
@@ -149,12 +149,22 @@ export function PublishAction({ version, onDone }: { version: PolicyVersion; onD
   );
 }
 
+/**
+ * A rollback proposes the earlier text again: putting it back may give a role more than the
+ * policy in force, so a second officer approves it like any other change.
+ */
 export function RollbackAction({ version, onDone }: { version: PolicyVersion; onDone: Done }) {
-  const { changed } = useGovernance();
+  const { changed, officer } = useGovernance();
   const rollback = useOperation<{ rollback: PolicyVersion }>(ROLLBACK);
+  const hint = `gov-rollback-hint-${version.id}`;
   return (
     <div className="gov-actions">
+      <p id={hint} className="gov-hint">
+        A rollback is a proposal: another officer of {officer.agencyTitle} must approve it, then it
+        is published. To take access away at once, publish it as an emergency narrowing below.
+      </p>
       <ActionForm
+        describedBy={hint}
         id={`gov-rollback-${version.id}`}
         label={`Roll back to version ${version.number}`}
         fieldLabel={`Reason for rolling back to version ${version.number}`}
@@ -165,7 +175,7 @@ export function RollbackAction({ version, onDone }: { version: PolicyVersion; on
           const done = await rollback.run({ toVersionId: version.id, reason });
           if (done) {
             onDone(
-              `Rolled back: version ${done.rollback.number} restores version ${version.number} and is in force.`,
+              `Rollback proposed: version ${done.rollback.number} restores version ${version.number} once a second officer approves it and it is published.`,
             );
             changed();
           }
@@ -175,6 +185,48 @@ export function RollbackAction({ version, onDone }: { version: PolicyVersion; on
       <ProblemAlert
         title="Could not roll back"
         problems={rollback.outcome.status === "error" ? rollback.outcome.problems : undefined}
+      />
+    </div>
+  );
+}
+
+/** The author throws a draft away: asked twice, since it leaves the list. */
+export function DiscardAction({ version, onDone }: { version: PolicyVersion; onDone: Done }) {
+  const { changed } = useGovernance();
+  const discard = useOperation<{ discardDraft: PolicyVersion }>(DISCARD_DRAFT);
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <div className="gov-actions">
+      {confirming ? (
+        <fieldset className="gov-toolbar gov-fieldset">
+          <legend className="gov-visually-hidden">Discard version {version.number}?</legend>
+          <span>Discard draft version {version.number}? It leaves the list.</span>
+          <button
+            type="button"
+            className="gov-button"
+            disabled={discard.outcome.status === "running"}
+            onClick={async () => {
+              const done = await discard.run({ versionId: version.id });
+              if (done) {
+                onDone(`Discarded draft version ${version.number}.`);
+                changed();
+              }
+            }}
+          >
+            {`Yes, discard version ${version.number}`}
+          </button>
+          <button type="button" className="gov-button" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+        </fieldset>
+      ) : (
+        <button type="button" className="gov-button" onClick={() => setConfirming(true)}>
+          {`Discard draft version ${version.number}`}
+        </button>
+      )}
+      <ProblemAlert
+        title="Could not discard"
+        problems={discard.outcome.status === "error" ? discard.outcome.problems : undefined}
       />
     </div>
   );

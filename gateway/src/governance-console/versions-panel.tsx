@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ProblemAlert, StatusMessage } from "./feedback.tsx";
 import { POLICY_VERSIONS } from "./queries.ts";
 import type { PolicyVersion } from "./types.ts";
@@ -8,7 +8,7 @@ import { VersionCard } from "./version-card.tsx";
 /** Every stored version of the agency's policy, newest first, with what can be done to each. */
 export function VersionsPanel() {
   const [message, setMessage] = useState("");
-  const { visits } = useGovernance();
+  const { visits, shownVersion } = useGovernance();
   const versions = useQuery<{ policyVersions: PolicyVersion[] }>(
     POLICY_VERSIONS,
     { first: 50 },
@@ -16,6 +16,18 @@ export function VersionsPanel() {
   );
   const list = latest(versions)?.policyVersions;
   const numbers = new Map((list ?? []).map((v) => [v.id, `version ${v.number}`]));
+
+  // The inbox asked for a version: move focus to its card once it is listed, once per ask.
+  const focused = useRef(0);
+  useEffect(() => {
+    if (!shownVersion || focused.current === shownVersion.nonce) return;
+    if (!list?.some((v) => v.number === shownVersion.number)) return;
+    const card = document.getElementById(`gov-version-card-${shownVersion.number}`);
+    if (!card) return;
+    focused.current = shownVersion.nonce;
+    card.scrollIntoView({ block: "start" });
+    card.focus({ preventScroll: true });
+  }, [shownVersion, list]);
   return (
     <section aria-labelledby="gov-versions-heading">
       <h2 id="gov-versions-heading">Proposals and history</h2>

@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
+import { ConfigError } from "@mash/kit";
 import { describe, expect, it } from "vitest";
 import { Authority } from "../authz/ability.ts";
 import { createJudge } from "../authz/judge.ts";
 import { defaultPoliciesDir, loadPolicyTexts, readPolicyDir } from "../authz/policy/load.ts";
 import type { PolicySet } from "../authz/policy/types.ts";
 import { supergraphFile } from "../compose/schema-files.ts";
-import { affectedSubjects, impact } from "./impact.ts";
+import { affectedCount, affectedSubjects, impact } from "./impact.ts";
 import { accessOf, agencyMatrix } from "./matrix.ts";
+import { DEFAULT_IMPACT_MIN_COUNT, impactMinCount } from "./policy-config.ts";
 import { agencyTextOf, withAgencyText } from "./policy-texts.ts";
 
 const supergraphSdl = readFileSync(supergraphFile, "utf8");
@@ -112,8 +114,8 @@ describe("impact of a change", () => {
       await affectedSubjects(changedTypes, async () => ({ PoliceIncident: 7, PoliceSection: 9 })),
     ).toEqual(
       expect.arrayContaining([
-        { type: "PoliceIncident", subjects: 7 },
-        { type: "PoliceSection", subjects: 9 },
+        { type: "PoliceIncident", subjects: 7, fewerThan: null },
+        { type: "PoliceSection", subjects: 9, fewerThan: null },
       ]),
     );
     expect(await affectedSubjects(changedTypes)).toEqual([]);
@@ -133,5 +135,48 @@ describe("impact of a change", () => {
       beforeCondition: 'handlingCode = "P"',
     });
     expect(impact(live, live, "police").changes).toEqual([]);
+  });
+});
+
+describe("subject counts under the threshold", () => {
+  it.each([
+    [0, 5, { subjects: null, fewerThan: 5 }],
+    [1, 5, { subjects: null, fewerThan: 5 }],
+    [4, 5, { subjects: null, fewerThan: 5 }],
+    [5, 5, { subjects: 5, fewerThan: null }],
+    [1234, 5, { subjects: 1234, fewerThan: null }],
+    [9, 10, { subjects: null, fewerThan: 10 }],
+    [0, 1, { subjects: null, fewerThan: 1 }],
+    [1, 1, { subjects: 1, fewerThan: null }],
+  ])("%i subjects with threshold %i", (count, min, shown) => {
+    expect(affectedCount("PoliceIncident", count, min)).toEqual({
+      type: "PoliceIncident",
+      ...shown,
+    });
+  });
+
+  it("applies the threshold (default 5) to every changed type, a type nobody holds as 0", async () => {
+    const counts = async () => ({ PoliceIncident: 3, PoliceSection: 40 });
+    expect(
+      await affectedSubjects(["PoliceIncident", "PoliceSection", "Intelligence"], counts),
+    ).toEqual([
+      { type: "PoliceIncident", subjects: null, fewerThan: 5 },
+      { type: "PoliceSection", subjects: 40, fewerThan: null },
+      { type: "Intelligence", subjects: null, fewerThan: 5 },
+    ]);
+    expect(await affectedSubjects(["PoliceSection"], counts, 50)).toEqual([
+      { type: "PoliceSection", subjects: null, fewerThan: 50 },
+    ]);
+  });
+
+  it("reads MASH_IMPACT_MIN_COUNT, naming it when it cannot work", () => {
+    expect(impactMinCount({})).toBe(DEFAULT_IMPACT_MIN_COUNT);
+    expect(DEFAULT_IMPACT_MIN_COUNT).toBe(5);
+    expect(impactMinCount({ MASH_IMPACT_MIN_COUNT: "" })).toBe(5);
+    expect(impactMinCount({ MASH_IMPACT_MIN_COUNT: "12" })).toBe(12);
+    for (const bad of ["0", "-3", "2.5", "ten", "1e9"]) {
+      expect(() => impactMinCount({ MASH_IMPACT_MIN_COUNT: bad }), bad).toThrow(ConfigError);
+      expect(() => impactMinCount({ MASH_IMPACT_MIN_COUNT: bad })).toThrow(/MASH_IMPACT_MIN_COUNT/);
+    }
   });
 });

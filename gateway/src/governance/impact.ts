@@ -1,5 +1,6 @@
 import type { Authority } from "../authz/ability.ts";
 import { type Access, accessOf, agencyFields, PURPOSES, type Purpose } from "./matrix.ts";
+import { DEFAULT_IMPACT_MIN_COUNT } from "./policy-config.ts";
 
 export type ChangeKind = "GAIN" | "LOSS" | "CONDITION_CHANGED";
 
@@ -79,12 +80,29 @@ export function impact(current: Authority, candidate: Authority, agency: string)
 /** Counts of subjects with records of each type; provided by the data side of the gateway. */
 export type SubjectCounts = () => Promise<Record<string, number>>;
 
+/**
+ * One changed type's subjects: the count, or, when it is under the threshold (0 included),
+ * null with `fewerThan` set, so a small count cannot single out the few people it is about.
+ */
+export interface AffectedCount {
+  type: string;
+  subjects: number | null;
+  fewerThan: number | null;
+}
+
+export function affectedCount(type: string, count: number, minCount: number): AffectedCount {
+  return count < minCount
+    ? { type, subjects: null, fewerThan: minCount }
+    : { type, subjects: count, fewerThan: null };
+}
+
 /** Subjects holding records of each changed type; empty when no counter is wired in. */
 export async function affectedSubjects(
   changedTypes: readonly string[],
   subjectCounts?: SubjectCounts,
-): Promise<{ type: string; subjects: number }[]> {
+  minCount = DEFAULT_IMPACT_MIN_COUNT,
+): Promise<AffectedCount[]> {
   if (!subjectCounts || changedTypes.length === 0) return [];
   const counts = await subjectCounts();
-  return changedTypes.map((type) => ({ type, subjects: counts[type] ?? 0 }));
+  return changedTypes.map((type) => affectedCount(type, counts[type] ?? 0, minCount));
 }

@@ -28,11 +28,14 @@ export class GovernanceError extends Error {
 
 export type LifecycleAction =
   | "SAVE_DRAFT"
+  | "DISCARD_DRAFT"
   | "PROPOSE"
   | "APPROVE"
   | "REJECT"
   | "PUBLISH"
-  | "ROLLBACK";
+  | "ROLLBACK"
+  | "PUBLISH_NARROWING"
+  | "REVIEW_NARROWING";
 
 /** What the audit hook is told before a step commits. */
 export interface LifecycleRecord {
@@ -74,15 +77,42 @@ export interface Lifecycle {
     reason: string,
     options?: StepOptions,
   ): Promise<PolicyVersion>;
+  /** Puts an approved version in force; refused when it widens beyond what was approved. */
   publish(officer: Officer, versionId: string, options?: StepOptions): Promise<PolicyVersion>;
+  /** Proposes an earlier version's text again: a PROPOSED version a second officer must approve. */
   rollback(
     officer: Officer,
     toVersionId: string,
     reason: string,
     options?: StepOptions,
   ): Promise<PolicyVersion>;
+  /** The author throws a draft away (DISCARDED: kept for the record, out of the list). */
+  discardDraft(officer: Officer, versionId: string, options?: StepOptions): Promise<PolicyVersion>;
+  /**
+   * One officer puts a change in force at once, provided it only takes access away (BAD_STATE
+   * naming the first gain otherwise); flagged until another officer reviews it.
+   */
+  publishNarrowing(
+    officer: Officer,
+    input: NarrowingInput,
+    options?: StepOptions,
+  ): Promise<PolicyVersion>;
+  /** Another officer of the agency reviews an emergency narrowing; the flag is cleared. */
+  reviewNarrowing(
+    officer: Officer,
+    versionId: string,
+    comment: string,
+    options?: StepOptions,
+  ): Promise<PolicyVersion>;
   /** The problems a text would have as the agency's policy now; empty when it would load. */
   problemsOf(agency: string, text: string): Promise<PolicyProblem[]>;
+}
+
+/** A narrowing is a stored version (a draft, proposal, approved or earlier one) or a new text. */
+export interface NarrowingInput {
+  versionId?: string | null;
+  text?: string | null;
+  reason: string;
 }
 
 /** The agency an officer governs; FORBIDDEN unless they hold a governance role and an agency. */

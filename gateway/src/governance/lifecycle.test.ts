@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { storeBackends, type TempStores, tempStores } from "@mash/kit/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { aliasBomb } from "../authz/policy/hostile-yaml.ts";
 import { defaultPoliciesDir, loadPolicies } from "../authz/policy/load.ts";
 import type { PolicySet } from "../authz/policy/types.ts";
 import { supergraphFile } from "../compose/schema-files.ts";
@@ -79,7 +80,7 @@ for (const { backend, unavailable } of await storeBackends()) {
       await temp.cleanup();
     });
 
-    it("takes a version from draft to published with two officers, then rolls back", async () => {
+    it("takes a version from draft to published with two officers; a rollback needs a second too", async () => {
       const draft = await lifecycle.saveDraft(alice, { text: narrower, note: "nurse rule" });
       expect(draft).toMatchObject({ id: "police-v1", number: 1, status: "DRAFT", author: "alice" });
       await refused(lifecycle.propose(alice, draft.id, "  "), "BAD_INPUT");
@@ -112,17 +113,25 @@ for (const { backend, unavailable } of await storeBackends()) {
 
       await refused(lifecycle.rollback(alice, v2.id, "already"), "BAD_STATE");
       await refused(lifecycle.rollback(alice, draft.id, ""), "BAD_INPUT");
-      const restored = await lifecycle.rollback(alice, draft.id, "the board withdrew v2");
-      expect(restored).toMatchObject({
+      // A rollback is a proposal restoring the text: nothing changes until another approves.
+      const restoring = await lifecycle.rollback(alice, draft.id, "the board withdrew v2");
+      expect(restoring).toMatchObject({
         id: "police-v4",
-        status: "PUBLISHED",
+        status: "PROPOSED",
+        author: "alice",
         restoredFrom: "police-v1",
         text: narrower,
         reason: "the board withdrew v2",
       });
+      expect(await store.published()).toEqual(new Map([["police", policeText]]));
+      await refused(lifecycle.approve(alice, restoring.id), "FORBIDDEN");
+      await refused(lifecycle.publish(alice, restoring.id), "BAD_STATE");
+      await lifecycle.approve(bob, restoring.id, "agreed");
+      await lifecycle.publish(alice, restoring.id);
       expect((await store.get(v2.id))?.status).toBe("SUPERSEDED");
       expect(await store.published()).toEqual(new Map([["police", narrower]]));
-      // The first publication kept the repository file as a version, so it can be restored too.
+      // The first publication kept the repository file as a version, so it can be restored too,
+      // by the same two officers.
       const baseline = await store.get("police-v2");
       expect(baseline).toMatchObject({
         status: "SUPERSEDED",
@@ -130,7 +139,14 @@ for (const { backend, unavailable } of await storeBackends()) {
         author: "(policies/ file)",
       });
       const back = await lifecycle.rollback(bob, "police-v2", "back to the agreed default");
-      expect(back).toMatchObject({ id: "police-v5", restoredFrom: "police-v2", text: policeText });
+      expect(back).toMatchObject({
+        id: "police-v5",
+        status: "PROPOSED",
+        restoredFrom: "police-v2",
+      });
+      await refused(lifecycle.approve(bob, back.id), "FORBIDDEN");
+      await lifecycle.approve(alice, back.id);
+      await lifecycle.publish(bob, back.id);
       expect(await store.published()).toEqual(new Map([["police", policeText]]));
       expect((await store.list("police")).map((v) => v.id)).toEqual([
         "police-v5",
@@ -149,9 +165,172 @@ for (const { backend, unavailable } of await storeBackends()) {
         "APPROVE police-v3 alice",
         "PUBLISH police-v3 bob",
         "ROLLBACK police-v4 alice",
+        "APPROVE police-v4 bob",
+        "PUBLISH police-v4 alice",
         "ROLLBACK police-v5 bob",
+        "APPROVE police-v5 alice",
+        "PUBLISH police-v5 bob",
       ]);
       expect(await store.marker()).toBe(4);
+    });
+
+    it("lets one officer narrow at once, flagged for another, but never widen alone", async () => {
+      const narrowing = await lifecycle.publishNarrowing(alice, {
+        text: narrower,
+        reason: "incident 4471: nurses saw incident facts they should not",
+      });
+      expect(narrowing).toMatchObject({
+        status: "PUBLISHED",
+        author: "alice",
+        publishedBy: "alice",
+        emergencyReason: "incident 4471: nurses saw incident facts they should not",
+        emergencyReviewedBy: null,
+      });
+      expect(await store.published()).toEqual(new Map([["police", narrower]]));
+      // Bob is told: it awaits review; it stays flagged until he reviews it.
+      expect((await store.awaitingReview("police")).map((v) => v.id)).toEqual([narrowing.id]);
+
+      // Alice, overruled, tries every way to undo it alone.
+      const baseline = (await store.list("police")).find((v) => v.author === "(policies/ file)");
+      expect(baseline?.status).toBe("SUPERSEDED");
+      const id = baseline?.id as string;
+      const widening = await refused(
+        lifecycle.publishNarrowing(alice, { versionId: id, reason: "undo it" }),
+        "BAD_STATE",
+      );
+      expect(widening.message).toMatch(
+        /not a narrowing: health_safeguarding_nurse gains PoliceIncident\.\w+ in an enquiry \(DENIED -> ALLOWED\)/,
+      );
+      await refused(
+        lifecycle.publishNarrowing(alice, { text: policeText, reason: "undo it" }),
+        "BAD_STATE",
+      );
+      const rollback = await lifecycle.rollback(alice, id, "undo it");
+      expect(rollback.status).toBe("PROPOSED");
+      await refused(lifecycle.approve(alice, rollback.id), "FORBIDDEN");
+      await refused(lifecycle.publish(alice, rollback.id), "BAD_STATE");
+      expect(await store.published()).toEqual(new Map([["police", narrower]]));
+      // A changed condition counts as more, whatever it matches (fail closed).
+      const conditioned = policeText
+        .replace(NURSE_RULE, "    roles: [social_worker]\n    requires: { enquiry: true }")
+        .replace(
+          "conditions: { handlingCode: P }",
+          "conditions: { handlingCode: { $in: [P, C] } }",
+        );
+      expect(
+        (
+          await refused(
+            lifecycle.publishNarrowing(alice, { text: conditioned, reason: "tidy" }),
+            "BAD_STATE",
+          )
+        ).message,
+      ).toMatch(/changed condition on Intelligence\./);
+
+      // The inbox: the rollback awaits Bob, and so does the narrowing.
+      expect((await store.awaitingReview("police")).map((v) => v.id).sort()).toEqual(
+        [narrowing.id, rollback.id].sort(),
+      );
+      await refused(lifecycle.reviewNarrowing(alice, narrowing.id, "fine"), "FORBIDDEN");
+      await refused(lifecycle.reviewNarrowing(bob, narrowing.id, " "), "BAD_INPUT");
+      await refused(lifecycle.reviewNarrowing(carol, narrowing.id, "fine"), "NOT_FOUND");
+      // Two officers reviewing at once: one review stands, the other is told it came second.
+      const dave = officer("dave", "police");
+      const [first, second] = await Promise.allSettled([
+        lifecycle.reviewNarrowing(bob, narrowing.id, "right call"),
+        lifecycle.reviewNarrowing(dave, narrowing.id, "agreed"),
+      ]);
+      expect([first.status, second.status].sort()).toEqual(["fulfilled", "rejected"]);
+      const lost = (first.status === "rejected" ? first : second) as PromiseRejectedResult;
+      expect((lost.reason as GovernanceError).code).toBe("BAD_STATE");
+      const reviewed = await store.get(narrowing.id);
+      expect(reviewed).toMatchObject({
+        emergencyReviewedBy: first.status === "fulfilled" ? "bob" : "dave",
+        status: "PUBLISHED",
+      });
+      await refused(lifecycle.reviewNarrowing(bob, narrowing.id, "again"), "BAD_STATE");
+      await lifecycle.reject(bob, rollback.id, "the incident review stands");
+      expect(await store.awaitingReview("police")).toEqual([]);
+      // Nothing new, or nothing at all, is not a narrowing to publish.
+      await refused(
+        lifecycle.publishNarrowing(alice, { text: narrower, reason: "again" }),
+        "BAD_STATE",
+      );
+      await refused(
+        lifecycle.publishNarrowing(alice, { text: narrower, versionId: id, reason: "both" }),
+        "BAD_INPUT",
+      );
+      // A change that changes no access (a comment) may go at once.
+      const comment = await lifecycle.publishNarrowing(bob, {
+        text: `${narrower}\n# reviewed after incident 4471\n`,
+        reason: "note the review",
+      });
+      expect(comment.status).toBe("PUBLISHED");
+      expect(records.filter((r) => r.action.includes("NARROWING")).map((r) => r.action)).toEqual([
+        "PUBLISH_NARROWING",
+        "REVIEW_NARROWING",
+        "PUBLISH_NARROWING",
+      ]);
+    });
+
+    it("needs a fresh approval when the policy in force changed under an approved widening", async () => {
+      const restore = await lifecycle.saveDraft(alice, { text: policeText });
+      const wider = policeText.replace(
+        "      PoliceSection: [incidents]\n      PoliceIncident: [id, occurredAt",
+        "      PoliceSection: [incidents, warningMarkers]\n      PoliceIncident: [id, occurredAt",
+      );
+      expect(wider).not.toBe(policeText);
+      const more = await lifecycle.saveDraft(alice, { text: wider });
+      await lifecycle.propose(alice, more.id, "nurses need markers");
+      await lifecycle.approve(bob, more.id, "ok");
+      // Meanwhile, an incident: Bob narrows at once.
+      await lifecycle.publishNarrowing(bob, { text: narrower, reason: "incident 4471" });
+      // Against the narrowed text, version 2 gives the nurse back the incident facts too: the
+      // approval did not cover that.
+      const error = await refused(lifecycle.publish(alice, more.id), "BAD_STATE");
+      expect(error.message).toMatch(
+        /changed after version 2 was approved.*health_safeguarding_nurse gains/,
+      );
+      expect(await store.published()).toEqual(new Map([["police", narrower]]));
+      // An approved narrowing still publishes after the change in force.
+      await lifecycle.discardDraft(alice, restore.id);
+      const further = narrower.replace("PoliceSection: [known]", "PoliceSection: [known]\n  # x");
+      const v = await lifecycle.saveDraft(alice, { text: further });
+      await lifecycle.propose(alice, v.id, "comment");
+      await lifecycle.approve(bob, v.id);
+      await lifecycle.publishNarrowing(bob, {
+        text: `${narrower}\n# one more\n`,
+        reason: "moves the text in force on",
+      });
+      expect((await lifecycle.publish(alice, v.id)).status).toBe("PUBLISHED");
+    });
+
+    it("lets the author discard a draft, recorded; it leaves the list", async () => {
+      const draft = await lifecycle.saveDraft(alice, { text: narrower });
+      await refused(lifecycle.discardDraft(bob, draft.id), "FORBIDDEN");
+      await refused(lifecycle.discardDraft(carol, draft.id), "NOT_FOUND");
+      const discarded = await lifecycle.discardDraft(alice, draft.id);
+      expect(discarded).toMatchObject({ status: "DISCARDED", discardedAt: expect.any(String) });
+      await refused(lifecycle.discardDraft(alice, draft.id), "BAD_STATE");
+      await refused(lifecycle.propose(alice, draft.id, "why"), "BAD_STATE");
+      expect(await store.list("police")).toEqual([]);
+      expect((await store.list("police", 50, { includeDiscarded: true })).map((v) => v.id)).toEqual(
+        [draft.id],
+      );
+      expect(records.map((r) => r.action)).toEqual(["SAVE_DRAFT", "DISCARD_DRAFT"]);
+    });
+
+    it("stores an alias bomb as a draft, lists it with its problem, never proposes it", async () => {
+      const bomb = aliasBomb();
+      const draft = await lifecycle.saveDraft(alice, { text: bomb });
+      expect(await lifecycle.problemsOf("police", bomb)).toEqual([
+        { file: "police.yaml", line: 6, message: expect.stringMatching(/alias bomb/) },
+      ]);
+      const error = await refused(lifecycle.propose(alice, draft.id, "lol"), "INVALID_POLICY");
+      expect(error.problems[0]?.line).toBe(6);
+      await refused(
+        lifecycle.saveDraft(alice, { text: `a: "${"x".repeat(300_000)}"` }),
+        "BAD_INPUT",
+      );
     });
 
     it("keeps an invalid text a draft: it can never be proposed", async () => {

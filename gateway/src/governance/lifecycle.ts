@@ -1,151 +1,65 @@
-import type { PolicySet } from "../authz/policy/types.ts";
-import {
-  GovernanceError,
-  governedAgency,
-  type Lifecycle,
-  type Officer,
-  type RecordHook,
-  type StepOptions,
-} from "./lifecycle-types.ts";
-import {
-  type PolicyStatus,
-  type PolicyStore,
-  type PolicyVersion,
-  type PolicyWrites,
-  StaleVersionError,
-} from "./policy-store.ts";
-import { agencyTextOf, textsInForce, validateAgencyText } from "./policy-texts.ts";
+import { narrowingSteps } from "./lifecycle-narrowing.ts";
+import { type LifecycleDeps, stepKit } from "./lifecycle-steps.ts";
+import { GovernanceError, type Lifecycle } from "./lifecycle-types.ts";
 
+export type { LifecycleDeps } from "./lifecycle-steps.ts";
 export * from "./lifecycle-types.ts";
 
 /**
  * The two-person lifecycle of an agency's sharing rules: DRAFT -> PROPOSED -> APPROVED (by a
- * second officer, never the author) -> PUBLISHED (the previous one SUPERSEDED), or REJECTED.
- * A text is re-validated against the policies in force at every step after the draft, so a text
- * that stopped loading (another agency published, the supergraph changed) never goes live.
+ * second officer, never the author) -> PUBLISHED (the previous one SUPERSEDED), or REJECTED; a
+ * draft its author throws away is DISCARDED. A text is re-validated against the policies in
+ * force at every step after the draft, so a text that stopped loading never goes live.
  *
- * Rollback puts an earlier published text back in force at once, as a new PUBLISHED version
- * restoring it: no second approval, because that exact text was already approved by a second
- * officer when it was first published, and a rollback is what an officer needs in a hurry.
+ * Nothing that gives any role more goes live on one officer's word. A rollback is a proposal
+ * restoring the earlier text, which a second officer approves like any other: the text was
+ * approved once, against the policy in force then, and undoing a later narrowing is a widening
+ * now. An approval covers the change against the text in force when it was given; if that text
+ * has changed since and the version now widens anything, it needs a fresh approval. The one
+ * change a single officer may make at once is an emergency narrowing (lifecycle-narrowing.ts).
  *
  * Each step calls `record` inside the step's transaction, after its writes and before the commit:
  * if recording fails, nothing is committed (fail closed). A commit failing after a successful
  * record leaves an audit record of an attempt, never a change without one.
  */
-export function createLifecycle(deps: {
-  store: PolicyStore;
-  supergraphSdl: string;
-  policiesDir: string;
-  /** The policy in force (for which roles are governance roles). */
-  policy: () => PolicySet;
-  /** Called for every step; a step's own `options.record` is called too. One of them must be. */
-  record?: RecordHook;
-}): Lifecycle {
-  const { store } = deps;
-  const now = () => new Date().toISOString();
-
-  const agencyOf = (officer: Officer): string => governedAgency(deps.policy(), officer);
-
-  const problemsIn = async (reads: PolicyWrites | PolicyStore, agency: string, text: string) => {
-    const current = textsInForce(deps.policiesDir, await reads.published());
-    if (current.problems.length) return current.problems;
-    return validateAgencyText({
-      files: current.files,
-      agency,
-      text,
-      supergraphSdl: deps.supergraphSdl,
-    }).problems;
-  };
-
-  const mustLoad = async (tx: PolicyWrites, agency: string, text: string) => {
-    const problems = await problemsIn(tx, agency, text);
-    if (problems.length)
-      throw new GovernanceError(
-        "INVALID_POLICY",
-        `the text does not load as ${agency}'s policy (${problems.length} problem(s)); fix it in a new draft`,
-        problems,
-      );
-  };
-
-  const required = (value: string | undefined | null, what: string): string => {
-    const trimmed = value?.trim();
-    if (!trimmed) throw new GovernanceError("BAD_INPUT", `${what} is required`);
-    return trimmed;
-  };
-
-  /** The version, checked to be the officer's agency's and in one of the expected states. */
-  const versionFor = async (
-    tx: PolicyWrites,
-    agency: string,
-    id: string,
-    states: readonly PolicyStatus[],
-  ): Promise<PolicyVersion> => {
-    const version = await tx.get(id);
-    // Another agency's version is reported as missing: its existence is not this officer's business.
-    if (!version || version.agency !== agency)
-      throw new GovernanceError("NOT_FOUND", `no version ${id} of ${agency}'s policy`);
-    if (!states.includes(version.status))
-      throw new GovernanceError(
-        "BAD_STATE",
-        `version ${id} is ${version.status}; this needs ${states.join(" or ")}`,
-      );
-    return version;
-  };
-
-  // Fail closed: a step nobody records does not happen.
-  const recorder =
-    (options: StepOptions | undefined): RecordHook =>
-    async (action) => {
-      if (!deps.record && !options?.record)
-        throw new Error("no audit hook: a governance step must be recorded");
-      await deps.record?.(action);
-      await options?.record?.(action);
-    };
-
-  const step = async <T>(fn: (tx: PolicyWrites) => Promise<T>): Promise<T> => {
-    try {
-      return await store.transaction(fn);
-    } catch (error) {
-      if (error instanceof StaleVersionError) throw new GovernanceError("BAD_STATE", error.message);
-      throw error;
-    }
-  };
-
-  const publishIn = async (tx: PolicyWrites, agency: string) => {
-    const previous = await tx.publishedVersion(agency);
-    if (previous) {
-      await tx.update(previous.id, "PUBLISHED", { status: "SUPERSEDED" });
-      return;
-    }
-    // The first publication replaces the repository file: keep that text as a version, so
-    // "roll back" can always return to the rules the hub started from.
-    const file = agencyTextOf(textsInForce(deps.policiesDir, await tx.published()).files, agency);
-    if (file !== undefined)
-      await tx.insert({
-        agency,
-        text: file,
-        author: "(policies/ file)",
-        status: "SUPERSEDED",
-        note: "the repository file in force before the first publication",
-      });
-  };
+export function createLifecycle(deps: LifecycleDeps): Lifecycle {
+  const kit = stepKit(deps);
+  const { agencyOf, required, versionFor, loading, recorder, step, now } = kit;
 
   return {
-    problemsOf: (agency, text) => problemsIn(store, agency, text),
+    problemsOf: kit.problemsOf,
 
     async saveDraft(officer, input, options) {
       const agency = agencyOf(officer);
-      if (!input.text.trim()) throw new GovernanceError("BAD_INPUT", "the text is empty");
+      const text = kit.storable(input.text, agency);
       // A draft may not load yet: officers save work in progress; it is checked when proposed.
       return step(async (tx) => {
         const version = await tx.insert({
           agency,
-          text: input.text,
+          text,
           author: officer.id,
           note: input.note?.trim() || null,
         });
         await recorder(options)({ action: "SAVE_DRAFT", versionId: version.id, agency, officer });
         return version;
+      });
+    },
+
+    async discardDraft(officer, versionId, options) {
+      const agency = agencyOf(officer);
+      return step(async (tx) => {
+        const draft = await versionFor(tx, agency, versionId, ["DRAFT"]);
+        if (draft.author !== officer.id)
+          throw new GovernanceError(
+            "FORBIDDEN",
+            `only the author (${draft.author}) may discard it`,
+          );
+        const discarded = await tx.update(versionId, "DRAFT", {
+          status: "DISCARDED",
+          discardedAt: now(),
+        });
+        await recorder(options)({ action: "DISCARD_DRAFT", versionId, agency, officer });
+        return discarded;
       });
     },
 
@@ -160,7 +74,7 @@ export function createLifecycle(deps: {
             "FORBIDDEN",
             `only the author (${draft.author}) may propose it`,
           );
-        await mustLoad(tx, agency, draft.text);
+        await loading(tx, agency, draft.text);
         const proposed = await tx.update(versionId, "DRAFT", {
           status: "PROPOSED",
           reason: why,
@@ -180,13 +94,14 @@ export function createLifecycle(deps: {
             "FORBIDDEN",
             "the author cannot approve their own version; another governance officer of the agency must",
           );
-        await mustLoad(tx, agency, proposal.text);
+        const judged = await loading(tx, agency, proposal.text);
         const note = comment?.trim() || null;
         const approved = await tx.update(versionId, "PROPOSED", {
           status: "APPROVED",
           approvedBy: officer.id,
           approvedAt: now(),
           reviewComment: note,
+          approvedAgainst: judged.inForceHash,
         });
         await recorder(options)({
           action: "APPROVE",
@@ -219,8 +134,15 @@ export function createLifecycle(deps: {
       const agency = agencyOf(officer);
       return step(async (tx) => {
         const approved = await versionFor(tx, agency, versionId, ["APPROVED"]);
-        await mustLoad(tx, agency, approved.text);
-        await publishIn(tx, agency);
+        const judged = await loading(tx, agency, approved.text);
+        // The approval covered the change against the text in force then; against a different
+        // text (an emergency narrowing since, say) a widening is a change nobody approved.
+        if (approved.approvedAgainst !== judged.inForceHash && judged.widening.length > 0)
+          throw new GovernanceError(
+            "BAD_STATE",
+            `the policy in force changed after version ${approved.number} was approved, and against it this version widens access: ${judged.widening[0]}. A second officer must approve it again: open it in the editor and propose it anew`,
+          );
+        await kit.supersede(tx, agency);
         const published = await tx.update(versionId, "APPROVED", {
           status: "PUBLISHED",
           publishedBy: officer.id,
@@ -237,32 +159,33 @@ export function createLifecycle(deps: {
       const why = required(reason, "a reason for the rollback");
       return step(async (tx) => {
         const earlier = await versionFor(tx, agency, toVersionId, ["SUPERSEDED", "PUBLISHED"]);
-        if (earlier.status === "PUBLISHED")
-          throw new GovernanceError("BAD_STATE", `version ${toVersionId} is already in force`);
-        await mustLoad(tx, agency, earlier.text);
-        await publishIn(tx, agency);
-        const at = now();
-        const restored = await tx.insert({
+        const judged = await loading(tx, agency, earlier.text);
+        if (earlier.status === "PUBLISHED" || earlier.text === judged.inForceText)
+          throw new GovernanceError(
+            "BAD_STATE",
+            `version ${earlier.number}'s text is already in force`,
+          );
+        const proposal = await tx.insert({
           agency,
           text: earlier.text,
           author: officer.id,
-          status: "PUBLISHED",
+          status: "PROPOSED",
           note: `rollback to version ${earlier.number}`,
           reason: why,
-          publishedBy: officer.id,
-          publishedAt: at,
+          proposedAt: now(),
           restoredFrom: earlier.id,
         });
-        await tx.announce(agency, restored.id);
         await recorder(options)({
           action: "ROLLBACK",
-          versionId: restored.id,
+          versionId: proposal.id,
           agency,
           officer,
           reason: why,
         });
-        return restored;
+        return proposal;
       });
     },
+
+    ...narrowingSteps(kit),
   };
 }

@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { GraphQLError } from "graphql";
-import { Authority } from "../authz/ability.ts";
+import type { Authority } from "../authz/ability.ts";
 import type { PolicyText } from "../authz/policy/load.ts";
 import type { PolicyProblem } from "../authz/policy/types.ts";
-import { affectedSubjects, impact, type SubjectCounts } from "./impact.ts";
+import { inboxOf } from "./inbox.ts";
 import {
   GovernanceError,
   governedAgency,
@@ -12,19 +13,18 @@ import {
   type StepOptions,
 } from "./lifecycle.ts";
 import { agencyMatrix } from "./matrix.ts";
+import { createImpact, type ImpactDeps } from "./policy-impact.ts";
 import type { PolicyStore, PolicyVersion } from "./policy-store.ts";
-import { agencyFileOf, agencyTextOf, problemViews, validateAgencyText } from "./policy-texts.ts";
+import { agencyFileOf, agencyTextOf, problemViews } from "./policy-texts.ts";
 import type { Shadow } from "./shadow.ts";
 
-export interface PolicyApiDeps {
+export interface PolicyApiDeps extends ImpactDeps {
   /** The signed-in officer; throws (UNAUTHENTICATED, say) when there is none. */
   officer(context: unknown): Officer;
   lifecycle: Lifecycle;
   store: PolicyStore;
   /** The policy in force in this gateway, and its texts: the policy holder. */
   holder: { authority(): Authority; texts(): readonly PolicyText[] };
-  supergraphSdl: string;
-  subjectCounts?: SubjectCounts;
   shadow?: Shadow;
   /**
    * Records a step with the request's context (its request id) before it commits; a throw
@@ -33,6 +33,8 @@ export interface PolicyApiDeps {
   record?: (context: unknown, action: LifecycleRecord) => Promise<void> | void;
   /** Told after a step that changes which versions are pending (shadow-candidates' refresh). */
   pendingChanged?: () => Promise<void> | void;
+  /** The agency's owner notifications nobody acknowledged (inbox.ts); the inbox says null without. */
+  unacknowledgedNotifications?: (agency: string) => Promise<number | null>;
 }
 
 type Args = Record<string, unknown>;
@@ -69,6 +71,7 @@ const guarded =
   };
 
 const MAX_VERSIONS = 200;
+const optional = (value: unknown) => (typeof value === "string" ? value : null);
 
 /**
  * Resolvers for the policy half of the governance schema (schema.graphql): plain graphql-js
@@ -80,11 +83,13 @@ export function createPolicyResolvers(deps: PolicyApiDeps) {
   const agencyOf = (context: unknown) =>
     governedAgency(deps.holder.authority().policy, deps.officer(context));
   const ownFile = (agency: string) => agencyFileOf(deps.holder.texts(), agency);
+  const impacts = createImpact(deps);
 
   // Problems of a text are asked for per listed version: remember them per policy in force.
   const problemCache = new Map<string, PolicyProblem[]>();
   const problemsOf = async (agency: string, text: string) => {
-    const key = `${deps.holder.authority().policy.version}\0${agency}\0${text}`;
+    const digest = createHash("sha256").update(text).digest("hex");
+    const key = `${deps.holder.authority().policy.version}\0${agency}\0${digest}`;
     let problems = problemCache.get(key);
     if (!problems) {
       problems = await deps.lifecycle.problemsOf(agency, text);
@@ -133,7 +138,9 @@ export function createPolicyResolvers(deps: PolicyApiDeps) {
     }),
     policyVersions: guarded(async (_p, args, context) => {
       const first = Math.min(Math.max(Number(args.first ?? 50), 1), MAX_VERSIONS);
-      return deps.store.list(agencyOf(context), first);
+      return deps.store.list(agencyOf(context), first, {
+        includeDiscarded: args.includeDiscarded === true,
+      });
     }),
     policyVersion: guarded(
       async (_p, args, context) => (await ownVersion(agencyOf(context), String(args.id))) ?? null,
@@ -141,34 +148,15 @@ export function createPolicyResolvers(deps: PolicyApiDeps) {
     validatePolicy: guarded(async (_p, args, context) =>
       problemsOf(agencyOf(context), String(args.text)),
     ),
-    impact: guarded(async (_p, args, context) => {
-      const agency = agencyOf(context);
-      const current = deps.holder.authority();
-      const loaded = validateAgencyText({
-        files: deps.holder.texts(),
-        agency,
-        text: String(args.text),
-        supergraphSdl: deps.supergraphSdl,
-      });
-      if (!loaded.policy)
-        return {
-          problems: problemViews(loaded.problems, ownFile(agency)),
-          changes: [],
-          affectedSubjects: [],
-        };
-      const result = impact(current, new Authority(loaded.policy), agency);
-      let affected: { type: string; subjects: number }[];
-      try {
-        affected = await affectedSubjects(result.changedTypes, deps.subjectCounts);
-      } catch (error) {
-        // Counts missing an agency would understate who a change affects: say so, not zero.
-        // The counter's errors name subgraphs, never addresses, so the message may be shown.
-        throw new GraphQLError((error as Error).message, {
-          extensions: { code: "SUBJECT_COUNTS_UNAVAILABLE" },
-        });
-      }
-      return { problems: [], changes: result.changes, affectedSubjects: affected };
-    }),
+    impact: guarded(async (_p, args, context) => impacts.of(agencyOf(context), String(args.text))),
+    inbox: guarded(async (_p, _a, context) =>
+      inboxOf({
+        store: deps.store,
+        agency: agencyOf(context),
+        officerId: deps.officer(context).id,
+        unacknowledged: deps.unacknowledgedNotifications,
+      }),
+    ),
     shadowReport: guarded(async (_p, args, context) => {
       const id = String(args.versionId);
       if (!(await ownVersion(agencyOf(context), id)))
@@ -186,20 +174,18 @@ export function createPolicyResolvers(deps: PolicyApiDeps) {
     saveDraft: step((officer, args, o) =>
       deps.lifecycle.saveDraft(
         officer,
-        { text: String(args.text ?? ""), note: (args.note as string | null | undefined) ?? null },
+        { text: String(args.text ?? ""), note: optional(args.note) },
         o,
       ),
+    ),
+    discardDraft: step((officer, args, o) =>
+      deps.lifecycle.discardDraft(officer, String(args.versionId), o),
     ),
     propose: step((officer, args, o) =>
       deps.lifecycle.propose(officer, String(args.versionId), String(args.reason ?? ""), o),
     ),
     approve: step((officer, args, o) =>
-      deps.lifecycle.approve(
-        officer,
-        String(args.versionId),
-        (args.comment as string | null | undefined) ?? null,
-        o,
-      ),
+      deps.lifecycle.approve(officer, String(args.versionId), optional(args.comment), o),
     ),
     reject: step((officer, args, o) =>
       deps.lifecycle.reject(officer, String(args.versionId), String(args.reason ?? ""), o),
@@ -208,11 +194,49 @@ export function createPolicyResolvers(deps: PolicyApiDeps) {
     rollback: step((officer, args, o) =>
       deps.lifecycle.rollback(officer, String(args.toVersionId), String(args.reason ?? ""), o),
     ),
+    publishNarrowing: step((officer, args, o) =>
+      deps.lifecycle.publishNarrowing(
+        officer,
+        {
+          versionId: optional(args.versionId),
+          text: optional(args.text),
+          reason: String(args.reason ?? ""),
+        },
+        o,
+      ),
+    ),
+    reviewNarrowing: step((officer, args, o) =>
+      deps.lifecycle.reviewNarrowing(
+        officer,
+        String(args.versionId),
+        String(args.comment ?? ""),
+        o,
+      ),
+    ),
   };
 
   const PolicyVersionResolvers: Record<string, Resolver> = {
     problems: (version) =>
       problemsOf((version as PolicyVersion).agency, (version as PolicyVersion).text),
+    diffFromInForce: async (version) => {
+      const v = version as PolicyVersion;
+      return impacts.diff(v, await deps.store.publishedVersion(v.agency));
+    },
+    impact: (version) =>
+      impacts.of((version as PolicyVersion).agency, (version as PolicyVersion).text),
+    widening: async (version) =>
+      (await impacts.of((version as PolicyVersion).agency, (version as PolicyVersion).text, false))
+        .widening,
+    emergency: (version) => {
+      const v = version as PolicyVersion;
+      if (!v.emergencyReason) return null;
+      return {
+        reason: v.emergencyReason,
+        reviewedBy: v.emergencyReviewedBy,
+        reviewedAt: v.emergencyReviewedAt,
+        reviewComment: v.emergencyReviewComment,
+      };
+    },
   };
 
   return { Query, Mutation, PolicyVersion: PolicyVersionResolvers };

@@ -24,3 +24,22 @@ export function policyPollMs(env: Env = process.env): number | undefined {
     throw new ConfigError("MASH_POLICY_POLL_MS", `"${raw}" is not a whole number from 50 to 60000`);
   return n;
 }
+
+/** Below this many subjects impact shows a count only as "fewer than" it. */
+export const DEFAULT_IMPACT_MIN_COUNT = 5;
+
+/**
+ * `MASH_IMPACT_MIN_COUNT`: impact shows a changed type's subject count only from this many up;
+ * below it (0 included), "fewer than N". Default 5; 1 shows every count but 0.
+ */
+export function impactMinCount(env: Env = process.env): number {
+  const raw = env.MASH_IMPACT_MIN_COUNT;
+  if (raw === undefined || raw === "") return DEFAULT_IMPACT_MIN_COUNT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    throw new ConfigError(
+      "MASH_IMPACT_MIN_COUNT",
+      `"${raw}" is not a whole number from 1 to 1000000`,
+    );
+  return n;
+}

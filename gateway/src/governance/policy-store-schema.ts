@@ -10,6 +10,8 @@ export const POLICY_STATUSES = [
   "REJECTED",
   "PUBLISHED",
   "SUPERSEDED",
+  /** A draft its author threw away: kept for the record, left out of the list. */
+  "DISCARDED",
 ] as const;
 export type PolicyStatus = (typeof POLICY_STATUSES)[number];
 
@@ -35,6 +37,18 @@ export interface PolicyVersion {
   publishedAt: string | null;
   /** For rollbacks: the version whose text this one restored. */
   restoredFrom: string | null;
+  discardedAt: string | null;
+  /**
+   * A hash of the agency's text in force when a second officer approved this version: their
+   * approval covers what the version changes against that text, and no other.
+   */
+  approvedAgainst: string | null;
+  /** Why it was published at once as an emergency narrowing; null for any other version. */
+  emergencyReason: string | null;
+  /** The other officer who reviewed the emergency narrowing (until then it stays flagged). */
+  emergencyReviewedBy: string | null;
+  emergencyReviewedAt: string | null;
+  emergencyReviewComment: string | null;
 }
 
 export interface VersionRow {
@@ -56,7 +70,23 @@ export interface VersionRow {
   published_by: string | null;
   published_at: string | null;
   restored_from: string | null;
+  discarded_at: string | null;
+  approved_against: string | null;
+  emergency_reason: string | null;
+  emergency_reviewed_by: string | null;
+  emergency_reviewed_at: string | null;
+  emergency_review_comment: string | null;
 }
+
+/** Columns added by 0003, every one nullable text. */
+const LIFECYCLE_COLUMNS = [
+  "discarded_at",
+  "approved_against",
+  "emergency_reason",
+  "emergency_reviewed_by",
+  "emergency_reviewed_at",
+  "emergency_review_comment",
+] as const;
 
 export interface PolicyTables {
   policy_versions: VersionRow;
@@ -120,6 +150,19 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003_two_person_lifecycle": {
+    async up(db: Kysely<unknown>) {
+      // One column per statement: SQLite's ALTER TABLE adds one at a time.
+      for (const name of LIFECYCLE_COLUMNS)
+        await db.schema.alterTable("policy_versions").addColumn(name, "text").execute();
+      // The inbox asks for an agency's pending versions on every sign-in.
+      await db.schema
+        .createIndex("policy_versions_agency_status")
+        .on("policy_versions")
+        .columns(["agency", "status"])
+        .execute();
+    },
+  },
 };
 
 export const fromRow = (r: VersionRow): PolicyVersion => ({
@@ -141,6 +184,12 @@ export const fromRow = (r: VersionRow): PolicyVersion => ({
   publishedBy: r.published_by,
   publishedAt: r.published_at,
   restoredFrom: r.restored_from,
+  discardedAt: r.discarded_at ?? null,
+  approvedAgainst: r.approved_against ?? null,
+  emergencyReason: r.emergency_reason ?? null,
+  emergencyReviewedBy: r.emergency_reviewed_by ?? null,
+  emergencyReviewedAt: r.emergency_reviewed_at ?? null,
+  emergencyReviewComment: r.emergency_review_comment ?? null,
 });
 
 export const columnOf: Record<keyof PolicyVersion, keyof VersionRow> = {
@@ -162,6 +211,10 @@ export const columnOf: Record<keyof PolicyVersion, keyof VersionRow> = {
   publishedBy: "published_by",
   publishedAt: "published_at",
   restoredFrom: "restored_from",
+  discardedAt: "discarded_at",
+  approvedAgainst: "approved_against",
+  emergencyReason: "emergency_reason",
+  emergencyReviewedBy: "emergency_reviewed_by",
+  emergencyReviewedAt: "emergency_reviewed_at",
+  emergencyReviewComment: "emergency_review_comment",
 };
-
-/** Reads, on the store or inside a transaction. */

@@ -19,8 +19,17 @@ export {
 
 export interface PolicyReads {
   get(id: string): Promise<PolicyVersion | undefined>;
-  /** The agency's versions, newest first. */
-  list(agency: string, first?: number): Promise<PolicyVersion[]>;
+  /** The agency's versions, newest first; discarded drafts only when asked for. */
+  list(
+    agency: string,
+    first?: number,
+    options?: { includeDiscarded?: boolean },
+  ): Promise<PolicyVersion[]>;
+  /**
+   * What awaits an officer of the agency: proposals not yet decided, and emergency narrowings
+   * not yet reviewed, newest first (the caller leaves out the officer's own).
+   */
+  awaitingReview(agency: string): Promise<PolicyVersion[]>;
   /** The agency's version in force, if one was ever published. */
   publishedVersion(agency: string): Promise<PolicyVersion | undefined>;
   /** The text in force per agency, for agencies that have published a version. */
@@ -40,6 +49,14 @@ export interface PolicyWrites extends PolicyReads {
    * (another officer acted first), so two steps never both succeed on one version.
    */
   update(id: string, from: PolicyStatus, patch: Partial<PolicyVersion>): Promise<PolicyVersion>;
+  /**
+   * Marks an emergency narrowing reviewed, once: undefined when it is not one, or another
+   * officer reviewed it first.
+   */
+  markReviewed(
+    id: string,
+    review: { by: string; at: string; comment: string },
+  ): Promise<PolicyVersion | undefined>;
   /** Records a publication: bumps the change marker and, on PostgreSQL, notifies every gateway. */
   announce(agency: string, versionId: string): Promise<void>;
 }
@@ -84,11 +101,25 @@ function reads(db: Kysely<PolicyTables>): PolicyReads {
       const row = await versions().where("id", "=", id).executeTakeFirst();
       return row && fromRow(row);
     },
-    async list(agency, first = 50) {
+    async list(agency, first = 50, options = {}) {
+      let query = versions().where("agency", "=", agency);
+      if (!options.includeDiscarded) query = query.where("status", "!=", "DISCARDED");
+      const rows = await query.orderBy("number", "desc").limit(first).execute();
+      return rows.map(fromRow);
+    },
+    async awaitingReview(agency) {
       const rows = await versions()
         .where("agency", "=", agency)
+        .where((eb) =>
+          eb.or([
+            eb("status", "=", "PROPOSED"),
+            eb.and([
+              eb("emergency_reason", "is not", null),
+              eb("emergency_reviewed_by", "is", null),
+            ]),
+          ]),
+        )
         .orderBy("number", "desc")
-        .limit(first)
         .execute();
       return rows.map(fromRow);
     },
@@ -149,6 +180,12 @@ function writes(tx: Transaction<PolicyTables>, config: StoreConfig): PolicyWrite
         published_by: null,
         published_at: null,
         restored_from: null,
+        discarded_at: null,
+        approved_against: null,
+        emergency_reason: null,
+        emergency_reviewed_by: null,
+        emergency_reviewed_at: null,
+        emergency_review_comment: null,
       };
       for (const [key, value] of Object.entries(version)) {
         const column = columnOf[key as keyof PolicyVersion];
@@ -174,6 +211,20 @@ function writes(tx: Transaction<PolicyTables>, config: StoreConfig): PolicyWrite
       const updated = await base.get(id);
       if (!updated) throw new StaleVersionError(id, from);
       return updated;
+    },
+    async markReviewed(id, review) {
+      const result = await tx
+        .updateTable("policy_versions")
+        .set({
+          emergency_reviewed_by: review.by,
+          emergency_reviewed_at: review.at,
+          emergency_review_comment: review.comment,
+        })
+        .where("id", "=", id)
+        .where("emergency_reason", "is not", null)
+        .where("emergency_reviewed_by", "is", null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1 ? base.get(id) : undefined;
     },
     async announce(agency, versionId) {
       const last = await tx

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { aliasBomb } from "../authz/policy/hostile-yaml.ts";
 import {
   defaultPoliciesDir,
   loadPolicies,
@@ -11,7 +12,13 @@ import {
 import { formatProblem } from "../authz/policy/types.ts";
 import { supergraphFile } from "../compose/schema-files.ts";
 import { policyPollMs, policyStoreConfig } from "./policy-config.ts";
-import { agencyTextOf, overlayPublished, problemViews, withAgencyText } from "./policy-texts.ts";
+import {
+  agencyTextOf,
+  overlayPublished,
+  problemViews,
+  validateAgencyText,
+  withAgencyText,
+} from "./policy-texts.ts";
 
 const supergraphSdl = readFileSync(supergraphFile, "utf8");
 let dir: string;
@@ -80,6 +87,30 @@ describe("policies from texts", () => {
     expect(views).toEqual([
       { line: 4, rule: "r", message: "m" },
       { line: null, rule: null, message: "health.yaml:9: dup" },
+    ]);
+  });
+});
+
+describe("judging an officer's text", () => {
+  it("never throws: a text that breaks the loader is a problem of that text", () => {
+    const files = readPolicyDir(dir).files;
+    const police = readFileSync(join(dir, "police.yaml"), "utf8");
+    // A supergraph that cannot be parsed makes the loader throw before any text is read.
+    const broken = validateAgencyText({
+      files,
+      agency: "police",
+      text: police,
+      supergraphSdl: "type {",
+    });
+    expect(broken).toEqual({
+      policy: undefined,
+      problems: [
+        { file: "police.yaml", message: "could not be checked (GraphQLError); it cannot be used" },
+      ],
+    });
+    const bomb = validateAgencyText({ files, agency: "police", text: aliasBomb(), supergraphSdl });
+    expect(bomb.problems).toEqual([
+      { file: "police.yaml", line: 6, message: expect.stringMatching(/alias bomb/) },
     ]);
   });
 });

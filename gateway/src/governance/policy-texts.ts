@@ -45,17 +45,29 @@ export function textsInForce(
   return { files: overlayPublished(read.files, published), problems: read.problems };
 }
 
-/** Loads the whole policy with one agency's text substituted: exactly what the gateway would load. */
+/**
+ * Loads the whole policy with one agency's text substituted: exactly what the gateway would load.
+ * Never throws: an officer's text that breaks the loader (a bug it finds) is a problem of that
+ * text, so one stored draft cannot fail every listing of the agency's versions.
+ */
 export function validateAgencyText(options: {
   files: readonly PolicyText[];
   agency: string;
   text: string;
   supergraphSdl: string;
 }): LoadedPolicies {
-  return loadPolicyTexts({
-    files: withAgencyText(options.files, options.agency, options.text),
-    supergraphSdl: options.supergraphSdl,
-  });
+  try {
+    return loadPolicyTexts({
+      files: withAgencyText(options.files, options.agency, options.text),
+      supergraphSdl: options.supergraphSdl,
+    });
+  } catch (error) {
+    const message = `could not be checked (${(error as Error).name}); it cannot be used`;
+    return {
+      policy: undefined,
+      problems: [{ file: agencyFileOf(options.files, options.agency), message }],
+    };
+  }
 }
 
 /** A problem as the governance API shows it: lines point into the agency's own text. */

@@ -1,158 +1,214 @@
-import {
-  type GraphQLField,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  getNamedType,
-  isLeafType,
-  isNonNullType,
-  isObjectType,
-} from "graphql";
+import type { GraphQLError } from "graphql";
 import type { Authority } from "../authz/ability.ts";
-import type { RequestAuthorization, StatedEnquiry } from "../authz/judge.ts";
-import { takesPart, WITHHELD } from "../authz/judge.ts";
+import {
+  createJudge,
+  type RequestAuthorization,
+  type StatedEnquiry,
+  takesPart,
+} from "../authz/judge.ts";
+import type { PolicySet } from "../authz/policy/types.ts";
+import { agencyFields, type Purpose } from "./matrix.ts";
+import { conditionAttributes, misfit, type RecordSchema } from "./record-attributes.ts";
 
-export const MASK = "•••";
-/** Enough items of a list to show a condition deciding differently per item, no more. */
-const ITEMS_PER_LIST = 5;
-const MAX_DEPTH = 4;
+/**
+ * The person a hypothetical record hangs under. It is no one's id: a simulation never names,
+ * reads or fetches a real person, so nothing it answers can be about one.
+ */
+export const HYPOTHETICAL_PERSON = "(hypothetical person)";
+const HYPOTHETICAL_ENQUIRY = "(hypothetical enquiry)";
 
-export interface SimulatedField {
-  path: string;
+/** A record an officer describes: who asks, for which purpose, and what the record says. */
+export interface RecordQuestion {
+  roles: readonly string[];
+  purpose: Purpose;
+  /** One of the agency's types. */
+  type: string;
+  /** Values of the fields rules read in their conditions on the type; one not given is null. */
+  attributes: Readonly<Record<string, unknown>>;
+}
+
+export interface FieldVerdict {
+  /** "Intelligence.summary". */
   field: string;
-  owner: string;
   visible: boolean;
-  rule: string | null;
-  masked: string | null;
+  /** The rule that decides, or default-deny. */
+  rule: string;
+  /** A visible field's rule description; for a withheld one, what the requester is told. */
+  reason: string;
+  /** The rule a withheld field's error names: default-deny when naming `rule` would tell a value. */
+  toldRule: string | null;
 }
 
-type Execution = {
-  data?: Record<string, unknown> | null;
-  errors?: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
-};
-
-/** Runs a query as someone else, under a given policy, with no audit record of its own. */
-export type RunAs = (
-  query: string,
-  variables: Record<string, unknown>,
-  as: { authority: Authority; authorization: RequestAuthorization; roles: string[] },
-) => Promise<Execution>;
-
-/**
- * Everything the graph holds about one person, as one query: every field without required
- * arguments, down to MAX_DEPTH, not following links to other people (their own look is theirs).
- */
-export function everythingQuery(schema: GraphQLSchema, scopeType: string, keyOf: string): string {
-  const scope = schema.getType(scopeType);
-  if (!scope || !isObjectType(scope)) throw new Error(`No ${scopeType} type in the schema.`);
-  // A type already on the path is not entered again (an enquiry's contacts' enquiry): a cycle
-  // adds nothing the first visit does not show, and multiplies the query's cost.
-  const selection = (type: GraphQLObjectType, depth: number, path: ReadonlySet<string>): string => {
-    const within = new Set([...path, type.name]);
-    const parts: string[] = [];
-    for (const field of Object.values(type.getFields()) as GraphQLField<unknown, unknown>[]) {
-      if (field.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined)) continue;
-      const named = getNamedType(field.type);
-      if (isLeafType(named)) parts.push(field.name);
-      // Another person (a household member, an enquiry's people) is named by key only.
-      else if (named === scope) parts.push(`${field.name} { ${keyOf} }`);
-      else if (isObjectType(named) && depth < MAX_DEPTH && !within.has(named.name))
-        parts.push(`${field.name} { ${selection(named, depth + 1, within)} }`);
-    }
-    return parts.length ? parts.join(" ") : "__typename";
-  };
-  const root = Object.entries(schema.getQueryType()?.getFields() ?? {}).find(
-    ([, f]) =>
-      getNamedType(f.type) === scope && f.args.length === 1 && isNonNullType(f.args[0]?.type),
-  );
-  if (!root) throw new Error(`No query field returns one ${scopeType} by its key.`);
-  const [name, field] = root;
-  const arg = field.args[0];
-  return `query Simulation($key: ${String(arg?.type)}) { ${name}(${arg?.name}: $key) { ${selection(scope, 0, new Set())} } }`;
-}
-
-/**
- * "As role R, with enquiry E, on subject S": which fields of the person would be visible or
- * withheld and by which rule, from a real run of the gateway's enforcement on the real data,
- * with every value replaced by a mask before it leaves this function.
- */
-export async function simulate(options: {
-  schema: GraphQLSchema;
-  authority: Authority;
-  role: string;
-  subjectId: string;
-  enquiry: StatedEnquiry | undefined;
+export interface RecordVerdict {
+  /** The purpose took effect: in an enquiry only for a role of an agency, under a person. */
+  inEnquiry: boolean;
+  /** The glass was broken: only for a role roles.yaml lets break it. */
   breakGlass: boolean;
-  runAs: RunAs;
-}): Promise<{ inEnquiry: boolean; fields: SimulatedField[] }> {
-  const { authority } = options;
-  const { policy } = authority;
-  const scope = policy.scope;
-  if (!scope)
-    throw new SimulationInputError(
-      "roles.yaml names no scope (the person type every field hangs under), so there is no person to simulate on.",
+  /** In a list, an item like this is shown; false when it is left out as if it did not exist. */
+  listed: boolean;
+  /** The rule withholding the value that leaves it out of lists. */
+  unlistedBy: string | null;
+  fields: FieldVerdict[];
+}
+
+export class SimulationInputError extends Error {
+  /** Which part of the question is wrong: ["roles"], ["type"], ["attributes", "handlingCode"]. */
+  constructor(
+    message: string,
+    readonly at: (string | number)[] = [],
+  ) {
+    super(message);
+    this.name = "SimulationInputError";
+  }
+}
+
+/** The agency's types and its own fields of each ("Intelligence" -> ["id", "grading", ...]). */
+export function agencyTypes(policy: PolicySet, agency: string): Map<string, string[]> {
+  const types = new Map<string, string[]>();
+  for (const coordinate of agencyFields(policy, agency)) {
+    const [type, field] = coordinate.split(".") as [string, string];
+    types.set(type, [...(types.get(type) ?? []), field]);
+  }
+  return types;
+}
+
+/** Every way a question cannot be asked of this policy, each with the part it is about. */
+export function questionProblems(
+  policy: PolicySet,
+  schema: RecordSchema,
+  agency: string,
+  question: RecordQuestion,
+): SimulationInputError[] {
+  const problems: SimulationInputError[] = [];
+  if (question.roles.length === 0)
+    problems.push(new SimulationInputError("name a role", ["roles"]));
+  for (const role of question.roles)
+    if (!policy.roles.has(role))
+      problems.push(new SimulationInputError(`no role "${role}" in roles.yaml`, ["roles"]));
+  const agencies = new Set(question.roles.flatMap((r) => policy.roles.get(r)?.agency ?? []));
+  if (agencies.size > 1)
+    problems.push(
+      new SimulationInputError(
+        `a requester belongs to one agency; these roles belong to ${[...agencies].join(", ")}`,
+        ["roles"],
+      ),
     );
-  if (!policy.roles.has(options.role))
-    throw new SimulationInputError(`No role "${options.role}" in roles.yaml.`);
-  const roles = [options.role];
+  const types = agencyTypes(policy, agency);
+  if (!types.has(question.type) || !schema.isObjectType(question.type)) {
+    problems.push(
+      new SimulationInputError(
+        `"${question.type}" is not a type with fields of ${agency}'s (${[...types.keys()].join(", ")})`,
+        ["type"],
+      ),
+    );
+    return problems;
+  }
+  const kinds = new Map(
+    conditionAttributes(policy, schema, question.type).map((k) => [k.field, k]),
+  );
+  for (const [field, value] of Object.entries(question.attributes)) {
+    const kind = kinds.get(field);
+    const bad = kind
+      ? misfit(kind, value)
+      : `no rule reads ${question.type}.${field} in its conditions${
+          kinds.size
+            ? ` (they read ${[...kinds.keys()].join(", ")})`
+            : " (none reads any field of it)"
+        }`;
+    if (bad) problems.push(new SimulationInputError(bad, ["attributes", field]));
+  }
+  return problems;
+}
+
+/**
+ * What each of the agency's fields of one hypothetical record would be for the question's
+ * requester: the gateway's own judge (createJudge, as the result filter calls it) decides each
+ * field and whether the item would be listed, and the ability it uses names the deciding rule.
+ * Nothing here reads data: the record is the question's attributes, under a person who is no
+ * one, in an enquiry that exists only for this question.
+ */
+export function judgeRecord(
+  authority: Authority,
+  schema: RecordSchema,
+  agency: string,
+  question: RecordQuestion,
+): RecordVerdict {
+  const { policy } = authority;
+  const roles = [...question.roles];
+  const requester = roles.map((r) => policy.roles.get(r)?.agency).find((a) => a !== undefined);
+  const enquiry: StatedEnquiry | undefined =
+    question.purpose === "outside" || requester === undefined
+      ? undefined
+      : {
+          id: HYPOTHETICAL_ENQUIRY,
+          open: true,
+          subjects: new Set([HYPOTHETICAL_PERSON]),
+          participants: new Set([requester]),
+        };
   const authorization: RequestAuthorization = {
     roles,
-    // The role's agency: a simulation in an enquiry shows what that agency would see there.
-    agency: policy.roles.get(options.role)?.agency,
-    enquiry: options.enquiry,
-    breakGlass: options.breakGlass && authority.mayBreakGlass(roles),
+    agency: requester,
+    enquiry,
+    breakGlass: question.purpose === "breakGlass" && authority.mayBreakGlass(roles),
   };
-  const query = everythingQuery(options.schema, scope.type, scope.key);
-  const result = await options.runAs(
-    query,
-    { key: options.subjectId },
-    { authority, authorization, roles },
-  );
-  const withheld = new Map<string, string>();
-  for (const e of result.errors ?? []) {
-    if (e.extensions?.code !== WITHHELD || !e.path) continue;
-    withheld.set(e.path.join("."), String(e.extensions.rule ?? "default-deny"));
-  }
-  const unexpected = (result.errors ?? []).find((e) => e.extensions?.code !== WITHHELD);
-  if (unexpected && !result.data)
-    throw new Error(`The simulation query failed: ${JSON.stringify(unexpected)}`);
+  const judge = createJudge(authority, authorization);
+  // Root fields hang under no person, so no purpose reaches them (as in enforcement).
+  const scope = schema.roots.has(question.type) ? undefined : HYPOTHETICAL_PERSON;
+  const inEnquiry = scope !== undefined && takesPart(authorization);
+  const ability = authority.ability({ roles, inEnquiry, breakGlass: authorization.breakGlass });
+  // The record as the filter sees one: only the fields conditions read, null when not given.
+  const record: Record<string, unknown> = {};
+  for (const field of judge.conditionFields(question.type))
+    record[field] = question.attributes[field] ?? null;
 
-  const fields: SimulatedField[] = [];
-  const walk = (
-    type: GraphQLObjectType,
-    value: Record<string, unknown>,
-    path: (string | number)[],
-  ) => {
-    for (const [name, field] of Object.entries(type.getFields())) {
-      if (!(name in value)) continue;
-      const here = [...path, name];
-      const key = here.join(".");
-      const rule = withheld.get(key) ?? null;
-      const raw = value[name];
-      const named = getNamedType(field.type);
-      fields.push({
-        path: key,
-        field: `${type.name}.${name}`,
-        owner: policy.owners.get(`${type.name}.${name}`) ?? policy.hub,
-        visible: rule === null,
+  const fields = (agencyTypes(policy, agency).get(question.type) ?? []).map(
+    (field): FieldVerdict => {
+      const decision = authority.decide(ability, question.type, field, record);
+      let told: GraphQLError | undefined;
+      try {
+        judge.check(question.type, field, record, scope);
+      } catch (error) {
+        told = error as GraphQLError;
+      }
+      // The judge and its ability must agree; if they ever did not, say nothing rather than guess.
+      if (decision.allowed === (told !== undefined))
+        throw new Error(`The judge and its ability disagree on ${question.type}.${field}.`);
+      const rule = decision.rule?.id ?? "default-deny";
+      if (!told)
+        return {
+          field: `${question.type}.${field}`,
+          visible: true,
+          rule,
+          reason: decision.rule?.description ?? "",
+          toldRule: null,
+        };
+      return {
+        field: `${question.type}.${field}`,
+        visible: false,
         rule,
-        masked: rule === null && raw !== null && raw !== undefined ? MASK : null,
-      });
-      if (!isObjectType(named) || raw === null || typeof raw !== "object") continue;
-      if (Array.isArray(raw))
-        raw.slice(0, ITEMS_PER_LIST).forEach((item, i) => {
-          if (item && typeof item === "object")
-            walk(named, item as Record<string, unknown>, [...here, i]);
-        });
-      else walk(named, raw as Record<string, unknown>, here);
-    }
+        reason: told.message,
+        toldRule: String(told.extensions?.rule ?? "default-deny"),
+      };
+    },
+  );
+  const hidden = judge.concealment?.(question.type, record, scope);
+  return {
+    inEnquiry,
+    breakGlass: authorization.breakGlass,
+    listed: hidden === undefined,
+    unlistedBy: hidden?.rule ?? null,
+    fields,
   };
-  const scopeType = options.schema.getType(scope.type) as GraphQLObjectType;
-  const root = result.data ? Object.values(result.data)[0] : null;
-  if (root && typeof root === "object")
-    walk(scopeType, root as Record<string, unknown>, [Object.keys(result.data ?? {})[0] as string]);
-  const inEnquiry =
-    takesPart(authorization) && (options.enquiry?.subjects.has(options.subjectId) ?? false);
-  return { inEnquiry, fields };
 }
 
-export class SimulationInputError extends Error {}
+/** judgeRecord for a question checked first: a bad one is a SimulationInputError, never a guess. */
+export function simulateRecord(
+  authority: Authority,
+  schema: RecordSchema,
+  agency: string,
+  question: RecordQuestion,
+): RecordVerdict {
+  const [problem] = questionProblems(authority.policy, schema, agency, question);
+  if (problem) throw problem;
+  return judgeRecord(authority, schema, agency, question);
+}

@@ -65,7 +65,7 @@ const expectedFor = (every: number) =>
 
 /** The gateway's own signer, as start-gateway.ts makes it, over the key the test subgraphs trust. */
 const gatewaySign = async (subgraph: string) =>
-  contextSigner((await testContextKeys()).signingKey)(subgraph, gatewayCaller());
+  contextSigner((await testContextKeys()).signingKey)(subgraph, gatewayCaller(), "");
 
 describe("createSubjectCounts", () => {
   const alpha = useRunningSubgraph(recordsAgency("alpha", "Visit", 3), "sqlite", SUBJECTS);
@@ -131,11 +131,15 @@ describe("createSubjectCounts", () => {
     const counts = createSubjectCounts({
       subgraphs: endpoints(),
       sign: (subgraph) =>
-        contextSigner(signingKey)("alpha", {
-          sub: subgraph === "alpha" ? "some-user" : GATEWAY_SUBJECT,
-          roles: [],
-          rid: "r1",
-        }),
+        contextSigner(signingKey)(
+          "alpha",
+          {
+            sub: subgraph === "alpha" ? "some-user" : GATEWAY_SUBJECT,
+            roles: [],
+            rid: "r1",
+          },
+          "",
+        ),
       timeoutMs: 5000,
     });
     const error = (await counts().catch((e: unknown) => e)) as SubjectCountsError;

@@ -4,12 +4,21 @@ export interface SubjectCountsOptions {
   subgraphs: { name: string; url: string }[];
   /**
    * The X-MASH-Context for one subgraph, signed for the gateway itself: in the gateway,
-   * `(name) => sign(name, gatewayCaller())` (server/subgraph-context.ts). Subgraphs answer counts
+   * `(name) => sign(name, gatewayCaller(), "")` (server/subgraph-context.ts; a GET has no body,
+   * and the context is bound to the empty one). Subgraphs answer counts
    * to the gateway's own context only, never to a user's.
    */
   sign: (subgraph: string) => Promise<string> | string;
   /** Per subgraph: a slow agency fails the whole answer rather than hold the officer waiting. */
   timeoutMs: number;
+  /**
+   * How requests reach subgraphs: the gateway's transport (transport/subgraph-transport.ts, its
+   * CA and client certificate); global fetch when not given.
+   */
+  fetch?: (
+    url: string,
+    init: { headers: Record<string, string>; signal: AbortSignal },
+  ) => Promise<Response>;
 }
 
 /** Why counts could not be had; names every subgraph that failed, never its address. */
@@ -35,11 +44,12 @@ async function fetchCounts(
   subgraph: { name: string; url: string },
   sign: SubjectCountsOptions["sign"],
   timeoutMs: number,
+  send: NonNullable<SubjectCountsOptions["fetch"]> = fetch,
 ): Promise<SubjectCounts> {
   const context = await sign(subgraph.name);
   let response: Response;
   try {
-    response = await fetch(subjectCountsUrl(subgraph.url), {
+    response = await send(subjectCountsUrl(subgraph.url), {
       headers: { [CONTEXT_HEADER]: context },
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -97,7 +107,7 @@ function countsIn(body: unknown, name: string): SubjectCounts {
 export function createSubjectCounts(options: SubjectCountsOptions): () => Promise<SubjectCounts> {
   return async () => {
     const results = await Promise.allSettled(
-      options.subgraphs.map((s) => fetchCounts(s, options.sign, options.timeoutMs)),
+      options.subgraphs.map((s) => fetchCounts(s, options.sign, options.timeoutMs, options.fetch)),
     );
     const failures: { subgraph: string; problem: string }[] = [];
     const merged: SubjectCounts = {};

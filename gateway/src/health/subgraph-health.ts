@@ -1,4 +1,9 @@
 import type { SubgraphEndpoint } from "../config.ts";
+import {
+  createSubgraphTransport,
+  PlainSubgraphUrl,
+  type SubgraphTransport,
+} from "../transport/subgraph-transport.ts";
 
 export interface SubgraphHealth {
   name: string;
@@ -24,16 +29,19 @@ function isOurHealth(body: unknown): boolean {
 /**
  * Is a subgraph up? Ours by their /health (they refuse unsigned GraphQL, so a probe would fail
  * on them). Any other federation subgraph by a `{ __typename }` query: the least a GraphQL
- * server answers, with no field of anyone's data. One deadline covers both requests.
+ * server answers, with no field of anyone's data. One deadline covers both requests. Both go
+ * through the transport every subgraph request takes (HTTPS with the configured CA, the client
+ * certificate), so a subgraph the gateway cannot reach over it is named unhealthy.
  */
 export async function checkSubgraph(
   endpoint: SubgraphEndpoint,
   timeoutMs: number,
+  transport: SubgraphTransport = plain(),
 ): Promise<SubgraphHealth> {
   const signal = AbortSignal.timeout(timeoutMs);
   const { name } = endpoint;
   try {
-    const response = await fetch(healthUrl(endpoint.url), { signal });
+    const response = await transport.fetch(healthUrl(endpoint.url), { signal });
     // Ours answers JSON; anything else (an HTML 404 page, say) is not read at all.
     const json = (response.headers.get("content-type") ?? "").includes("json");
     const body: unknown = json
@@ -43,20 +51,33 @@ export async function checkSubgraph(
       return response.ok
         ? { name, ok: true }
         : { name, ok: false, problem: `health check answered HTTP ${response.status}` };
-    return await probeGraphQL(endpoint, signal);
+    return await probeGraphQL(endpoint, signal, transport);
   } catch (error) {
-    const reason =
-      (error as Error).name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : "unreachable";
-    return { name, ok: false, problem: reason };
+    return { name, ok: false, problem: unreachable(error, timeoutMs) };
   }
+}
+
+/**
+ * A refused certificate is told apart from a closed port by its code alone (/health is open to
+ * all; the cause's message may name hosts): the gateway's log line has the rest.
+ */
+function unreachable(error: unknown, timeoutMs: number): string {
+  if ((error as Error).name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  if (error instanceof PlainSubgraphUrl) return "unreachable (its URL is not https://)";
+  const cause = (error as { cause?: { code?: unknown; cause?: { code?: unknown } } }).cause;
+  const code = cause?.cause?.code ?? cause?.code;
+  return typeof code === "string" && /CERT|SSL|TLS|HANDSHAKE/.test(code)
+    ? `unreachable over TLS (${code})`
+    : "unreachable";
 }
 
 async function probeGraphQL(
   endpoint: SubgraphEndpoint,
   signal: AbortSignal,
+  transport: SubgraphTransport,
 ): Promise<SubgraphHealth> {
   const { name } = endpoint;
-  const response = await fetch(endpoint.url, {
+  const response = await transport.fetch(endpoint.url, {
     method: "POST",
     // JSON content type: Apollo Server's CSRF prevention lets it through without a preflight header.
     headers: { "content-type": "application/json", accept: "application/json" },
@@ -76,6 +97,14 @@ async function probeGraphQL(
 export function checkSubgraphs(
   endpoints: SubgraphEndpoint[],
   timeoutMs: number,
+  transport: SubgraphTransport = plain(),
 ): Promise<SubgraphHealth[]> {
-  return Promise.all(endpoints.map((e) => checkSubgraph(e, timeoutMs)));
+  return Promise.all(endpoints.map((e) => checkSubgraph(e, timeoutMs, transport)));
 }
+
+let shared: SubgraphTransport | undefined;
+/** For callers that give no transport: plain HTTP, or HTTPS checked against the system's CAs. */
+const plain = () => {
+  shared ??= createSubgraphTransport();
+  return shared;
+};

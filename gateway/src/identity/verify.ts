@@ -6,16 +6,11 @@ import {
   type JWTPayload,
   jwtVerify,
 } from "jose";
+import type { Principal } from "../request/context.ts";
 import type { IdentityConfig } from "./config.ts";
 import { loadDevSigningKey } from "./dev-keys.ts";
 
-/** Who is asking, from a verified token. */
-export interface Principal {
-  id: string;
-  name: string;
-  agency: string | undefined;
-  roles: string[];
-}
+export type { Principal };
 
 /** Why a request is not authenticated; safe to show (never the token itself). */
 export class AuthenticationError extends Error {

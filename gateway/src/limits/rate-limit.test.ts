@@ -1,4 +1,3 @@
-import type { ServerResponse } from "node:http";
 import type { Logger } from "@mash/kit";
 import { describe, expect, it } from "vitest";
 import {
@@ -36,25 +35,6 @@ function recordingLogger() {
     error: at("error"),
   };
   return { logger, lines };
-}
-
-/** Just enough of a ServerResponse to see what a refusal sends. */
-function fakeResponse() {
-  const sent = { status: 0, headers: {} as Record<string, string>, body: "" };
-  const res = {
-    setHeader(name: string, value: string) {
-      sent.headers[name.toLowerCase()] = value;
-    },
-    writeHead(status: number, headers: Record<string, string | number>) {
-      sent.status = status;
-      for (const [k, v] of Object.entries(headers)) sent.headers[k.toLowerCase()] = String(v);
-      return res;
-    },
-    end(body: string) {
-      sent.body = body;
-    },
-  };
-  return { res: res as unknown as ServerResponse, sent };
 }
 
 describe("token bucket", () => {
@@ -130,13 +110,12 @@ describe("rate limiter", () => {
     let now = 0;
     const store = new MemoryRateLimitStore(limits, { now: () => now });
     const limiter = createRateLimiter(limits, logger, { store });
-    for (let i = 0; i < 3; i++) expect(await limiter.refuse("u", fakeResponse().res)).toBe(false);
+    for (let i = 0; i < 3; i++) expect(await limiter.refusal("u")).toBeUndefined();
     now += 100;
-    const { res, sent } = fakeResponse();
-    expect(await limiter.refuse("u", res)).toBe(true);
-    expect(sent.status).toBe(429);
-    expect(sent.headers["retry-after"]).toBe("1");
-    expect(JSON.parse(sent.body)).toEqual({
+    const refused = await limiter.refusal("u");
+    expect(refused?.status).toBe(429);
+    expect(refused?.headers["retry-after"]).toBe("1");
+    expect(refused?.body()).toEqual({
       errors: [
         {
           message: "Too many requests: 60 per minute for each user. Try again in 1 seconds.",
@@ -153,7 +132,7 @@ describe("rate limiter", () => {
     const limiter = createRateLimiter(config, logger);
     try {
       const refused = [];
-      for (let i = 0; i < 4; i++) refused.push(await limiter.refuse("u", fakeResponse().res));
+      for (let i = 0; i < 4; i++) refused.push((await limiter.refusal("u")) !== undefined);
       expect(refused).toEqual([false, false, false, true]);
       const errors = lines.filter((l) => l.level === "error");
       expect(errors).toHaveLength(1);

@@ -1,6 +1,5 @@
-import type { ServerResponse } from "node:http";
 import type { Logger } from "@mash/kit";
-import { sendGraphQLError } from "@mash/kit/http";
+import { RequestRefused } from "../errors/catalogue.ts";
 import { createRedisStore, type RedisRateLimitStore } from "./rate-limit-redis.ts";
 
 export interface RateLimitConfig {
@@ -189,8 +188,11 @@ class FallbackStore implements RateLimitStore {
 
 export interface RateLimiter {
   readonly config: RateLimitConfig;
-  /** Counts one request of this user; when over the limit, answers 429 and returns true. */
-  refuse(userId: string, res: ServerResponse): Promise<boolean>;
+  /**
+   * Counts one request against a bucket (a user, an officer, an address); over the limit, the
+   * 429 refusal to answer with (Retry-After set), else undefined.
+   */
+  refusal(key: string, who?: string): Promise<RequestRefused | undefined>;
   close(): Promise<void>;
 }
 
@@ -202,20 +204,17 @@ export function createRateLimiter(
   const store = options.store ?? createStore(config, logger, options.redisKeyPrefix);
   return {
     config,
-    async refuse(userId, res) {
-      const decision = await store.take(userId);
-      if (decision.allowed) return false;
+    async refusal(key, who = "user") {
+      const decision = await store.take(key);
+      if (decision.allowed) return undefined;
       const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
       // Refusals are cheap and a misbehaving client makes many: debug, not a line per request.
-      logger.debug("rate limited", { user: userId, retryAfterSeconds: seconds });
-      res.setHeader("retry-after", String(seconds));
-      sendGraphQLError(
-        res,
-        429,
-        `Too many requests: ${config.perMinute} per minute for each user. Try again in ${seconds} seconds.`,
+      logger.debug("rate limited", { key, retryAfterSeconds: seconds });
+      return new RequestRefused(
         "RATE_LIMITED",
+        `Too many requests: ${config.perMinute} per minute for each ${who}. Try again in ${seconds} seconds.`,
+        { "retry-after": String(seconds) },
       );
-      return true;
     },
     close: () => store.close(),
   };

@@ -1,23 +1,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "@mash/kit";
 import type { GraphQLFormattedError } from "graphql";
-
-/** Codes whose messages were written for clients; anything else is named or masked. */
-const CLIENT_CODES = new Set([
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_USER_INPUT",
-  "BAD_REQUEST",
-  "PERSISTED_QUERY_NOT_FOUND",
-  "PERSISTED_QUERY_NOT_SUPPORTED",
-  "OPERATION_RESOLUTION_FAILURE",
-  "UNAUTHORIZED_FIELD_OR_TYPE",
-  "AGENCY_UNAVAILABLE",
-  "QUERY_TOO_COMPLEX",
-  "AUTHORIZATION_UNAVAILABLE",
-  "AUTHORIZATION_PLAN_REFUSED",
-  "AUDIT_UNAVAILABLE",
-]);
+import { shownToClients } from "../errors/catalogue.ts";
 
 /** A subgraph answered, with an error of its own at this path. */
 export const DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR";
@@ -33,7 +17,7 @@ const subgraphOf = (e: { extensions?: Record<string, unknown> }) => {
 
 /** How an error reaches the client: as written, named after the subgraph that raised it, or masked. */
 function shownAs(e: { extensions?: Record<string, unknown> }): Shown {
-  if (CLIENT_CODES.has(codeOf(e))) return "client";
+  if (shownToClients(codeOf(e))) return "client";
   return subgraphOf(e) ? "downstream" : "masked";
 }
 

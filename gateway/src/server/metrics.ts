@@ -1,19 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "@mash/kit";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
-import { WITHHELD } from "../authz/judge.ts";
-import type { GatewayContext } from "./request-auth.ts";
+import type { ObservedRequest } from "../pipeline/use-metrics.ts";
 
 /** What one subgraph data source reports about its fetches. */
 export interface FetchMetrics {
   observeFetch(subgraph: string, seconds: number, failed: boolean): void;
-}
-
-/** What the Apollo plugin learned about a request, for its log line and counters. */
-interface Operation {
-  name: string | undefined;
-  type: string;
 }
 
 /**
@@ -61,30 +53,6 @@ export function createGatewayMetrics(logger: Logger) {
     registers,
   });
 
-  // By request id: Apollo hands plugins a copy of the context, not the object the HTTP layer made.
-  // The entry goes when the response closes (track), so the map holds only requests in flight.
-  const operations = new Map<string, Operation>();
-  const plugin: ApolloServerPlugin<GatewayContext> = {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ contextValue, operationName, operation }) {
-          operations.set(contextValue.requestId, {
-            name: operationName ?? undefined,
-            type: operation?.operation ?? "unknown",
-          });
-        },
-        async willSendResponse({ response }) {
-          if (response.body.kind !== "single") return;
-          for (const error of response.body.singleResult.errors ?? []) {
-            const ext = error.extensions;
-            if (ext?.code !== WITHHELD) continue;
-            withheld.inc({ agency: String(ext.owner) });
-          }
-        },
-      };
-    },
-  };
-
   const fetches: FetchMetrics = {
     observeFetch(subgraph, seconds, failed) {
       fetchLatency.observe({ subgraph }, seconds);
@@ -93,31 +61,22 @@ export function createGatewayMetrics(logger: Logger) {
   };
 
   return {
-    plugin,
     fetches,
     /**
-     * Counts and logs one GraphQL request when its response ends: one info line with the request
-     * id, the user's id (never their name), operation name, status and duration.
+     * Counts and logs one GraphQL request when it ended: one info line with the request id, the
+     * user's id (never their name), operation name, status and duration.
      */
-    track(res: ServerResponse, rid: string, context: () => GatewayContext | undefined) {
-      const started = process.hrtime.bigint();
-      res.once("close", () => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const ctx = context();
-        const op = operations.get(rid);
-        operations.delete(rid);
-        const type = op?.type ?? "unknown";
-        const status = res.writableFinished ? res.statusCode : 499;
-        requests.inc({ operation_type: type, status: String(status) });
-        latency.observe({ operation_type: type }, seconds);
-        logger.info("graphql request", {
-          rid,
-          user: ctx?.principal.id,
-          operation: op?.name,
-          operationType: type,
-          status,
-          ms: Math.round(seconds * 1000),
-        });
+    observe(request: ObservedRequest) {
+      requests.inc({ operation_type: request.operationType, status: String(request.status) });
+      latency.observe({ operation_type: request.operationType }, request.seconds);
+      for (const [agency, count] of request.withheldByAgency ?? []) withheld.inc({ agency }, count);
+      logger.info("graphql request", {
+        rid: request.rid,
+        user: request.user,
+        operation: request.operationName,
+        operationType: request.operationType,
+        status: request.status,
+        ms: Math.round(request.seconds * 1000),
       });
     },
     /** GET /metrics: Prometheus text format. */

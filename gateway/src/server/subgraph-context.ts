@@ -11,17 +11,24 @@ import {
 } from "@mash/kit";
 import { GraphQLError } from "graphql";
 import { AGENCY_UNAVAILABLE } from "../authz/filter.ts";
-import { searchAccessFor } from "../authz/match-rules.ts";
+import type { GatewayContext } from "../request/context.ts";
+import type { SubgraphTransport } from "../transport/subgraph-transport.ts";
 import type { FetchMetrics } from "./metrics.ts";
-import type { GatewayContext } from "./request-auth.ts";
 
-/** Signs the context for one subgraph: the token for the X-MASH-Context header. */
-export type ContextSigner = (subgraph: string, caller: CallerContext) => Promise<string>;
+/**
+ * Signs the context for one request to one subgraph: the token for the X-MASH-Context header,
+ * bound to `body`, the exact bytes sent with it ("" for a request without a body).
+ */
+export type ContextSigner = (
+  subgraph: string,
+  caller: CallerContext,
+  body: string,
+) => Promise<string>;
 
 export const contextSigner =
   (key: ContextSigningKey): ContextSigner =>
-  (subgraph, caller) =>
-    signContext(key, subgraph, caller);
+  (subgraph, caller, body) =>
+    signContext(key, subgraph, caller, body);
 
 /** The gateway acting for itself (schema fetch, purpose lookups), on behalf of no user. */
 export const gatewayCaller = (rid: string = randomUUID()): CallerContext => ({
@@ -40,11 +47,7 @@ export function callerOf(context: Partial<GatewayContext>, subgraph?: string): C
   // Fail closed: a fetch with no verified user must not reach a subgraph as somebody.
   if (!context.principal || !context.requestId)
     throw new Error("A subgraph fetch has no verified user to sign for; nothing is sent.");
-  const authority = context.internal?.authority ?? context.authority;
-  const search =
-    subgraph !== undefined && authority && context.authorization
-      ? searchAccessFor(authority, context.authorization, subgraph)
-      : undefined;
+  const search = subgraph !== undefined ? context.searchAccess?.(subgraph) : undefined;
   return {
     sub: context.principal.id,
     roles: context.principal.roles,
@@ -53,6 +56,24 @@ export function callerOf(context: Partial<GatewayContext>, subgraph?: string): C
     rid: context.requestId,
     ...(search ? { search } : {}),
   };
+}
+
+/**
+ * A subgraph that answered 400 to a well-formed fetch refused a value the client gave it (a
+ * date its scalar rejects, say): that is the client's mistake, named, and the answer is a 400;
+ * the agency is not "unavailable". Only the first line of its first message is passed on.
+ */
+function clientMistake(error: unknown, subgraph: string): GraphQLError | undefined {
+  const response = (error as GraphQLError).extensions?.response as
+    | { status?: number; body?: { errors?: { message?: unknown }[] } }
+    | undefined;
+  if (response?.status !== 400) return undefined;
+  const first = response.body?.errors?.[0]?.message;
+  if (typeof first !== "string") return undefined;
+  const said = first.split("\n")[0]?.slice(0, 300) ?? "";
+  return new GraphQLError(`The ${subgraph} service refused a value in this request: ${said}`, {
+    extensions: { code: "BAD_USER_INPUT", subgraph, http: { status: 400 } },
+  });
 }
 
 /**
@@ -65,14 +86,23 @@ export class SigningDataSource extends RemoteGraphQLDataSource<Partial<GatewayCo
     private readonly subgraph: string,
     url: string,
     private readonly sign: ContextSigner,
-    private readonly options: { timeoutMs: number; logger: Logger; metrics?: FetchMetrics },
+    private readonly options: {
+      timeoutMs: number;
+      logger: Logger;
+      metrics?: FetchMetrics;
+      transport: SubgraphTransport;
+    },
   ) {
     super({
       url,
       // A slow agency must not hold the whole request: each fetch has its own deadline.
-      fetcher: ((input: string, init?: RequestInit) =>
-        fetch(input, {
-          ...init,
+      // Through the transport (its CA, its client certificate), whose errors name the refusal or
+      // the certificate problem for the log line process() writes.
+      fetcher: ((input: string, init: { headers: Record<string, string>; body: string }) =>
+        options.transport.fetch(input, {
+          method: "POST",
+          headers: init.headers,
+          body: init.body,
           signal: AbortSignal.timeout(options.timeoutMs),
         })) as unknown as Fetcher,
     });
@@ -96,6 +126,11 @@ export class SigningDataSource extends RemoteGraphQLDataSource<Partial<GatewayCo
       observe(false);
       return response;
     } catch (error) {
+      const refused = clientMistake(error, this.subgraph);
+      if (refused) {
+        observe(false);
+        throw refused;
+      }
       observe(true);
       const rid = "incomingRequestContext" in options ? options.context.requestId : undefined;
       this.options.logger.warn("subgraph fetch failed", {
@@ -120,6 +155,11 @@ export class SigningDataSource extends RemoteGraphQLDataSource<Partial<GatewayCo
       "incomingRequestContext" in options
         ? callerOf(options.context, this.subgraph)
         : gatewayCaller();
-    options.request.http?.headers.set(CONTEXT_HEADER, await this.sign(this.subgraph, caller));
+    const { http, query, ...rest } = options.request;
+    if (!http || !query) return; // process() refuses these itself, before anything is sent.
+    // Byte for byte what RemoteGraphQLDataSource.sendRequest sends (the query first, then the
+    // request's other members but http, APQ being off): the context is bound to this body.
+    const body = JSON.stringify({ query, ...rest });
+    http.headers.set(CONTEXT_HEADER, await this.sign(this.subgraph, caller, body));
   }
 }

@@ -6,6 +6,7 @@ export * from "./population/index.ts";
 export * from "./scalars.ts";
 export * from "./seed/progress.ts";
 export * from "./seed/seed-store.ts";
+export * from "./served/index.ts";
 export * from "./server/agency.ts";
 export * from "./server/load-schema.ts";
 export * from "./server/run-agency.ts";

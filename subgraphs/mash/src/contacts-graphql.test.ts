@@ -19,13 +19,14 @@ for (const { backend, unavailable } of await storeBackends()) {
       agency: "childrens-services",
     };
     const post = async (query: string, caller = patel): Promise<Reply> => {
+      const body = JSON.stringify({ query });
       const response = await fetch(subgraph().url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "x-mash-context": await signTestContext("mash", caller),
+          "x-mash-context": await signTestContext("mash", caller, body),
         },
-        body: JSON.stringify({ query }),
+        body,
       });
       return (await response.json()) as Reply;
     };

@@ -356,13 +356,14 @@ for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`Query.mashPerformance on ${backend}`, () => {
     const { subgraph } = useRunningSubgraph(mash, backend, 50);
     const post = async (query: string) => {
+      const body = JSON.stringify({ query });
       const response = await fetch(subgraph().url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "x-mash-context": await signTestContext("mash", { sub: "mgr.okafor" }),
+          "x-mash-context": await signTestContext("mash", { sub: "mgr.okafor" }, body),
         },
-        body: JSON.stringify({ query }),
+        body,
       });
       return (await response.json()) as {
         data?: { mashPerformance: Record<string, unknown> } | null;

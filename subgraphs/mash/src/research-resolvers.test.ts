@@ -42,13 +42,14 @@ for (const { backend, unavailable } of await storeBackends()) {
     const { subgraph } = useRunningSubgraph(hub, backend, 50);
     const store = () => subgraph().store as Store<MashDB>;
     const post = async (caller: Partial<CallerContext>, query: string): Promise<Response> => {
+      const body = JSON.stringify({ query });
       const response = await fetch(subgraph().url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "x-mash-context": await signTestContext("mash", caller),
+          "x-mash-context": await signTestContext("mash", caller, body),
         },
-        body: JSON.stringify({ query }),
+        body,
       });
       return (await response.json()) as Response;
     };

@@ -279,13 +279,14 @@ for (const { backend, unavailable } of await storeBackends()) {
   describe.skipIf(unavailable)(`mash research through GraphQL on ${backend}`, () => {
     const { subgraph } = useRunningSubgraph(mash, backend, 50);
     const post = async (caller: Partial<CallerContext>, query: string) => {
+      const body = JSON.stringify({ query });
       const response = await fetch(subgraph().url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "x-mash-context": await signTestContext("mash", caller),
+          "x-mash-context": await signTestContext("mash", caller, body),
         },
-        body: JSON.stringify({ query }),
+        body,
       });
       return (await response.json()) as {
         data?: Record<string, { id: string; lead: string; research: unknown[] }> | null;

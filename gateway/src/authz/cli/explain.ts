@@ -85,7 +85,8 @@ if (values.enquiry) {
       hubUrl,
       timeoutMs: 1500,
       signContext: key
-        ? (rid) => signContext(key.value, hubSubgraph, { sub: GATEWAY_SUBJECT, roles: [], rid })
+        ? (rid, body) =>
+            signContext(key.value, hubSubgraph, { sub: GATEWAY_SUBJECT, roles: [], rid }, body)
         : undefined,
     })(values.enquiry);
   } catch (error) {

@@ -16,6 +16,7 @@ import { checkArguments } from "./check-arguments.ts";
 import { checkRules, type RawPolicyFile } from "./check-rules.ts";
 import { readOwnership } from "./ownership.ts";
 import { parseYamlText, type YamlFile } from "./read-yaml.ts";
+import { describeSchemaError } from "./schema-errors.ts";
 import type { AgencyDef, PolicyProblem, PolicySet, RoleDef } from "./types.ts";
 
 /** The repository's policies folder; `MASH_POLICIES_DIR` points elsewhere. */
@@ -51,15 +52,7 @@ function schemaProblems(file: YamlFile, errors: ErrorObject[] | null | undefined
   return (errors ?? [])
     .filter((e) => e.keyword !== "if" && e.keyword !== "oneOf")
     .map((e) => {
-      const path = e.instancePath
-        .split("/")
-        .slice(1)
-        .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-      const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "the file";
-      const extra =
-        e.keyword === "additionalProperties"
-          ? ` ("${(e.params as { additionalProperty: string }).additionalProperty}")`
-          : "";
+      const { path, message } = describeSchemaError(e);
       const ruleIndex = path[0] === "rules" && typeof path[1] === "number" ? path[1] : undefined;
       const ruleId =
         ruleIndex !== undefined
@@ -69,7 +62,7 @@ function schemaProblems(file: YamlFile, errors: ErrorObject[] | null | undefined
         file: file.file,
         line: file.lineOf(path),
         rule: ruleId,
-        message: `${where} ${e.message}${extra}`,
+        message,
       };
     });
 }

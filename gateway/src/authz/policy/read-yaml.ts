@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import type { PolicyProblem } from "./types.ts";
+import { measureProblem, sizeProblem, YAML_LIMITS } from "./yaml-limits.ts";
+
+export { YAML_LIMITS } from "./yaml-limits.ts";
 
 /** A YAML file with what is needed to point a problem at its line. */
 export interface YamlFile {
@@ -30,6 +33,12 @@ export function parseYamlText(
   text: string,
   problems: PolicyProblem[],
 ): YamlFile | undefined {
+  // Limits first: a text that could tie up the gateway is a problem, never parsed or expanded.
+  const tooBig = sizeProblem(file, text);
+  if (tooBig) {
+    problems.push(tooBig);
+    return undefined;
+  }
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length) {
@@ -37,9 +46,26 @@ export function parseYamlText(
       problems.push({
         file,
         line: e.linePos?.[0]?.line,
-        message: `is not valid YAML: ${e.message.split("\n")[0]}`,
+        // The composer catches its own stack overflow on very deep nesting and says so.
+        message:
+          e.code === "RESOURCE_EXHAUSTION"
+            ? `nests deeper than ${YAML_LIMITS.maxDepth} levels`
+            : `is not valid YAML: ${e.message.split("\n")[0]}`,
       });
     }
+    return undefined;
+  }
+  const measured = measureProblem(file, doc, lineCounter);
+  if (measured) {
+    problems.push(measured);
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    // measureProblem bounded every alias's expansion; yaml's own count is a second guard.
+    value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxValues });
+  } catch (error) {
+    problems.push({ file, message: `cannot be read: ${(error as Error).message}` });
     return undefined;
   }
   const lineOf = (path: (string | number)[]) => {
@@ -51,7 +77,7 @@ export function parseYamlText(
   };
   return {
     file,
-    value: doc.toJS(),
+    value,
     lineOf,
     keyLineOf(path) {
       const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;

@@ -9,16 +9,20 @@ import { createLogger, type Logger } from "../logger.ts";
 import { DEFAULT_SUBJECTS, generatePopulation } from "../population/generate.ts";
 import { type Progress, silentProgress } from "../seed/progress.ts";
 import { seedStore, storeIsEmpty } from "../seed/seed-store.ts";
-import { openStore, type Store } from "../store/open-store.ts";
+import { BodyTooLarge, createGate, readRawBody, withBody } from "../served/gate.ts";
 import {
-  type CallerContext,
-  CONTEXT_HEADER,
-  ContextRefused,
-  createContextVerifier,
-  GATEWAY_SUBJECT,
-} from "../trust/context.ts";
+  noOperation,
+  OPERATION_FACTS,
+  type OperationFacts,
+  operationFactsPlugin,
+} from "../served/operation-facts.ts";
+import { createServedLog, type ServedLog } from "../served/served-log.ts";
+import { servedMigrations } from "../served/table.ts";
+import { openStore, type Store } from "../store/open-store.ts";
+import { type CallerContext, createContextVerifier, GATEWAY_SUBJECT } from "../trust/context.ts";
 import { loadContextVerifyKeys } from "../trust/key-config.ts";
 import { type ContextJwk, importVerifyKeys } from "../trust/keys.ts";
+import { httpsServer, type SubgraphTls, subgraphTlsFrom } from "../trust/tls-config.ts";
 import type { AnyAgency } from "./agency.ts";
 import { objectTypeNames, SUBJECT_COUNTS_PATH, type SubjectCountsBody } from "./subject-counts.ts";
 
@@ -39,6 +43,8 @@ export interface StartSubgraphOptions {
    * the data directory when not given.
    */
   contextVerifyKeys?: ContextJwk[];
+  /** Serve HTTPS, and require client certificates; from `MASH_TLS_*` when not given. */
+  tls?: SubgraphTls;
 }
 
 export interface RunningSubgraph {
@@ -46,8 +52,13 @@ export interface RunningSubgraph {
   url: string;
   port: number;
   store: Store<unknown>;
+  /** Its record of what it served and refused (served/); `flush()` writes what is queued. */
+  servedLog: Pick<ServedLog, "flush">;
   stop(): Promise<void>;
 }
+
+/** The largest body a subgraph reads: an `_entities` call naming every subject of a long list. */
+const MAX_BODY_BYTES = 1_000_000;
 
 export async function startSubgraph(
   agency: AnyAgency,
@@ -56,18 +67,26 @@ export async function startSubgraph(
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(agency.name);
   const settings = agency.settings?.(env);
-  // Before the store opens, so a key misconfiguration stops the process naming the setting.
+  // Before the store opens, so a key or certificate misconfiguration stops the process naming it.
   const trust = options.contextVerifyKeys
     ? {
         value: await importVerifyKeys(options.contextVerifyKeys, "contextVerifyKeys"),
         source: "options",
       }
     : await loadContextVerifyKeys({ env });
-  const verifyContext = createContextVerifier(trust.value, agency.name);
+  const tls = options.tls ?? subgraphTlsFrom(env);
   const store = await openStore<unknown>({
     agency: agency.name,
     config: options.store ?? storeConfigFor(agency.name, env),
     migrations: agency.migrations,
+    // The served log (served/): every agency's own record of what it served, the hub's included.
+    kitMigrations: servedMigrations,
+  });
+  const servedLog = createServedLog(store, { logger });
+  const gate = createGate({
+    verify: createContextVerifier(trust.value, agency.name),
+    log: servedLog,
+    logger,
   });
 
   try {
@@ -92,60 +111,79 @@ export async function startSubgraph(
         // The map is typed against this agency's context; Apollo's builder only knows `unknown`.
         resolvers: agency.resolvers as GraphQLResolverMap<unknown>,
       }),
-      // Traces would carry timing of other agencies' data to whoever asks; nothing here reports them.
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      plugins: [
+        // Traces would carry timing of other agencies' data to whoever asks; nothing reports them.
+        ApolloServerPluginInlineTraceDisabled(),
+        // What each request's operation was, for its served-log entry.
+        operationFactsPlugin(),
+      ],
       includeStacktraceInErrorResponses: false,
     });
     await apollo.start();
 
-    const callers = new WeakMap<IncomingMessage, CallerContext>();
+    const admitted = new WeakMap<
+      IncomingMessage,
+      { caller: CallerContext; facts: OperationFacts }
+    >();
     const handleGraphQL = graphqlHandler({
       server: apollo,
-      context: async (req) => ({
-        store,
-        settings,
-        loaders: agency.createLoaders(store),
-        caller: callers.get(req),
-      }),
+      maxBodyBytes: MAX_BODY_BYTES,
+      context: async (req) => {
+        const request = admitted.get(req);
+        return {
+          store,
+          settings,
+          loaders: agency.createLoaders(store),
+          caller: request?.caller,
+          [OPERATION_FACTS]: request?.facts,
+        };
+      },
     });
 
-    /** The gateway-signed caller of a request, or undefined once the request is refused (401). */
-    const verifiedCaller = async (
-      req: IncomingMessage,
-      refuse: (message: string) => void,
-      what: string,
-    ): Promise<CallerContext | undefined> => {
-      const header = req.headers[CONTEXT_HEADER];
+    /** The body as it came, read before anything else: the context is checked against it. */
+    const bodyOf = async (req: IncomingMessage, refuse: (message: string) => void) => {
       try {
-        return await verifyContext(Array.isArray(header) ? header.join(",") : header);
+        return await readRawBody(req, MAX_BODY_BYTES);
       } catch (error) {
-        if (!(error instanceof ContextRefused)) throw error;
-        logger.warn(`refused ${what} without a valid gateway context`, { reason: error.reason });
+        if (!(error instanceof BodyTooLarge)) throw error;
         refuse(error.message);
         return undefined;
       }
     };
 
-    // Every GraphQL request, _entities and _service included, must carry the gateway's signature:
-    // a subgraph reachable on the network must not be a way around the gateway's authorization.
+    // Every GraphQL request, _entities and _service included, must carry the gateway's signature
+    // over this very body, used once: a subgraph reachable on the network must be no way around
+    // the gateway's authorization, nor a token taken from its traffic a key to this subgraph.
     const graphql = async (req: IncomingMessage, res: ServerResponse) => {
-      const caller = await verifiedCaller(
-        req,
-        (message) => sendGraphQLError(res, 401, message, "UNAUTHENTICATED"),
-        "a request",
-      );
-      if (!caller) return;
-      callers.set(req, caller);
-      // At the end, so the line carries the outcome; rid joins it to the gateway's line.
+      const refuse = (status: number, message: string, code: string) =>
+        sendGraphQLError(res, status, message, code);
+      const body = await bodyOf(req, (message) => refuse(413, message, "PAYLOAD_TOO_LARGE"));
+      if (!body) return;
+      const request = await gate.admit(req, body, refuse, "a request");
+      if (!request) return;
+      const { caller } = request.verified;
+      // The gateway only POSTs: a GET carries its operation in the URL, which no context covers.
+      if (req.method !== "POST") {
+        gate.refused(request, "method", 405);
+        res.setHeader("allow", "POST");
+        refuse(405, "This subgraph answers GraphQL over POST only.", "METHOD_NOT_ALLOWED");
+        return;
+      }
+      const facts = noOperation();
+      const again = withBody(req, body);
+      admitted.set(again, { caller, facts });
+      // At the end, so the entry and the line carry the outcome; rid joins them to the gateway's.
       const started = performance.now();
-      res.once("close", () =>
+      res.once("close", () => {
+        const status = res.writableFinished ? res.statusCode : 499;
+        gate.served(request, facts, status);
         logger.info("graphql request", {
           rid: caller.rid,
-          status: res.writableFinished ? res.statusCode : 499,
+          status,
           ms: Math.round(performance.now() - started),
-        }),
-      );
-      await handleGraphQL(req, res);
+        });
+      });
+      await handleGraphQL(again, res);
     };
 
     // Root operation types hold no subject's records, so no count may be filed under them.
@@ -155,28 +193,34 @@ export async function startSubgraph(
     // Counts carry no record values, but how many people an agency knows, by kind of record, is
     // still the agency's information: only the gateway, acting for itself, gets them.
     const subjectCounts = async (req: IncomingMessage, res: ServerResponse) => {
-      const caller = await verifiedCaller(
-        req,
-        (message) => sendJson(res, 401, { error: message, code: "UNAUTHENTICATED" }),
-        "a subject count request",
-      );
-      if (!caller) return;
-      // A user's context, taken from the gateway's traffic to this subgraph, still verifies for a
-      // minute; it must not open a route the gateway only ever calls for itself.
+      const refuse = (status: number, message: string, code: string) =>
+        sendJson(res, status, { error: message, code });
+      const body = await bodyOf(req, (message) => refuse(413, message, "PAYLOAD_TOO_LARGE"));
+      if (!body) return;
+      const request = await gate.admit(req, body, refuse, "a subject count request");
+      if (!request) return;
+      const { caller } = request.verified;
+      const answer = (status: number) => gate.served(request, countsFacts, status);
+      // Only the gateway's own context opens this route, never a user's (which once verified
+      // for any request to this subgraph, and still names a route the gateway never calls for them).
       if (caller.sub !== GATEWAY_SUBJECT) {
         logger.warn("refused a subject count request made for a user", { rid: caller.rid });
-        sendJson(res, 403, {
-          error: "Subject counts are answered to the gateway's own requests only, not a user's.",
-          code: "FORBIDDEN",
-        });
+        gate.refused(request, "not-the-gateway", 403);
+        refuse(
+          403,
+          "Subject counts are answered to the gateway's own requests only, not a user's.",
+          "FORBIDDEN",
+        );
         return;
       }
       if (req.method !== "GET") {
+        gate.refused(request, "method", 405);
         res.setHeader("allow", "GET");
         sendJson(res, 405, { error: `${SUBJECT_COUNTS_PATH} answers GET only.` });
         return;
       }
       if (!agency.subjectCounts) {
+        answer(404);
         sendJson(res, 404, { error: `The ${agency.name} subgraph does not count subjects.` });
         return;
       }
@@ -185,19 +229,22 @@ export async function startSubgraph(
       // A count under a name that is not one of this subgraph's types would be matched to no
       // rule (or to another agency's type): fail loudly rather than mislead a governance officer.
       const strays = Object.keys(counts).filter((type) => !countableTypes.has(type));
-      if (strays.length > 0)
+      if (strays.length > 0) {
+        answer(500);
         throw new Error(
           `subject counts name types the schema does not define: ${strays.join(", ")}`,
         );
+      }
       logger.info("subject counts", {
         rid: caller.rid,
         ms: Math.round(performance.now() - started),
       });
-      const body: SubjectCountsBody = { agency: agency.name, counts };
-      sendJson(res, 200, body);
+      const reply: SubjectCountsBody = { agency: agency.name, counts };
+      answer(200);
+      sendJson(res, 200, reply);
     };
 
-    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const route = (req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? "/").split("?")[0];
       if (path === "/health") {
         store.ping().then(
@@ -226,11 +273,18 @@ export async function startSubgraph(
         return;
       }
       sendJson(res, 404, { error: `Nothing at ${path}; the subgraph answers at /graphql.` });
-    });
+    };
+    const http = tls ? httpsServer(tls, route) : createServer(route);
     const host = options.host ?? env.HOST ?? "127.0.0.1";
     const port = await listen(http, options.port ?? agency.defaultPort, host);
-    const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`;
-    logger.info("subgraph ready", { url, store: store.dialect, contextKeys: trust.source });
+    const scheme = tls ? "https" : "http";
+    const url = `${scheme}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/graphql`;
+    logger.info("subgraph ready", {
+      url,
+      store: store.dialect,
+      contextKeys: trust.source,
+      tls: !tls ? "off" : tls.clientCa ? "mutual" : "server",
+    });
 
     let stopped: Promise<void> | undefined;
     return {
@@ -238,18 +292,24 @@ export async function startSubgraph(
       url,
       port,
       store,
+      servedLog,
       // Idempotent: a test or a signal handler may stop a subgraph that is already stopping.
       stop() {
         stopped ??= (async () => {
           await close(http);
           await apollo.stop();
+          // After the last response: its entry is queued when the response closes.
+          await servedLog.close();
           await store.close();
         })();
         return stopped;
       },
     };
   } catch (error) {
+    await servedLog.close();
     await store.close();
     throw error;
   }
 }
+
+const countsFacts: OperationFacts = { ...noOperation(), operation: "subject-counts" };

@@ -119,11 +119,12 @@ for (const { backend, unavailable } of await storeBackends()) {
     it("refuses a context the gateway did not sign", async () => {
       const { privateJwk } = await newContextKeyPair();
       const forger = await importSigningKey(privateJwk, "forger");
-      const token = await signContext(forger, "visits", {
-        sub: GATEWAY_SUBJECT,
-        roles: [],
-        rid: "forged",
-      });
+      const token = await signContext(
+        forger,
+        "visits",
+        { sub: GATEWAY_SUBJECT, roles: [], rid: "forged" },
+        "",
+      );
       const { status, body } = await getCounts(subgraph().url, { "x-mash-context": token });
       expect(status).toBe(401);
       expect(body).not.toHaveProperty("counts");

@@ -4,6 +4,9 @@ import Database from "better-sqlite3";
 import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { StoreConfig } from "../config.ts";
+import { PRIVATE_DIR_MODE, privateSqliteFile } from "./private-files.ts";
+
+export * from "./private-files.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -11,9 +14,15 @@ export type Dialect = "sqlite" | "postgres";
 export interface Store<DB> {
   readonly agency: string;
   readonly dialect: Dialect;
+  /** Where it is: for tools that read it apart from its owner (audit:reconcile, tests). */
+  readonly config: StoreConfig;
   readonly db: Kysely<DB>;
   /** SQL statements executed since the store opened: how tests prove batching. */
-  readonly stats: { statements: number };
+  readonly stats: {
+    statements: number;
+    /** Statements on the kit's own tables (the served log): bookkeeping, not the agency's reads. */
+    kitStatements: number;
+  };
   /** Answers when the database does; throws otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -24,20 +33,38 @@ export interface OpenStoreOptions {
   config: StoreConfig;
   /** Versioned migrations, applied in name order on open; names never change once shipped. */
   migrations: Record<string, Migration>;
+  /**
+   * The kit's own tables (the served log, served/table.ts), applied after the agency's and kept
+   * in a bookkeeping table of their own: a tool opening the store with the agency's migrations
+   * alone (npm run seed) then finds none of its executed migrations missing.
+   */
+  kitMigrations?: (dialect: Dialect) => Record<string, Migration>;
 }
+
+/** The kit's own tables, written beside a request (served/table.ts SERVED_TABLE). */
+const KIT_TABLES = /\bserved_requests\b/;
+
+/** Where Kysely keeps track of the kit's migrations, apart from the agency's. */
+const KIT_MIGRATION_TABLES = {
+  migrationTableName: "kit_migration",
+  migrationLockTableName: "kit_migration_lock",
+};
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export async function openStore<DB>(options: OpenStoreOptions): Promise<Store<DB>> {
   const { agency, config } = options;
-  const stats = { statements: 0 };
-  const log = (event: { level: string }) => {
-    if (event.level === "query") stats.statements += 1;
+  const stats = { statements: 0, kitStatements: 0 };
+  const log = (event: { level: string; query: { sql: string } }) => {
+    if (event.level !== "query") return;
+    if (KIT_TABLES.test(event.query.sql)) stats.kitStatements += 1;
+    else stats.statements += 1;
   };
 
   let db: Kysely<DB>;
   if (config.kind === "sqlite") {
-    mkdirSync(dirname(config.file), { recursive: true });
+    mkdirSync(dirname(config.file), { recursive: true, mode: PRIVATE_DIR_MODE });
+    privateSqliteFile(config.file);
     const database = new Database(config.file);
     // WAL lets the health check and readers run beside a long seed; NORMAL is durable across
     // process crashes, which is what an embedded development store needs.
@@ -57,12 +84,10 @@ export async function openStore<DB>(options: OpenStoreOptions): Promise<Store<DB
   }
 
   try {
-    await migrate(
-      db,
-      options.migrations,
-      agency,
-      config.kind === "postgres" ? config.schema : undefined,
-    );
+    const schema = config.kind === "postgres" ? config.schema : undefined;
+    await migrate(db, options.migrations, agency, schema);
+    if (options.kitMigrations)
+      await migrate(db, options.kitMigrations(config.kind), agency, schema, KIT_MIGRATION_TABLES);
   } catch (error) {
     await db.destroy();
     throw error;
@@ -71,6 +96,7 @@ export async function openStore<DB>(options: OpenStoreOptions): Promise<Store<DB
   return {
     agency,
     dialect: config.kind,
+    config,
     db,
     stats,
     async ping() {
@@ -98,10 +124,12 @@ async function migrate<DB>(
   migrations: Record<string, Migration>,
   agency: string,
   schema: string | undefined,
+  tables: Partial<typeof KIT_MIGRATION_TABLES> = {},
 ) {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    ...tables,
     // Kysely looks for its bookkeeping tables in every schema unless told which: another store's
     // schema on the same database would make it skip creating this one's, then fail.
     ...(schema ? { migrationTableSchema: schema } : {}),

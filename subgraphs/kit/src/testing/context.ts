@@ -28,21 +28,31 @@ export function testContextKeys(): Promise<TestContextKeys> {
   return keys;
 }
 
-/** A context for `agency`, as the gateway would sign it; a test user with no roles by default. */
+/**
+ * A context for one request to `agency`, as the gateway would sign it: bound to `body`, the exact
+ * bytes the request sends ("" for a GET), and good once. A test user with no roles by default.
+ */
 export async function signTestContext(
   agency: string,
   caller: Partial<CallerContext> = {},
+  body = "",
 ): Promise<string> {
   const { signingKey } = await testContextKeys();
-  return signContext(signingKey, agency, {
-    sub: "test-user",
-    roles: [],
-    rid: randomUUID(),
-    ...caller,
-  });
+  return signContext(
+    signingKey,
+    agency,
+    { sub: "test-user", roles: [], rid: randomUUID(), ...caller },
+    body,
+  );
 }
 
-/** Headers for a direct POST to a test subgraph. */
-export async function testSubgraphHeaders(agency: string): Promise<Record<string, string>> {
-  return { "content-type": "application/json", "x-mash-context": await signTestContext(agency) };
+/** Headers for one direct POST of `body` to a test subgraph. */
+export async function testSubgraphHeaders(
+  agency: string,
+  body: string,
+): Promise<Record<string, string>> {
+  return {
+    "content-type": "application/json",
+    "x-mash-context": await signTestContext(agency, {}, body),
+  };
 }

@@ -33,13 +33,14 @@ export function useRunningSubgraph(agency: AnyAgency, backend: Backend, seedSubj
     subgraph,
     /** POSTs `_entities` for these subject ids, signed as the gateway would, and parses the body. */
     async entities(query: string, ids: string[]) {
+      const body = JSON.stringify({
+        query,
+        variables: { representations: ids.map((id) => ({ __typename: "Subject", id })) },
+      });
       const response = await fetch(subgraph().url, {
         method: "POST",
-        headers: await testSubgraphHeaders(agency.name),
-        body: JSON.stringify({
-          query,
-          variables: { representations: ids.map((id) => ({ __typename: "Subject", id })) },
-        }),
+        headers: await testSubgraphHeaders(agency.name, body),
+        body,
       });
       return {
         status: response.status,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -34,14 +34,27 @@ describe("the development key pair", () => {
     expect((await devContextKey(dir)).kid).toBe(keys[0]?.kid);
   });
 
+  it("keeps the data directory and a key file made looser to their owner", async () => {
+    const dir = join(tempDir(), "data");
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    await devContextKey(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    chmodSync(contextKeyFile(dir), 0o644);
+    await devContextKey(dir);
+    expect(statSync(contextKeyFile(dir)).mode & 0o777).toBe(0o600);
+  });
+
   it("lets a subgraph verify what the gateway signs when neither is configured", async () => {
     const dir = tempDir();
     const verify = await loadContextVerifyKeys({ env: { MASH_DATA_DIR: dir } });
     const sign = await loadContextSigningKey({ env: {}, dataDir: dir });
     expect(verify.development && sign?.development).toBe(true);
     if (!sign) throw new Error("no key");
-    const token = await signContext(sign.value, "police", caller);
-    expect(await createContextVerifier(verify.value, "police")(token)).toEqual(caller);
+    const token = await signContext(sign.value, "police", caller, "{}");
+    expect((await createContextVerifier(verify.value, "police")(token, "{}")).caller).toEqual(
+      caller,
+    );
   });
 
   it("is not made by a tool that asks only to find it", async () => {

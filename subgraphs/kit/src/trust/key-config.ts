@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultDataDir } from "../config.ts";
+import { privateDir, restrictToOwner } from "../store/private-files.ts";
 import {
   type ContextJwk,
   type ContextSigningKey,
@@ -41,10 +42,15 @@ function readKeyFile(file: string): ContextJwk | undefined {
  */
 export async function devContextKey(dataDir: string): Promise<ContextJwk> {
   const file = contextKeyFile(dataDir);
+  // The directory holds the stores and keys: the owner's alone, whoever made it and how.
+  privateDir(dataDir);
   const existing = readKeyFile(file);
-  if (existing) return existing;
+  if (existing) {
+    // One made before keys were kept private, or copied in with a looser mode.
+    restrictToOwner(file);
+    return existing;
+  }
   const { privateJwk } = await newContextKeyPair();
-  mkdirSync(dataDir, { recursive: true });
   const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
   writeFileSync(temp, JSON.stringify(privateJwk), { mode: 0o600, flag: "wx" });
   try {

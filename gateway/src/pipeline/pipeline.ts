@@ -1,0 +1,131 @@
+import type { IncomingMessage } from "node:http";
+import type { Logger } from "@mash/kit";
+import { GatewayError } from "../errors/catalogue.ts";
+import type { Principal } from "../request/context.ts";
+
+/** What goes back to the client: held until every stage's after-hook has run. */
+export interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the transport stage hands the stages after it: the request as GraphQL over HTTP has it. */
+export interface GraphQLPayload {
+  /** The parsed JSON body of a POST, its raw text when it is not JSON, undefined for GET. */
+  body: unknown;
+  /** The query, operation name and variables, when the request carries them where they belong. */
+  query?: string;
+  operationName?: string;
+  variables?: Record<string, unknown>;
+}
+
+/**
+ * One request as the stages see it. A stage reads what earlier stages set and sets its own part;
+ * the stage that ends the request sets `reply` (an answer) or throws a GatewayError (a refusal).
+ */
+export interface PipelineRequest<C> {
+  readonly req: IncomingMessage;
+  readonly requestId: string;
+  /** The client's address, as the socket gives it. */
+  readonly address: string;
+  principal?: Principal;
+  /** The context the GraphQL stage runs with, once authentication and purpose are settled. */
+  context?: C;
+  /** The refusal that ended the request, if one did. */
+  refusal?: GatewayError;
+  payload?: GraphQLPayload;
+  reply?: Reply;
+}
+
+/** What a stage hands back to run after the request ended, in reverse order (envelop's style). */
+export type AfterHook<C> = (request: PipelineRequest<C>) => Promise<void> | void;
+
+/** One concern on the request path: `useX`, a name and a hook. */
+export interface Stage<C> {
+  name: string;
+  onRequest(
+    request: PipelineRequest<C>,
+  ): Promise<AfterHook<C> | undefined> | AfterHook<C> | undefined;
+}
+
+export function replyJson(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Reply {
+  return {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export const replyFor = (error: GatewayError): Reply =>
+  replyJson(error.status, error.body(), error.headers);
+
+const internalError = (requestId: string): Reply =>
+  replyJson(500, {
+    errors: [
+      {
+        message: `Internal error: the request could not be completed. Quote the X-Request-Id (${requestId}) to support.`,
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      },
+    ],
+  });
+
+/**
+ * Runs a request through the stages in order until one ends it, then every after-hook of the
+ * stages that ran, last first, whatever ended it: a refusal passes the access log and the metrics
+ * exactly as an answer does. The reply is returned only after the last hook, so nothing leaves
+ * before its record is written (an after-hook may replace the reply: fail closed).
+ */
+export function createPipeline<C>(stages: readonly Stage<C>[], logger: Logger) {
+  return async (request: PipelineRequest<C>): Promise<Reply> => {
+    const after: AfterHook<C>[] = [];
+    try {
+      for (const stage of stages) {
+        const hook = await stage.onRequest(request);
+        if (hook) after.push(hook);
+        if (request.reply) break;
+      }
+    } catch (error) {
+      settle(request, error, logger);
+    }
+    if (!request.reply) settle(request, new Error("no stage answered the request"), logger);
+    for (const hook of after.reverse()) {
+      try {
+        await hook(request);
+      } catch (error) {
+        // An after-hook that fails leaves no answer behind it: the client gets the fault.
+        logger.error("a request stage failed after the request ended", {
+          rid: request.requestId,
+          error: (error as Error).message,
+        });
+        request.reply = internalError(request.requestId);
+      }
+    }
+    return request.reply as Reply;
+  };
+}
+
+function settle<C>(request: PipelineRequest<C>, error: unknown, logger: Logger) {
+  if (error instanceof GatewayError) {
+    request.refusal = error;
+    request.reply = replyFor(error);
+    return;
+  }
+  logger.error("request failed", { rid: request.requestId, error: (error as Error).message });
+  request.reply = internalError(request.requestId);
+}
+
+/** The first error code in a GraphQL-shaped body, for the record of a refusal. */
+export function firstErrorCode(reply: Reply): string | undefined {
+  try {
+    const body = JSON.parse(reply.body) as { errors?: { extensions?: { code?: unknown } }[] };
+    const code = body.errors?.[0]?.extensions?.code;
+    return typeof code === "string" ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
+import type { GatewayInterface } from "@apollo/server-gateway-interface";
+import type { Logger } from "@mash/kit";
+import type { Authority } from "../authz/ability.ts";
+import type { GatewayContext } from "../request/context.ts";
+import { errorLogPlugin, formatError } from "./error-format.ts";
+import { purposeFreshnessPlugin } from "./purpose-freshness.ts";
+
+/**
+ * Apollo Server as the pipeline's GraphQL stage runs it: the (authorizing) gateway, production
+ * error formatting, nothing reported to Apollo. Token, depth, alias and cost limits are the
+ * pipeline's limits stage, before it.
+ */
+export function createApolloServer(options: {
+  served: GatewayInterface;
+  /** Validation errors as the requester's role schema gives them (authz/role-schema.ts). */
+  validation: ApolloServerPlugin<GatewayContext<Authority>> | undefined;
+  forgetPurposes: () => void;
+  announcePurposeChange: () => Promise<void>;
+  logger: Logger;
+}) {
+  return new ApolloServer<GatewayContext<Authority>>({
+    // The entry points own SIGINT/SIGTERM (drain, then exit); Apollo's own handlers would race them.
+    stopOnTerminationSignals: false,
+    gateway: options.served,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      errorLogPlugin(options.logger),
+      purposeFreshnessPlugin({
+        forget: options.forgetPurposes,
+        announce: options.announcePurposeChange,
+        logger: options.logger,
+      }),
+      ...(options.validation ? [options.validation] : []),
+    ],
+  });
+}

@@ -1,0 +1,5 @@
+export * from "./gate.ts";
+export * from "./operation-facts.ts";
+export * from "./read-served-log.ts";
+export * from "./served-log.ts";
+export * from "./table.ts";
