@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 200, client: true },
   BAD_STATE: { status: 200, client: true },
   INVALID_POLICY: { status: 200, client: true },
+  INVALID_POLICY_TESTS: { status: 200, client: true },
   SUBJECT_COUNTS_UNAVAILABLE: { status: 200, client: true },
   // Part of an answer is missing, and the answer says why.
   UNAUTHORIZED_FIELD_OR_TYPE: { status: 200, client: true },

@@ -1,9 +1,10 @@
+import { statSync } from "node:fs";
 import type { Logger } from "@mash/kit";
 import { GraphQLError } from "graphql";
 import type { AuditStore } from "../audit/store.ts";
 import { Authority } from "../authz/ability.ts";
 import { caseChanges } from "../policy-tests/case-changes.ts";
-import { formatCaseProblem, readAgencyCases } from "../policy-tests/case-file.ts";
+import { caseFileOf, formatCaseProblem, readAgencyCases } from "../policy-tests/case-file.ts";
 import { accessLogResolvers } from "./access-log.ts";
 import type { SubjectCounts } from "./impact.ts";
 import { unacknowledgedNotifications } from "./inbox.ts";
@@ -66,6 +67,15 @@ export function governanceResolvers(deps: {
           { extensions: { code: "INVALID_POLICY_TESTS", problems } },
         );
       return caseChanges(cases, current, candidate, recordSchema);
+    },
+    // The file's size and time of change: an edited case file is read again at the next impact.
+    casesVersion: (agency) => {
+      try {
+        const stat = statSync(caseFileOf(deps.policiesDir, agency));
+        return `${stat.size}:${stat.mtimeMs}`;
+      } catch {
+        return "none";
+      }
     },
     shadow: shadow,
     // Each step is in the access log before it commits; a step that cannot be recorded fails.

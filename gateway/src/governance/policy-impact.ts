@@ -39,6 +39,8 @@ export interface ImpactDeps {
   impactMinCount?: number;
   /** The agency's policy test cases whose outcome the candidate changes; none when not wired. */
   caseChanges?: (agency: string, current: Authority, candidate: Authority) => PolicyCaseChange[];
+  /** Changes whenever the agency's policy tests do, so an edit to them shows without a restart. */
+  casesVersion?: (agency: string) => string;
 }
 
 /**
@@ -52,7 +54,8 @@ export function createImpact(deps: ImpactDeps) {
 
   const judged = (agency: string, text: string) => {
     const current = deps.holder.authority();
-    const key = `${current.policy.version}\0${agency}\0${createHash("sha256").update(text).digest("hex")}`;
+    const cases = deps.casesVersion?.(agency) ?? "";
+    const key = `${current.policy.version}\0${agency}\0${cases}\0${createHash("sha256").update(text).digest("hex")}`;
     const hit = cache.get(key);
     if (hit) return hit;
     const files = deps.holder.texts();

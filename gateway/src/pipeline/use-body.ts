@@ -52,7 +52,8 @@ export function useBody<C>(options: BodyOptions): Stage<C> {
       } catch (error) {
         if (error instanceof HttpError)
           throw new RequestRefused("PAYLOAD_TOO_LARGE", error.message);
-        throw error;
+        // The client went away mid-body: nobody is left to answer, but the attempt is recorded.
+        throw new RequestRefused("BAD_REQUEST", "The request body ended before it was complete.");
       }
       const type = String(request.req.headers["content-type"] ?? "");
       if (!type.includes("json")) {
