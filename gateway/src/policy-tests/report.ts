@@ -1,14 +1,18 @@
-import { relative } from "node:path";
+import { isAbsolute, relative } from "node:path";
 import { formatProblem } from "../authz/policy/types.ts";
 import { formatCaseProblem } from "./case-file.ts";
 import type { PolicyTestReport } from "./run-cases.ts";
 
 /**
  * The report as lines for a terminal: every problem and every failed expectation with its file
- * (relative to `from`), line and case, then one summary line.
+ * (relative to `from` when inside it), line and case, then one summary line.
  */
 export function formatReport(report: PolicyTestReport, from = process.cwd()): string[] {
-  const path = (file: string) => relative(from, file) || file;
+  // Inside the working directory, a short path; outside it, the whole one (no "../../" walks).
+  const path = (file: string) => {
+    const near = relative(from, file);
+    return near && !near.startsWith("..") && !isAbsolute(near) ? near : file;
+  };
   if (report.policyProblems.length)
     return [
       ...report.policyProblems.map(formatProblem),
