@@ -1,12 +1,53 @@
 import { ConfigError, createLogger } from "@mash/kit";
 import { PolicyError } from "./authz/policy/types.ts";
 import { CompositionError } from "./compose/compose.ts";
+import { cacheCompositionsIn } from "./compose/compose-cache.ts";
 import { type GatewayConfig, loadGatewayConfig } from "./config.ts";
 import { startGateway } from "./server/start-gateway.ts";
+
+/** What `npm start`'s launcher sends once every subgraph listens. */
+interface SubgraphsMessage {
+  type: "subgraphs";
+  urls: string;
+}
+
+/**
+ * `npm start` starts the gateway beside the subgraphs rather than after them, so that loading
+ * this code overlaps their start; the subgraph URLs come when they all listen, and only then does
+ * the gateway read its configuration, exactly as if they had been in MASH_SUBGRAPH_URLS.
+ */
+function subgraphUrlsFromLauncher(): Promise<string> {
+  if (!process.send) {
+    return Promise.reject(
+      new ConfigError(
+        "MASH_SUBGRAPH_URLS_FROM",
+        'is "launcher", which only `npm start` sets; give MASH_SUBGRAPH_URLS instead',
+      ),
+    );
+  }
+  return new Promise((resolve) => {
+    // The launcher went before the subgraphs were ready: nothing to serve.
+    const gone = () => process.exit(1);
+    const onMessage = (message: SubgraphsMessage) => {
+      if (message?.type !== "subgraphs") return;
+      process.off("message", onMessage);
+      process.off("disconnect", gone);
+      resolve(message.urls);
+    };
+    process.on("message", onMessage);
+    process.once("disconnect", gone);
+  });
+}
 
 const logger = createLogger("gateway");
 let config: GatewayConfig | undefined;
 try {
+  cacheCompositionsIn(process.env.MASH_COMPOSE_CACHE_DIR);
+  if (process.env.MASH_SUBGRAPH_URLS_FROM === "launcher") {
+    process.env.MASH_SUBGRAPH_URLS = await subgraphUrlsFromLauncher();
+  } else if (process.env.MASH_SUBGRAPH_URLS_FROM) {
+    throw new ConfigError("MASH_SUBGRAPH_URLS_FROM", 'may only be "launcher" (npm start)');
+  }
   config = loadGatewayConfig();
   const running = await startGateway(config, { logger });
   process.send?.({ type: "ready", name: "gateway", url: running.url });

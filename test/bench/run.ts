@@ -1,9 +1,13 @@
 import { parseArgs } from "node:util";
 import { type Backend, storeBackends } from "@mash/kit/testing";
 import { benchAudit } from "./audit.ts";
+import { benchFederation } from "./federation/bench.ts";
+import { federationMarkdown, federationRatios } from "./federation/report.ts";
 import { benchGateway } from "./gateway.ts";
+import { benchMemory } from "./memory.ts";
 import { benchReport } from "./performance-report.ts";
 import { benchSearch } from "./search.ts";
+import { benchStartup, median } from "./startup.ts";
 import { benchWorkflow } from "./workflow.ts";
 
 /**
@@ -11,6 +15,10 @@ import { benchWorkflow } from "./workflow.ts";
  * [--subjects 2000,100000] [--records 2000] [--enquiries 100000] [--case-seconds 3]
  * [--practitioners 8] [--postgres]`:
  * measures, never asserts. Prints Markdown tables to paste into a note.
+ * `--only federation [--federation-seconds 4] [--federation-rounds 3]`: bare @apollo/gateway vs
+ * ours on The Guild's benchmark shape; exits 1 when ours answers otherwise than bare.
+ * `--only startup [--startup-runs 3]`: `npm start` to ready, empty and with data.
+ * `--only memory [--memory-seconds 60]`: the gateway's RSS and heap under 50 connections.
  */
 const { values } = parseArgs({
   options: {
@@ -21,15 +29,30 @@ const { values } = parseArgs({
     enquiries: { type: "string", default: "100000" },
     "case-seconds": { type: "string", default: "3" },
     practitioners: { type: "string", default: "8" },
+    "federation-seconds": { type: "string", default: "4" },
+    "federation-rounds": { type: "string", default: "3" },
     postgres: { type: "boolean", default: false },
+    // --only startup: `npm start` timed this many times on empty and on seeded data.
+    "startup-runs": { type: "string", default: "3" },
+    // --only memory: seconds of steady load after the warm-up.
+    "memory-seconds": { type: "string", default: "60" },
   },
 });
 const out = (s: string) => process.stdout.write(s);
 const ms = (x: number) => x.toFixed(2);
+/** The summary lines printed last: `mash ratio:` from the gateway section, `federation ratio:`. */
+const summaryLines: { mash?: string; federation?: string } = {};
+let federationFailed = false;
 
 if (!values.only || values.only === "gateway") {
   process.stderr.write("gateway: starting the system (2,000 subjects) and loading it...\n");
   const { results, cost } = await benchGateway(Number(values.seconds));
+  const onOff = (scenario: string) => {
+    const rps = (mode: "on" | "off") =>
+      results.find((r) => r.scenario.startsWith(scenario) && r.mode === mode)?.rps ?? Number.NaN;
+    return (rps("on") / rps("off")).toFixed(2);
+  };
+  summaryLines.mash = `mash ratio: ${onOff("SubjectOverview")} ${onOff("50-subject list")}`;
   out(
     "\n## Gateway throughput: sharing rules enforced vs enforcement off (same run, same subgraphs)\n\n",
   );
@@ -149,4 +172,79 @@ if (!values.only || values.only === "workflow") {
     );
   }
   out(`\n${totals.join("; ")}.\n`);
+}
+
+if (!values.only || values.only === "federation") {
+  process.stderr.write("federation: starting four subgraphs and three gateways...\n");
+  const r = await benchFederation(
+    Number(values["federation-seconds"]),
+    Number(values["federation-rounds"]),
+  );
+  out("\n## Federation workload: bare @apollo/gateway vs ours (The Guild's benchmark shape)\n\n");
+  out(federationMarkdown(r));
+  const [at8, at50] = federationRatios(r).map((x) => x.toFixed(2));
+  summaryLines.federation = `federation ratio: ${at8} ${at50}`;
+  // Ours must answer as bare does, or its figures measure a different answer.
+  federationFailed = !r.checks.ours.same;
+}
+
+if (!values.only || values.only === "startup") {
+  const runs = Number(values["startup-runs"]);
+  process.stderr.write(`startup: npm start, ${runs} times on empty and on seeded data...\n`);
+  const r = await benchStartup(runs);
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  out("\n## `npm start` to ready (the gateway's /health answers 200)\n\n");
+  out(
+    `Median of ${runs}, each in a fresh temporary data directory on free ports: "empty" seeds 2,000 people in seven stores, "with data" starts again on what it left. The first start (not counted) makes the bundles again if a source changed.\n\n`,
+  );
+  out("| case | median s | each s | npm start's own figure, median s |\n|---|---|---|---|\n");
+  for (const [name, list] of [
+    ["empty data directory", r.empty],
+    ["with data", r.withData],
+  ] as const) {
+    const reported = list.flatMap((x) => (x.reportedMs === undefined ? [] : [x.reportedMs]));
+    out(
+      `| ${name} | ${s(median(list.map((x) => x.ms)))} | ${list.map((x) => s(x.ms)).join(", ")} | ${reported.length ? s(median(reported)) : ""} |\n`,
+    );
+  }
+  out(`| first start (not counted) | ${s(r.first.ms)} | | |\n`);
+}
+
+if (!values.only || values.only === "memory") {
+  const seconds = Number(values["memory-seconds"]);
+  const mb = (x: number) => x.toFixed(0);
+  out("\n## Gateway memory under load (the gateway alone in its process)\n\n");
+  out(
+    "50 connections as mgr.okafor with ENQ-2001. Steady: SubjectOverview for three people. New documents: the same, and every other request a document not seen before (a new alias).\n\n",
+  );
+  out(
+    "| load | when | RSS MB | heap used MB | heap total MB | external MB | heap after a full GC MB | RSS after it MB |\n|---|---|---|---|---|---|---|---|\n",
+  );
+  const notes: string[] = [];
+  for (const load of ["steady", "new documents"] as const) {
+    process.stderr.write(`memory: the gateway under ${seconds} s of ${load} load...\n`);
+    const r = await benchMemory(seconds, load);
+    for (const x of r.samples) {
+      out(
+        `| ${load} | ${x.point} | ${mb(x.rssMb)} | ${mb(x.heapUsedMb)} | ${mb(x.heapTotalMb)} | ${mb(x.externalMb)} | ${mb(x.retainedHeapMb)} | ${mb(x.rssAfterGcMb)} |\n`,
+      );
+    }
+    const non200 =
+      Object.entries(r.non200)
+        .map(([k, v]) => `${v} (${k})`)
+        .join(", ") || "none";
+    notes.push(
+      `${load}: gateway ${r.how}; peak RSS ${mb(r.peakRssMb)} MB (every 10 s: ${r.rssSeries.join(", ")}); ${r.requests} requests, ${r.newDocuments} new documents; not 200: ${non200}.`,
+    );
+  }
+  out(`\n${notes.join("\n")}\n`);
+}
+
+// Last, whatever else ran: one line each, for a script (or a reader) to pick up.
+if (summaryLines.federation || summaryLines.mash) out("\n");
+if (summaryLines.federation) out(`${summaryLines.federation}\n`);
+if (summaryLines.mash) out(`${summaryLines.mash}\n`);
+if (federationFailed) {
+  process.stderr.write("federation: ours answered the big query differently from bare (above)\n");
+  process.exitCode = 1;
 }

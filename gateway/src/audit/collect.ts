@@ -16,7 +16,17 @@ export type AuditCollector = FilterCollector & {
    */
   held: Map<string, Set<string>>;
   flagged: Set<string>;
+  /** onReleased for a field whose coordinate and owner are known beforehand (the compiled pass). */
+  releasedAt(slot: FieldSlot, scope: string | undefined, value: unknown): void;
+  /** onWithheld for such a field, with the rule that withheld it. */
+  withheldAt(slot: FieldSlot, rule: string): void;
 };
+
+/** A field of a compiled pass, as the record names it: "Type.field" and its owning agency. */
+export interface FieldSlot {
+  key: string;
+  agency: string;
+}
 
 /** A value that tells something about a person: not absent, not "no", not empty. */
 const saysSomething = (value: unknown): boolean =>
@@ -38,6 +48,14 @@ const addTo = (map: Map<string, Set<string>>, agency: string, scope: string) => 
   set.add(scope);
 };
 
+const noOwner = () => "";
+
+interface AgencyState {
+  seen: Set<string>;
+  last: string | undefined;
+  lastHeld: string | undefined;
+}
+
 /** What the result filter saw for one request: fields released and withheld, subjects touched. */
 export function createAuditCollector(ownerOf: Owner): AuditCollector {
   const released = new Map<string, string>();
@@ -46,6 +64,44 @@ export function createAuditCollector(ownerOf: Owner): AuditCollector {
   const seen = new Map<string, Set<string>>();
   const held = new Map<string, Set<string>>();
   const flagged = new Set<string>();
+  // Per owning agency: its sets, and the person last added to each (the fields of one object
+  // come one after another, so most adds are for the person just added).
+  const agencies = new Map<string, AgencyState>();
+  const stateOf = (agency: string) => {
+    let state = agencies.get(agency);
+    if (!state) {
+      state = { seen: new Set(), last: undefined, lastHeld: undefined };
+      agencies.set(agency, state);
+      seen.set(agency, state.seen);
+    }
+    return state;
+  };
+  const release = (
+    state: AgencyState,
+    agency: string,
+    scope: string | undefined,
+    value: unknown,
+  ) => {
+    if (scope === undefined) return;
+    if (state.last !== scope) {
+      subjects.add(scope);
+      state.seen.add(scope);
+      state.last = scope;
+    }
+    if (state.lastHeld !== scope && saysSomething(value)) {
+      addTo(held, agency, scope);
+      state.lastHeld = scope;
+    }
+  };
+  const bySlot = new Map<FieldSlot, AgencyState>();
+  const withhold = (key: string, rule: string, agency: string | undefined, of: () => string) => {
+    let entry = withheld.get(key);
+    if (!entry) {
+      entry = { agency: agency ?? of(), rules: new Set() };
+      withheld.set(key, entry);
+    }
+    entry.rules.add(rule);
+  };
   return {
     released,
     withheld,
@@ -60,27 +116,24 @@ export function createAuditCollector(ownerOf: Owner): AuditCollector {
         agency = ownerOf(type, field).agency;
         released.set(key, agency);
       }
-      let forAgency = seen.get(agency);
-      if (!forAgency) {
-        forAgency = new Set();
-        seen.set(agency, forAgency);
+      release(stateOf(agency), agency, scope, value);
+    },
+    releasedAt(slot, scope, value) {
+      let state = bySlot.get(slot);
+      if (!state) {
+        if (!released.has(slot.key)) released.set(slot.key, slot.agency);
+        state = stateOf(slot.agency);
+        bySlot.set(slot, state);
       }
-      if (scope !== undefined) {
-        subjects.add(scope);
-        forAgency.add(scope);
-        if (saysSomething(value)) addTo(held, agency, scope);
-      }
+      release(state, slot.agency, scope, value);
     },
     onWithheld(type, field, error) {
       const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
       const rule = typeof extensions?.rule === "string" ? extensions.rule : "error";
-      const key = `${type}.${field}`;
-      let entry = withheld.get(key);
-      if (!entry) {
-        entry = { agency: ownerOf(type, field).agency, rules: new Set() };
-        withheld.set(key, entry);
-      }
-      entry.rules.add(rule);
+      withhold(`${type}.${field}`, rule, undefined, () => ownerOf(type, field).agency);
+    },
+    withheldAt(slot, rule) {
+      withhold(slot.key, rule, slot.agency, noOwner);
     },
     onFlagged(scope) {
       flagged.add(scope);

@@ -18,8 +18,10 @@ import { createAuditCollector } from "../audit/collect.ts";
 import type { GatewayContext } from "../request/context.ts";
 import type { Authority } from "./ability.ts";
 import { filterResult } from "./filter.ts";
+import { runCompiledPass } from "./filter-pass.ts";
+import { type CompiledOperation, compileOperation } from "./filter-plan.ts";
 import { filterSchemaOf } from "./filter-schema.ts";
-import { createJudge, type RequestAuthorization, WITHHELD } from "./judge.ts";
+import { createJudge, type Judge, type RequestAuthorization, WITHHELD } from "./judge.ts";
 import { rewriteForAuthorization } from "./rewrite.ts";
 import { introspectionIn, RoleSchemas, validationErrorsFor } from "./role-schema.ts";
 
@@ -40,6 +42,14 @@ export interface Observation {
 
 const MAX_CACHED = 2000;
 
+/** One document in one authorization context: what is planned, and how its result is filtered. */
+interface Rewritten {
+  document: DocumentNode;
+  queryHash: string;
+  /** The compiled result pass, for the schema and policy it was compiled with; null: none. */
+  compiled?: { pass: CompiledOperation | null; schema: GraphQLSchema; authority: Authority };
+}
+
 export const AUDIT_UNAVAILABLE = "AUDIT_UNAVAILABLE";
 
 /**
@@ -48,7 +58,7 @@ export const AUDIT_UNAVAILABLE = "AUDIT_UNAVAILABLE";
  * caches plans by queryHash), execute, then filter the result field by field.
  */
 export class AuthorizingGateway implements GatewayInterface {
-  private readonly rewritten = new Map<string, { document: DocumentNode; queryHash: string }>();
+  private readonly rewritten = new Map<string, Rewritten>();
   /** The schema results are re-executed on (see filterSchemaOf). */
   private filterSchema: GraphQLSchema | undefined;
   /** What each role set is told the graph holds: introspection and validation errors. */
@@ -217,8 +227,6 @@ export class AuthorizingGateway implements GatewayInterface {
       queryHash: entry.queryHash,
       context: { ...rc.context, judge },
     });
-    const collect = createAuditCollector((type, field) => judge.ownerOf(type, field));
-    collected.collector = collect;
     const schema = this.filterSchema ?? rc.schema;
     const authorization = context.authorization;
     if (this.observe) {
@@ -236,6 +244,28 @@ export class AuthorizingGateway implements GatewayInterface {
         }),
       );
     }
+    // The compiled pass answers what it can exactly as re-execution would; a result with a
+    // subgraph's errors in it (placed at the fields they concern) is re-executed.
+    const data = result.data;
+    if (!result.errors?.length && data !== null && data !== undefined) {
+      const compiled = this.compiledFor(entry, schema, authority, rc, judge);
+      if (compiled) {
+        const collect = createAuditCollector((type, field) => judge.ownerOf(type, field));
+        const passed = runCompiledPass({
+          compiled,
+          variables: rc.request.variables,
+          data,
+          judge,
+          collect,
+        });
+        if (passed) {
+          collected.collector = collect;
+          return passed;
+        }
+      }
+    }
+    const collect = createAuditCollector((type, field) => judge.ownerOf(type, field));
+    collected.collector = collect;
     return filterResult({
       schema,
       document: rc.document,
@@ -245,5 +275,25 @@ export class AuthorizingGateway implements GatewayInterface {
       judge,
       collect,
     });
+  }
+
+  /** The entry's compiled pass, compiled now if the schema or the policy changed since. */
+  private compiledFor(
+    entry: Rewritten,
+    schema: GraphQLSchema,
+    authority: Authority,
+    rc: GatewayGraphQLRequestContext,
+    judge: Judge,
+  ): CompiledOperation | null {
+    const known = entry.compiled;
+    if (known && known.schema === schema && known.authority === authority) return known.pass;
+    let pass: CompiledOperation | null = null;
+    try {
+      pass = compileOperation(schema, rc.document, rc.operationName, judge.key) ?? null;
+    } catch {
+      pass = null;
+    }
+    entry.compiled = { pass, schema, authority };
+    return pass;
   }
 }

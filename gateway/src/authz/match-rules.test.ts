@@ -5,7 +5,7 @@ import type { GatewayContext } from "../request/context.ts";
 import { callerOf } from "../server/subgraph-context.ts";
 import { Authority } from "./ability.ts";
 import type { RequestAuthorization, StatedEnquiry } from "./judge.ts";
-import { searchAccessFor } from "./match-rules.ts";
+import { MAX_REACH_TABLES, searchAccessFor } from "./match-rules.ts";
 import { loadPolicyTexts, readPolicyDir } from "./policy/load.ts";
 
 // Whom each search argument may match is the agreement's own decision for the field it reads,
@@ -133,5 +133,30 @@ describe("whom a search argument may match", () => {
     expect(searchAccessFor(authority, authorization, "police")).toBeUndefined();
     // No policy for the request: the hub is told nothing, and matches no one.
     expect(callerOf({ ...context, searchAccess: undefined }, "mash").search).toBeUndefined();
+  });
+});
+
+describe("the tables kept per policy", () => {
+  it(`keep ${MAX_REACH_TABLES} role sets at most, dropping the least recently used`, () => {
+    // A token may carry any roles: each distinct set would otherwise be kept for good.
+    const own = new Authority(authority.policy);
+    const tableFor = (roles: string[]) =>
+      searchAccessFor(own, request(roles, "childrens-services"), "mash")?.fields;
+    const social = tableFor(["social_worker"]);
+    expect(tableFor(["social_worker"])).toBe(social);
+    const made = Array.from({ length: MAX_REACH_TABLES - 1 }, (_, i) =>
+      tableFor(["social_worker", `made-up-${i}`]),
+    );
+    // All held (the bound is just reached); the social worker's is now the most recently used.
+    expect(tableFor(["social_worker"])).toBe(social);
+    expect(tableFor(["social_worker", "made-up-0"])).toBe(made[0]);
+    tableFor(["social_worker", "one-more"]);
+    // Past the bound the least recently used went (made-up-1), not the ones just used.
+    expect(tableFor(["social_worker"])).toBe(social);
+    expect(tableFor(["social_worker", "made-up-0"])).toBe(made[0]);
+    expect(tableFor(["social_worker", "made-up-2"])).toBe(made[2]);
+    const again = tableFor(["social_worker", "made-up-1"]);
+    expect(again).toEqual(made[1]);
+    expect(again === made[1]).toBe(false);
   });
 });

@@ -9,6 +9,12 @@ type Fields = SearchAccess["fields"];
 const tables = new WeakMap<Authority, Map<string, Fields>>();
 
 /**
+ * Tables kept per policy: the key is the token's roles (any strings a token carries, not only the
+ * agreement's), so it is bounded here, least recently used first out; one dropped is rebuilt.
+ */
+export const MAX_REACH_TABLES = 256;
+
+/**
  * Whom each search argument may match, for one request, as the subgraph that owns the search is
  * to apply it. A search is a read of the fields its arguments name (policies' `arguments:`), and
  * a read is decided per person: by whether the stated enquiry (one the caller's agency takes
@@ -29,10 +35,13 @@ export function searchAccessFor(
   const cached = tables.get(authority) ?? new Map<string, Fields>();
   tables.set(authority, cached);
   let fields = cached.get(key);
-  if (!fields) {
+  if (fields) {
+    cached.delete(key);
+  } else {
     fields = reachTable(authority, request, subgraph);
-    cached.set(key, fields);
+    if (cached.size >= MAX_REACH_TABLES) cached.delete(cached.keys().next().value as string);
   }
+  cached.set(key, fields);
   if (Object.keys(fields).length === 0) return undefined;
   return {
     fields,

@@ -20,6 +20,7 @@ import { defaultPoliciesDir, loadPolicyTexts, readPolicyDir } from "./policy/loa
 import {
   givenTo,
   introspectionIn,
+  MAX_ROLE_SETS,
   type MayGive,
   pruneSchema,
   RoleSchemas,
@@ -135,6 +136,25 @@ describe("a role set's schema from the shipped agreement", () => {
     expect(
       schemas.schemaFor(api, authority, ["social_worker"]).getType("Maternity"),
     ).toBeUndefined();
+  });
+
+  it(`keeps ${MAX_ROLE_SETS} role sets per version at most, dropping the least recently used`, () => {
+    expect(MAX_ROLE_SETS).toBe(64);
+    const schemas = new RoleSchemas({ maxRoleSets: 2 });
+    const social = schemas.schemaFor(api, authority, ["social_worker"]);
+    const police = schemas.schemaFor(api, authority, ["police_mash_officer"]);
+    // A hit makes the social worker's the most recently used: the police officer's goes next.
+    expect(schemas.schemaFor(api, authority, ["social_worker"])).toBe(social);
+    const manager = schemas.schemaFor(api, authority, ["mash_manager"]);
+    expect(schemas.schemaFor(api, authority, ["social_worker"])).toBe(social);
+    expect(schemas.schemaFor(api, authority, ["mash_manager"])).toBe(manager);
+    const rebuilt = schemas.schemaFor(api, authority, ["police_mash_officer"]);
+    // Compared by identity: .not.toBe walks two whole schemas for its message.
+    expect(rebuilt === police).toBe(false);
+    // Rebuilt, it is the same schema.
+    expect(Object.keys(rebuilt.getTypeMap()).sort()).toEqual(
+      Object.keys(police.getTypeMap()).sort(),
+    );
   });
 });
 

@@ -189,12 +189,25 @@ export function givenTo(authority: Authority, roles: readonly string[]): MayGive
 const VERSIONS = 4;
 
 /**
+ * Role sets kept per policy version. Each entry is a whole schema, and the key is the set of the
+ * agreement's roles a token carries, so without a bound the cache could hold one for every
+ * subset of the roles (4,096 for twelve). Tokens carry a role or two: 64 sets hold every
+ * combination in use, and one dropped is rebuilt at its next request.
+ */
+export const MAX_ROLE_SETS = 64;
+
+/**
  * Each role set's schema, built once per (role set, policy version) over the API schema. The
  * version is read from the authority each time, so a publication (or a file edit) is shown at
- * the next request.
+ * the next request. Per version, the least recently used role set goes past `maxRoleSets`.
  */
 export class RoleSchemas {
   private readonly byApi = new WeakMap<GraphQLSchema, Map<string, Map<string, GraphQLSchema>>>();
+  private readonly maxRoleSets: number;
+
+  constructor(options: { maxRoleSets?: number } = {}) {
+    this.maxRoleSets = options.maxRoleSets ?? MAX_ROLE_SETS;
+  }
 
   schemaFor(api: GraphQLSchema, authority: Authority, roles: readonly string[]): GraphQLSchema {
     const { policy } = authority;
@@ -214,10 +227,14 @@ export class RoleSchemas {
     const known = [...new Set(roles)].filter((r) => policy.roles.has(r)).sort();
     const key = known.join(",");
     let schema = byRoles.get(key);
-    if (!schema) {
+    if (schema) {
+      // Most recently used last: the first entry is the one to drop.
+      byRoles.delete(key);
+    } else {
       schema = pruneSchema(api, givenTo(authority, known));
-      byRoles.set(key, schema);
+      if (byRoles.size >= this.maxRoleSets) byRoles.delete(byRoles.keys().next().value as string);
     }
+    byRoles.set(key, schema);
     return schema;
   }
 }

@@ -3,7 +3,7 @@ import { ConfigError } from "@mash/kit";
 import { type DocumentNode, parse } from "graphql";
 import type { GatewayConfig, SubgraphEndpoint } from "../config.ts";
 import type { SubgraphTransport } from "../transport/subgraph-transport.ts";
-import { composeSupergraph } from "./compose.ts";
+import { composeAtStart } from "./compose-cache.ts";
 import { fetchSubgraphSdl, type GatewaySigner } from "./fetch-sdl.ts";
 import { graphsOfSupergraph, resolveSubgraphUrls } from "./supergraph-subgraphs.ts";
 
@@ -60,7 +60,7 @@ export async function loadSupergraph(
     ),
   );
   return {
-    sdl: composeSupergraph(sdls),
+    sdl: composeAtStart(sdls),
     source: `composed from ${sdls.length} running subgraphs`,
     subgraphs: config.subgraphs,
   };

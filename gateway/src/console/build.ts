@@ -1,9 +1,11 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type BuildOptions, build, type Plugin } from "esbuild";
+import type { BuildOptions, Metafile, Plugin } from "esbuild";
+import { isFresh, readManifest, stampFiles, writeManifest } from "./build-manifest.ts";
 import { contentHash } from "./content-hash.ts";
-import { type ContractOperation, loadOperations } from "./operations.ts";
+import type { ContractOperation } from "./operations.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const gatewayRoot = resolve(here, "../..");
@@ -12,6 +14,12 @@ export const DEFAULT_OPERATIONS_DIR = join(gatewayRoot, "operations");
 export const DEFAULT_GOVERNANCE_OUT_DIR = join(gatewayRoot, "dist/governance");
 const GOVERNANCE_ENTRY = resolve(here, "../governance-console/app.tsx");
 const OPERATIONS_MODULE = "mash:contract-operations";
+/** Beside the two apps, not in either: the static handler serves only what is in theirs. */
+export const DEFAULT_MANIFEST_FILE = join(gatewayRoot, "dist/consoles-build.json");
+
+// Loaded when a build runs, not when a check finds the bundles current (npm start's usual case).
+const esbuild = () => import("esbuild");
+const operationsOf = async (dir: string) => (await import("./operations.ts")).loadOperations(dir);
 
 export interface BuildConsoleOptions {
   outDir?: string;
@@ -23,6 +31,8 @@ export interface BuiltConsole {
   files: { name: string; bytes: number }[];
   totalBytes: number;
   operations: string[];
+  /** Every file esbuild read, relative to the working directory (esbuild's metafile). */
+  inputs: string[];
 }
 
 /** Serves the contract operations to app.tsx as a JSON module, read fresh on every build. */
@@ -85,9 +95,14 @@ const BROWSER_BUNDLE = {
   define: { "process.env.NODE_ENV": '"production"' },
 } as const satisfies BuildOptions;
 
+/** The files a build read, from its metafile; the contract operations' virtual module is none. */
+const inputFiles = (metafile: Metafile) =>
+  Object.keys(metafile.inputs).filter((input) => !input.startsWith("mash-contract:"));
+
 export async function buildConsole(options: BuildConsoleOptions = {}): Promise<BuiltConsole> {
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
-  const operations = await loadOperations(options.operationsDir ?? DEFAULT_OPERATIONS_DIR);
+  const operations = await operationsOf(options.operationsDir ?? DEFAULT_OPERATIONS_DIR);
+  const { build } = await esbuild();
   const result = await build({
     entryPoints: { console: join(here, "app.tsx") },
     outdir: outDir,
@@ -102,11 +117,16 @@ export async function buildConsole(options: BuildConsoleOptions = {}): Promise<B
       ".svg": "dataurl",
     },
     logLevel: "warning",
+    metafile: true,
     plugins: [contractOperationsPlugin(operations)],
   });
 
   const files = await writeApp(CONSOLE_PAGE, outDir, result.outputFiles);
-  return { ...files, operations: operations.map((operation) => operation.name) };
+  return {
+    ...files,
+    operations: operations.map((operation) => operation.name),
+    inputs: inputFiles(result.metafile),
+  };
 }
 
 /** Writes one app's script, style and index.html; fails on any output esbuild was not asked for. */
@@ -114,7 +134,7 @@ async function writeApp(
   page: AppPage,
   outDir: string,
   outputFiles: readonly { path: string; contents: Uint8Array }[],
-): Promise<Omit<BuiltConsole, "operations">> {
+): Promise<Omit<BuiltConsole, "operations" | "inputs">> {
   const outputs = new Map(outputFiles.map((file) => [basename(file.path), file.contents]));
   const script = outputs.get(`${page.name}.js`);
   const style = outputs.get(`${page.name}.css`);
@@ -151,13 +171,78 @@ export async function buildGovernanceConsole(
   options: BuildGovernanceOptions = {},
 ): Promise<BuiltGovernanceConsole> {
   const outDir = resolve(options.outDir ?? DEFAULT_GOVERNANCE_OUT_DIR);
+  const { build } = await esbuild();
   const result = await build({
     entryPoints: { governance: GOVERNANCE_ENTRY },
     outdir: outDir,
     ...BROWSER_BUNDLE,
     logLevel: "warning",
+    metafile: true,
   });
-  return writeApp(GOVERNANCE_PAGE, outDir, result.outputFiles);
+  const files = await writeApp(GOVERNANCE_PAGE, outDir, result.outputFiles);
+  return { ...files, inputs: inputFiles(result.metafile) };
+}
+
+export interface BuildConsolesOptions extends BuildConsoleOptions {
+  governanceOutDir?: string;
+  /** Where the record of the last build is kept (dist/consoles-build.json). */
+  manifestFile?: string;
+}
+
+export interface ConsolesBuild {
+  /** False when the last build's inputs are unchanged and its outputs still there. */
+  rebuilt: boolean;
+  console?: BuiltConsole;
+  governance?: BuiltGovernanceConsole;
+  ms: number;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Both consoles, built only when something they are made from has changed: every file esbuild
+ * read (our sources, React, GraphiQL, fonts), the contract operations, this file and esbuild's
+ * version, checked by content (build-manifest.ts). `npm start` runs this on every start, so an
+ * unchanged console costs a few stat calls instead of a bundle; a changed source is rebuilt.
+ */
+export async function buildConsolesIfChanged(
+  options: BuildConsolesOptions = {},
+): Promise<ConsolesBuild> {
+  const started = performance.now();
+  const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
+  const governanceOutDir = resolve(options.governanceOutDir ?? DEFAULT_GOVERNANCE_OUT_DIR);
+  const operationsDir = resolve(options.operationsDir ?? DEFAULT_OPERATIONS_DIR);
+  const manifestFile = options.manifestFile ?? DEFAULT_MANIFEST_FILE;
+  // A file added to the operations folder changes no recorded input, so their names are the key.
+  const operationFiles = (await readdir(operationsDir))
+    .filter((f) => f.endsWith(".graphql"))
+    .sort();
+  const key = JSON.stringify({ outDir, governanceOutDir, operationsDir, operationFiles });
+  if (await isFresh(await readManifest(manifestFile), key)) {
+    return { rebuilt: false, ms: performance.now() - started };
+  }
+  const [built, governance] = await Promise.all([
+    buildConsole({ outDir, operationsDir }),
+    buildGovernanceConsole({ outDir: governanceOutDir }),
+  ]);
+  const fromCwd = (file: string) => resolve(process.cwd(), file);
+  const inputs = await stampFiles([
+    ...built.inputs.map(fromCwd),
+    ...governance.inputs.map(fromCwd),
+    ...operationFiles.map((file) => join(operationsDir, file)),
+    // What shapes the output without esbuild reading it: the options here, the asset versions,
+    // how operations are read, esbuild's own version.
+    fileURLToPath(import.meta.url),
+    join(here, "content-hash.ts"),
+    join(here, "operations.ts"),
+    require.resolve("esbuild/package.json"),
+  ]);
+  const outputs = await stampFiles([
+    ...built.files.map((file) => join(outDir, file.name)),
+    ...governance.files.map((file) => join(governanceOutDir, file.name)),
+  ]);
+  await writeManifest(manifestFile, { key, inputs, outputs, notes: {} });
+  return { rebuilt: true, console: built, governance, ms: performance.now() - started };
 }
 
 function formatBytes(bytes: number): string {
@@ -167,15 +252,18 @@ function formatBytes(bytes: number): string {
 }
 
 async function main(): Promise<void> {
-  const started = performance.now();
-  const [built, governance] = await Promise.all([buildConsole(), buildGovernanceConsole()]);
-  const elapsed = Math.round(performance.now() - started);
+  const result = await buildConsolesIfChanged();
+  const elapsed = Math.round(result.ms);
+  if (!result.console || !result.governance) {
+    console.log(`console and governance console: up to date (checked in ${elapsed} ms)`);
+    return;
+  }
   const describe = (app: BuiltGovernanceConsole) =>
     `${relative(process.cwd(), app.outDir) || "."} ${formatBytes(app.totalBytes)} ` +
     `(${app.files.map((file) => `${file.name} ${formatBytes(file.bytes)}`).join(", ")})`;
   console.log(
-    `console: ${describe(built)}, ${built.operations.length} operations; ` +
-      `governance: ${describe(governance)}; in ${elapsed} ms`,
+    `console: ${describe(result.console)}, ${result.console.operations.length} operations; ` +
+      `governance: ${describe(result.governance)}; in ${elapsed} ms`,
   );
 }
 

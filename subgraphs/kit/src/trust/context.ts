@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { type JWTPayload, jwtVerify } from "jose";
 import { bodyDigest } from "./body-digest.ts";
 import type { CallerContext } from "./caller.ts";
 import { callerFrom } from "./claims.ts";
+import { signCompact } from "./compact-sign.ts";
 import { CONTEXT_ALG, type ContextSigningKey, type ContextVerifyKeys } from "./keys.ts";
 import { ContextRefused, refusalFrom, unknownKey } from "./refusal.ts";
 import { createReplayGuard, DEFAULT_REPLAY_CAPACITY } from "./replay-guard.ts";
@@ -28,6 +29,8 @@ export const GATEWAY_SUBJECT = "mash-gateway";
 /**
  * Signs `caller`'s context for one request to `audience`: bound to `body` (the exact bytes that
  * will be sent; "" for a request without one) by its digest, and made once by a random `jti`.
+ * The claims, their order and the header are SignJWT's; the signature is node:crypto's
+ * (compact-sign.ts), which a subgraph verifies with jose as before.
  */
 export async function signContext(
   key: ContextSigningKey,
@@ -37,22 +40,23 @@ export async function signContext(
   /** Seconds since the epoch; for tests of expiry. */
   now = Math.floor(Date.now() / 1000),
 ): Promise<string> {
-  return new SignJWT({
+  // What SignJWT's setters check before they set a claim.
+  if (typeof caller.sub !== "string" || typeof audience !== "string" || !Number.isFinite(now))
+    throw new TypeError("A context needs a string sub and audience and a finite time.");
+  return signCompact(key, CONTEXT_TYPE, {
     roles: caller.roles,
     ...(caller.agency !== undefined ? { agency: caller.agency } : {}),
     ...(caller.enquiry !== undefined ? { enquiry: caller.enquiry } : {}),
     rid: caller.rid,
     ...(caller.search !== undefined ? { search: caller.search } : {}),
     bdy: bodyDigest(body),
-  })
-    .setProtectedHeader({ alg: CONTEXT_ALG, kid: key.kid, typ: CONTEXT_TYPE })
-    .setSubject(caller.sub)
-    .setIssuer(CONTEXT_ISSUER)
-    .setAudience(audience)
-    .setJti(randomUUID())
-    .setIssuedAt(now)
-    .setExpirationTime(now + CONTEXT_LIFETIME_SECONDS)
-    .sign(key.privateKey);
+    sub: caller.sub,
+    iss: CONTEXT_ISSUER,
+    aud: audience,
+    jti: randomUUID(),
+    iat: now,
+    exp: now + CONTEXT_LIFETIME_SECONDS,
+  });
 }
 
 /** A context that verified for the request it came with, and what identifies that request. */
