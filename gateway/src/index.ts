@@ -6,6 +6,7 @@ export { AUDIT_UNAVAILABLE } from "./authz/authorizing-gateway.ts";
 export { WITHHELD } from "./authz/judge.ts";
 export { loadPolicies } from "./authz/policy/load.ts";
 export { PolicyError } from "./authz/policy/types.ts";
+export { rawResults, rawResultsAvailable } from "./authz/raw-results.ts";
 export { CompositionError, composeSupergraph } from "./compose/compose.ts";
 export { readSchemaFiles, supergraphFile } from "./compose/schema-files.ts";
 export { defaultSubgraphs, type GatewayConfig, loadGatewayConfig } from "./config.ts";

@@ -37,6 +37,11 @@ export interface MemoryResult {
   requests: number;
   /** Requests that carried a document the gateway had not seen before. */
   newDocuments: number;
+  /** Distinct identities (role sets) the load signed in as. */
+  identities: number;
+  /** Requests that stated an enquiry id never seen before (answered 400). */
+  unknownEnquiries: number;
+  breakGlass: number;
   /** Answers other than 200 by status, and requests with no answer (time-outs, resets). */
   non200: Record<string, number>;
 }
@@ -45,29 +50,58 @@ const CONNECTIONS = 50;
 const GC_HOOK = new URL("./memory-gc.mjs", import.meta.url).href;
 
 /**
- * The load: the golden SubjectOverview for three people ("steady"), or that and, every other
- * request, a document never seen before ("new documents": the same operation with a root field
- * under a new alias), so that the parsed-document, limits, rewrite and plan caches fill past
- * their bounds.
+ * The load. "steady": the golden SubjectOverview for three people, as mgr.okafor with ENQ-2001.
+ * "new documents" (varied): that, with every other request a document never seen before (the
+ * same operation with a root field under a new alias), each request from the next of 512
+ * identities with distinct role sets (memory-subgraphs.ts), one in eight stating an enquiry id
+ * the hub has never held (a new one each time: 400), one in eight ENQ-2002 or ENQ-2003, and one
+ * in sixteen breaking the glass: so that the parsed-document, limits, rewrite and plan caches,
+ * the caches per role set (abilities, judges, role schemas, search tables), the purpose cache
+ * and the rate limiter's buckets all see more keys than their bounds.
  */
 export type MemoryLoad = "steady" | "new documents";
 
-function bodies(kind: MemoryLoad): { next(): string; readonly fresh: number } {
+interface Workload {
+  tokens: string[];
+  enquiries: string[];
+}
+
+const BREAK_GLASS = "Bench: a sealed record needed for an urgent safeguarding decision.";
+
+function requests(kind: MemoryLoad, work: Workload) {
   let n = 0;
-  let fresh = 0;
+  const counts = { fresh: 0, unknownEnquiries: 0, breakGlass: 0, identities: new Set<number>() };
   const ids = ["S-1001", "S-1002", "S-1003"];
+  const [first, ...more] = work.tokens;
   return {
-    next() {
+    next(): { body: string; headers: Record<string, string> } {
       n++;
       const variables = { id: ids[n % ids.length] };
-      if (kind === "steady" || n % 2 === 0) return JSON.stringify({ query: OVERVIEW, variables });
-      fresh++;
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (kind === "steady") {
+        headers.authorization = `Bearer ${first}`;
+        headers["x-mash-enquiry"] = "ENQ-2001";
+        return { body: JSON.stringify({ query: OVERVIEW, variables }), headers };
+      }
+      const who = n % more.length;
+      counts.identities.add(who);
+      headers.authorization = `Bearer ${more[who]}`;
+      if (n % 8 === 7) {
+        counts.unknownEnquiries++;
+        headers["x-mash-enquiry"] = `ENQ-B${n}`;
+      } else {
+        headers["x-mash-enquiry"] = work.enquiries[n % 8 === 3 ? 1 + (n % 2) : 0] as string;
+      }
+      if (n % 16 === 5) {
+        counts.breakGlass++;
+        headers["x-mash-break-glass"] = BREAK_GLASS;
+      }
+      if (n % 2 === 0) return { body: JSON.stringify({ query: OVERVIEW, variables }), headers };
+      counts.fresh++;
       const query = OVERVIEW.replace("{", `{ n${n}: __typename`);
-      return JSON.stringify({ query, variables });
+      return { body: JSON.stringify({ query, variables }), headers };
     },
-    get fresh() {
-      return fresh;
-    },
+    counts,
   };
 }
 
@@ -100,9 +134,8 @@ function waitFor<T>(child: ChildProcess, what: string, ready: (resolve: (v: T) =
 
 async function load(
   url: string,
-  headers: Record<string, string>,
   seconds: number,
-  feed: ReturnType<typeof bodies>,
+  feed: ReturnType<typeof requests>,
   non200: Record<string, number>,
 ) {
   const instance = autocannon({
@@ -110,8 +143,15 @@ async function load(
     method: "POST",
     connections: CONNECTIONS,
     duration: seconds,
-    headers: { "content-type": "application/json", ...headers },
-    requests: [{ method: "POST", setupRequest: (request) => ({ ...request, body: feed.next() }) }],
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (request) => {
+          const { body, headers } = feed.next();
+          return { ...request, body, headers };
+        },
+      },
+    ],
   });
   // autocannon emits a response event per request; its types do not declare it.
   (instance as unknown as EventEmitter).on("response", (_client: unknown, status: number) => {
@@ -124,8 +164,9 @@ async function load(
 
 /**
  * The gateway's memory under load: the gateway alone in its process (the seven subgraphs in
- * another), 50 connections as mgr.okafor with ENQ-2001, sampled when ready, after a warm-up and
- * after `seconds` of steady load, from its own metrics (RSS and V8 heap) and /proc.
+ * another), 50 connections of `kind` load (MemoryLoad), sampled when ready, after a warm-up and
+ * after `seconds` more, from its own metrics (RSS and V8 heap, then both again after a full
+ * collection: what it retains) and /proc (RSS every second under load, its peak).
  */
 export async function benchMemory(
   seconds = 60,
@@ -138,18 +179,25 @@ export async function benchMemory(
   });
   let gateway: ChildProcess | undefined;
   try {
-    const system = await waitFor<{
-      urls: string;
-      dataDir: string;
-      headers: Record<string, string>;
-    }>(subgraphs, "the subgraphs", (resolve) => {
-      let buffer = "";
-      subgraphs.stdout?.on("data", (d) => {
-        buffer += d;
-        const line = buffer.split("\n").find((l) => l.startsWith("{"));
-        if (line) resolve(JSON.parse(line));
-      });
-    });
+    const system = await waitFor<{ urls: string; dataDir: string } & Workload>(
+      subgraphs,
+      "the subgraphs",
+      (resolve) => {
+        // The line carries ~500 tokens (~300 KB): only a whole line is parsed.
+        let buffer = "";
+        let done = false;
+        subgraphs.stdout?.on("data", (d) => {
+          if (done) return;
+          buffer += d;
+          const lines = buffer.split("\n");
+          const line = lines.slice(0, -1).find((l) => l.startsWith("{"));
+          if (line) {
+            done = true;
+            resolve(JSON.parse(line));
+          }
+        });
+      },
+    );
     const prepared = await prepareServerBundles();
     const bundle = prepared.kind === "bundles" ? prepared.bundles.entries.gateway : undefined;
     const token = randomUUID();
@@ -213,14 +261,19 @@ export async function benchMemory(
     }, 1000);
     try {
       await sample("ready, before any request");
-      const feed = bodies(kind);
+      const feed = requests(kind, system);
       const non200: Record<string, number> = {};
       const warmUpSeconds = Math.max(2, Math.min(10, Math.round(seconds / 6)));
-      const warm = await load(url, system.headers, warmUpSeconds, feed, non200);
+      const warm = await load(url, warmUpSeconds, feed, non200);
       await sample(`after ${warmUpSeconds} s warm-up at ${CONNECTIONS} connections`);
-      const steady = await load(url, system.headers, seconds, feed, non200);
+      const steady = await load(url, seconds, feed, non200);
       await sample(`after ${seconds} s more at ${CONNECTIONS} connections`);
       peakRssMb = Math.max(peakRssMb, rssMbOf(pid));
+      const c = feed.counts;
+      if (kind !== "steady")
+        process.stderr.write(
+          `memory: ${kind}: ${c.fresh} new documents, ${c.identities.size} identities (role sets), ${c.unknownEnquiries} unknown enquiry ids (each answered 400), ${c.breakGlass} break-glass requests\n`,
+        );
       return {
         load: kind,
         how: bundle ? "bundled, as npm start runs it" : "from source through tsx",
@@ -231,7 +284,10 @@ export async function benchMemory(
         peakRssMb,
         rssSeries,
         requests: warm + steady,
-        newDocuments: feed.fresh,
+        newDocuments: feed.counts.fresh,
+        identities: Math.max(1, feed.counts.identities.size),
+        unknownEnquiries: feed.counts.unknownEnquiries,
+        breakGlass: feed.counts.breakGlass,
         non200,
       };
     } finally {

@@ -20,6 +20,12 @@ const files: Record<string, string> = {
     import cjs from "cjs-dep";
     import esm from "esm-dep";
     import chosen from "conditions-dep";
+    import * as inner from "patch-dep/inner.js";
+    import patchDep from "patch-dep";
+    // The gateway replaces one export of Apollo's (authz/raw-results.ts): the dependency's own
+    // modules must then call the replacement, from the bundle as from the sources.
+    const target = (inner as { default?: { shape: () => string } }).default ?? inner;
+    (target as { shape: () => string }).shape = () => "replaced";
     const url: string = import.meta.url;
     // The text, not the code: a string naming import.meta.url or __dirname stays as written.
     const text = "import.meta.url and __dirname";
@@ -31,6 +37,7 @@ const files: Record<string, string> = {
       cjs,
       esm,
       chosen,
+      replaced: patchDep.run(),
     }));
   `,
   "node_modules/cjs-dep/package.json": JSON.stringify({ main: "index.js" }),
@@ -57,6 +64,13 @@ const files: Record<string, string> = {
   "node_modules/conditions-dep/module.mjs": `export default "module";`,
   "node_modules/conditions-dep/import.mjs": `export default "import";`,
   "node_modules/conditions-dep/default.cjs": `module.exports = "default";`,
+  "node_modules/patch-dep/package.json": JSON.stringify({ main: "index.js" }),
+  "node_modules/patch-dep/inner.js": `"use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.shape = () => "original";`,
+  "node_modules/patch-dep/index.js": `"use strict";
+    const inner_1 = require("./inner");
+    exports.run = () => (0, inner_1.shape)();`,
 };
 for (const [name, text] of Object.entries(files)) {
   mkdirSync(dirname(join(dir, name)), { recursive: true });
@@ -91,6 +105,7 @@ describe("the servers' bundles", () => {
       cjs: { dir: join(dir, "node_modules/cjs-dep"), file: "index.js", strict: true },
       esm: { url: `file://${join(dir, "node_modules/esm-dep/index.js")}`, dirname: "undefined" },
       chosen: "import",
+      replaced: "replaced",
     });
   });
 });

@@ -1,17 +1,31 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+const startScript = "scripts/start.mjs";
+/** Long enough to bundle the servers when a source changed (~20 s here), short of the time-out. */
+const READY_MS = 45_000;
 
-/** `npm start` as a user runs it: seven subgraph processes and the gateway, then Ctrl-C. */
+/**
+ * `npm start` as a user runs it (`node scripts/start.mjs`, package.json's start script): seven
+ * subgraph processes and the gateway, from the cached server bundles when current (else start.mjs
+ * runs scripts/start.ts through tsx, which bundles them first), then Ctrl-C.
+ */
 describe("npm start", () => {
+  it("is node scripts/start.mjs", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts.start).toBe(`node ${startScript}`);
+  });
+
   it("starts every process on an empty data directory, serves the graph, and stops on SIGINT", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "mash-start-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    const child = spawn(process.execPath, [startScript], {
       cwd: root,
       // As a user runs it: vitest sets NODE_ENV=test, which changes Apollo's signal handling.
       env: {
@@ -23,6 +37,9 @@ describe("npm start", () => {
         MASH_SEED_SUBJECTS: "100",
       },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
+      // Its own process group, so that whatever happens the test can stop the launcher and
+      // every server it started, by that group's id.
+      detached: true,
     });
     let output = "";
     child.stdout?.on("data", (d) => {
@@ -40,9 +57,16 @@ describe("npm start", () => {
         child.on("exit", (code) =>
           reject(new Error(`npm start exited (${code}) before it was ready:\n${output}`)),
         );
+        // Within the test's time-out, so the group is stopped below rather than left running.
+        setTimeout(
+          () => reject(new Error(`npm start was not ready in ${READY_MS} ms:\n${output}`)),
+          READY_MS,
+        ).unref();
       });
       expect(output).toMatch(/MASH Gateway is ready in [\d.]+ s\./);
       expect(output).toMatch(/Development sign-in/);
+      // The servers run from their bundles, not from source through tsx.
+      expect(output).not.toMatch(/Could not bundle the servers/);
       const health = await fetch(url.replace("/graphql", "/health"));
       expect(health.status).toBe(200);
       // `npm run --silent token -- pc.jones`, as the README tells a developer.
@@ -81,8 +105,14 @@ describe("npm start", () => {
       expect(await exited).toBe(0);
       await expect(fetch(url.replace("/graphql", "/health"))).rejects.toThrow();
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      if (child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // The group has already gone: every process stopped.
+        }
+      }
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });

@@ -5,6 +5,7 @@ import {
   type RawRuleOf,
   subject,
 } from "@casl/ability";
+import { Lru } from "../limits/lru.ts";
 import type { PolicyRule, PolicySet } from "./policy/types.ts";
 
 /** Subjects are GraphQL type names, or objects tagged with theirs. */
@@ -26,24 +27,65 @@ export interface Decision {
 }
 
 /**
+ * Abilities kept per policy. A key is a set of the policy's roles with a purpose (in an enquiry or
+ * not, glass broken or not), so the key space is every subset of the roles times four: far more
+ * than are in use (tokens carry a role or two), and unbounded memory if it were all kept. 256 hold
+ * every combination a day's users bring; one dropped is compiled again at its next request.
+ */
+export const MAX_ABILITIES = 256;
+
+/** An ability, with what its rules' conditions read per type (filled as types are asked about). */
+interface Compiled {
+  ability: Ability;
+  conditionFields: Map<string, readonly string[]>;
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
  * Compiles a policy into CASL abilities, one per (roles, in enquiry, break glass), built once and
- * cached: a request never rebuilds rules, and a field check is one CASL lookup.
+ * kept (up to `MAX_ABILITIES`, least recently used out): a request does not rebuild rules, and a
+ * field check is one CASL lookup. Only roles the policy knows are in a key: a token's other role
+ * strings match no rule, so they neither change an ability nor make another cache entry.
  */
 export class Authority {
-  private readonly cache = new Map<string, Ability>();
-  private readonly hidden = new Map<string, readonly string[]>();
+  private readonly compiled: Lru<string, Compiled>;
   private readonly ruleOf = new WeakMap<object, PolicyRule>();
+  /** Roles.yaml's roles and any a rule names: the only role strings that can change an ability. */
+  private readonly knownRoles: ReadonlySet<string>;
+  /** Types some rule with conditions targets: the only ones with condition fields. */
+  private readonly conditionalTypes: ReadonlySet<string>;
 
-  constructor(readonly policy: PolicySet) {}
+  constructor(
+    readonly policy: PolicySet,
+    options: { maxAbilities?: number } = {},
+  ) {
+    this.compiled = new Lru({ max: options.maxAbilities ?? MAX_ABILITIES });
+    this.knownRoles = new Set([...policy.roles.keys(), ...policy.rules.flatMap((r) => r.roles)]);
+    this.conditionalTypes = new Set(
+      policy.rules.flatMap((r) => (r.conditions ? r.targets.map((t) => t.type) : [])),
+    );
+  }
+
+  /** How many abilities are kept now (for tests and the memory benchmark). */
+  get keptAbilities(): number {
+    return this.compiled.size;
+  }
 
   ability(ctx: AbilityContext): Ability {
-    const key = `${[...ctx.roles].sort().join(",")}|${ctx.inEnquiry ? 1 : 0}|${ctx.breakGlass ? 1 : 0}`;
-    let ability = this.cache.get(key);
-    if (!ability) {
-      ability = createMongoAbility<Ability>(this.compile(ctx));
-      this.cache.set(key, ability);
-    }
-    return ability;
+    return this.compiledFor(ctx).ability;
+  }
+
+  private compiledFor(ctx: AbilityContext): Compiled {
+    const roles = [...new Set(ctx.roles)].filter((r) => this.knownRoles.has(r)).sort();
+    const key = `${roles.join(",")}|${ctx.inEnquiry ? 1 : 0}|${ctx.breakGlass ? 1 : 0}`;
+    return this.compiled.getOrSet(key, () => {
+      const known = { ...ctx, roles };
+      return {
+        ability: createMongoAbility<Ability>(this.compile(known)),
+        conditionFields: new Map(),
+      };
+    });
   }
 
   /** The policy rules that apply to these roles in this purpose. */
@@ -58,18 +100,20 @@ export class Authority {
 
   /**
    * The fields that rules applying in this context read in their conditions on `type`: what an
-   * object of the type must let the requester read before its withholding may say why.
+   * object of the type must let the requester read before its withholding may say why. Kept with
+   * the context's ability, per type a conditional rule targets (a bounded set: the policy's).
    */
   conditionFieldsIn(ctx: AbilityContext, type: string): readonly string[] {
-    const key = `${[...ctx.roles].sort().join(",")}|${ctx.inEnquiry ? 1 : 0}|${ctx.breakGlass ? 1 : 0}|${type}`;
-    let fields = this.hidden.get(key);
+    if (!this.conditionalTypes.has(type)) return NONE;
+    const compiled = this.compiledFor(ctx);
+    let fields = compiled.conditionFields.get(type);
     if (!fields) {
       const set = new Set<string>();
       for (const rule of this.applying(ctx))
         if (rule.conditions && rule.targets.some((t) => t.type === type))
           for (const f of rule.conditionFields) set.add(f);
       fields = [...set];
-      this.hidden.set(key, fields);
+      compiled.conditionFields.set(type, fields);
     }
     return fields;
   }

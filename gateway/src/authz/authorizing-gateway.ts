@@ -15,6 +15,7 @@ import {
   print,
 } from "graphql";
 import { createAuditCollector } from "../audit/collect.ts";
+import { Lru } from "../limits/lru.ts";
 import type { GatewayContext } from "../request/context.ts";
 import type { Authority } from "./ability.ts";
 import { filterResult } from "./filter.ts";
@@ -22,6 +23,7 @@ import { runCompiledPass } from "./filter-pass.ts";
 import { type CompiledOperation, compileOperation } from "./filter-plan.ts";
 import { filterSchemaOf } from "./filter-schema.ts";
 import { createJudge, type Judge, type RequestAuthorization, WITHHELD } from "./judge.ts";
+import { rawResults, requestRaw, shapedResult } from "./raw-results.ts";
 import { rewriteForAuthorization } from "./rewrite.ts";
 import { introspectionIn, RoleSchemas, validationErrorsFor } from "./role-schema.ts";
 
@@ -40,11 +42,20 @@ export interface Observation {
   live: Authority;
 }
 
-const MAX_CACHED = 2000;
+/**
+ * Rewritten documents and their compiled passes, per document and authorization context. Bounded
+ * by count and by the client documents' length (a compiled document holds some hundred bytes per
+ * character of query text: about 100 MB at the bound); one document longer than the size bound
+ * is rewritten for each request, never kept.
+ */
+const MAX_CACHED = 1000;
+const MAX_CACHED_CHARACTERS = 1_000_000;
 
 /** One document in one authorization context: what is planned, and how its result is filtered. */
 interface Rewritten {
   document: DocumentNode;
+  /** The client document's length: its share of the cache's bound. */
+  characters: number;
   queryHash: string;
   /** The compiled result pass, for the schema and policy it was compiled with; null: none. */
   compiled?: { pass: CompiledOperation | null; schema: GraphQLSchema; authority: Authority };
@@ -58,7 +69,11 @@ export const AUDIT_UNAVAILABLE = "AUDIT_UNAVAILABLE";
  * caches plans by queryHash), execute, then filter the result field by field.
  */
 export class AuthorizingGateway implements GatewayInterface {
-  private readonly rewritten = new Map<string, Rewritten>();
+  private readonly rewritten = new Lru<string, Rewritten>({
+    max: MAX_CACHED,
+    maxSize: MAX_CACHED_CHARACTERS,
+    sizeOf: (entry) => entry.characters,
+  });
   /** The schema results are re-executed on (see filterSchemaOf). */
   private filterSchema: GraphQLSchema | undefined;
   /** What each role set is told the graph holds: introspection and validation errors. */
@@ -103,6 +118,11 @@ export class AuthorizingGateway implements GatewayInterface {
           },
       }),
     };
+  }
+
+  /** How many rewritten documents are kept, and their documents' summed length (tests, bench). */
+  get cachedDocuments(): { count: number; characters: number } {
+    return { count: this.rewritten.size, characters: this.rewritten.totalSize };
   }
 
   onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface["onSchemaLoadOrUpdate"]>[0]) {
@@ -216,52 +236,88 @@ export class AuthorizingGateway implements GatewayInterface {
         if (error instanceof GraphQLError) return { errors: [error] };
         throw error;
       }
-      entry = { document, queryHash: createHash("sha256").update(print(document)).digest("hex") };
-      if (this.rewritten.size >= MAX_CACHED)
-        this.rewritten.delete(this.rewritten.keys().next().value as string);
+      entry = {
+        document,
+        characters: rc.request.query?.length ?? rc.source?.length ?? 0,
+        queryHash: createHash("sha256").update(print(document)).digest("hex"),
+      };
       this.rewritten.set(cacheKey, entry);
     }
-    const result = await executor({
-      ...rc,
-      document: entry.document,
-      queryHash: entry.queryHash,
-      context: { ...rc.context, judge },
-    });
     const schema = this.filterSchema ?? rc.schema;
     const authorization = context.authorization;
-    if (this.observe) {
+    // Shown to shadow mode off the response path, as Apollo shaped it: shaped only if it asks.
+    const show = (fetched: () => ExecutionResult) => {
       const observe = this.observe;
-      // Off the response path: shadow mode must never slow or break a practitioner's request.
+      if (!observe) return;
       setImmediate(() =>
         observe({
           schema,
           document: rc.document,
           operationName: rc.operationName,
           variables: rc.request.variables,
-          fetched: result,
+          get fetched() {
+            return fetched();
+          },
           authorization,
           live: authority,
         }),
       );
-    }
-    // The compiled pass answers what it can exactly as re-execution would; a result with a
-    // subgraph's errors in it (placed at the fields they concern) is re-executed.
-    const data = result.data;
-    if (!result.errors?.length && data !== null && data !== undefined) {
-      const compiled = this.compiledFor(entry, schema, authority, rc, judge);
-      if (compiled) {
+    };
+    // The compiled pass builds the answer from the fetched data itself, Apollo's shaping skipped
+    // (raw-results.ts); when it cannot, the data is shaped after all and goes the old way.
+    const compiled = this.compiledFor(entry, schema, authority, rc, judge);
+    const raw = compiled ? requestRaw(rc.request.variables) : undefined;
+    let result = await executor({
+      ...rc,
+      ...(raw ? { request: { ...rc.request, variables: raw.variables } } : {}),
+      document: entry.document,
+      queryHash: entry.queryHash,
+      context: { ...rc.context, judge },
+    });
+    if (raw?.skipped) {
+      const fetched = result;
+      let shaped: ExecutionResult | undefined;
+      const shape = () => {
+        shaped ??= shapedResult(raw, fetched);
+        return shaped;
+      };
+      if (compiled && !fetched.errors?.length && fetched.data != null) {
         const collect = createAuditCollector((type, field) => judge.ownerOf(type, field));
         const passed = runCompiledPass({
           compiled,
           variables: rc.request.variables,
-          data,
+          data: fetched.data,
           judge,
           collect,
+          raw: true,
         });
         if (passed) {
+          rawResults.answered++;
+          show(shape);
           collected.collector = collect;
           return passed;
         }
+      }
+      rawResults.shaped++;
+      result = shape();
+    }
+    const answer = result;
+    show(() => answer);
+    // The compiled pass answers what it can exactly as re-execution would; a result with a
+    // subgraph's errors in it (placed at the fields they concern) is re-executed.
+    const data = result.data;
+    if (!result.errors?.length && data !== null && data !== undefined && compiled) {
+      const collect = createAuditCollector((type, field) => judge.ownerOf(type, field));
+      const passed = runCompiledPass({
+        compiled,
+        variables: rc.request.variables,
+        data,
+        judge,
+        collect,
+      });
+      if (passed) {
+        collected.collector = collect;
+        return passed;
       }
     }
     const collect = createAuditCollector((type, field) => judge.ownerOf(type, field));

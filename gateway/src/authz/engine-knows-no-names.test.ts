@@ -11,7 +11,8 @@ function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
     d.isDirectory()
       ? sources(join(dir, d.name))
-      : d.name.endsWith(".ts") && !d.name.endsWith(".test.ts")
+      : // Tests and their shared set-up (`*.test-support.ts`) may name the shipped agreement.
+        d.name.endsWith(".ts") && !/\.test(-support)?\.ts$/.test(d.name)
         ? [join(dir, d.name)]
         : [],
   );

@@ -21,6 +21,7 @@ import {
 } from "./filter-plan.ts";
 import type { Judge } from "./judge.ts";
 import { located } from "./located-error.ts";
+import { helpersValid, objectValid, runtimeTypeOf, subtreeValid, validLeaf } from "./raw-checks.ts";
 import { helperAlias, TYPENAME_ALIAS } from "./rewrite.ts";
 
 /** Thrown inside the pass when graphql-js would do something it does not: re-execute instead. */
@@ -40,6 +41,11 @@ export function runCompiledPass(options: {
   data: Row;
   judge: Judge;
   collect: AuditCollector;
+  /**
+   * The data is the merged fetches as Apollo left them unshaped (raw-results.ts): extra fields
+   * are ignored, and anything Apollo's shaping would have changed gives undefined (raw-checks.ts).
+   */
+  raw?: boolean;
 }): ExecutionResult | undefined {
   const { compiled, judge } = options;
   try {
@@ -53,7 +59,7 @@ export function runCompiledPass(options: {
       variables = coerced.coerced;
     }
     const shape = shapeFor(compiled, variables, judge);
-    const pass = new Pass(compiled, shape, judge, options.collect, variables);
+    const pass = new Pass(compiled, shape, judge, options.collect, variables, options.raw === true);
     let data: Row | null;
     try {
       data = pass.object(shape.root, options.data, undefined);
@@ -84,11 +90,12 @@ class Pass {
   private readonly views = new Map<Row, Row>();
 
   constructor(
-    private readonly compiled: CompiledOperation,
-    private readonly shape: Shape,
-    private readonly judge: Judge,
+    readonly compiled: CompiledOperation,
+    readonly shape: Shape,
+    readonly judge: Judge,
     private readonly collect: AuditCollector,
     private readonly variables: Record<string, unknown>,
+    private readonly raw: boolean,
   ) {
     const { scopeType, scopeKey, scopeFlag } = judge;
     this.scopeType = scopeType;
@@ -112,6 +119,7 @@ class Pass {
     let view = this.views.get(source);
     const memoKey = plan.conditional ? judge.memo.keyOf(type, inEnquiry, source) : undefined;
     const memo = memoKey === undefined ? undefined : judge.memo.verdicts(memoKey);
+    if (this.raw && !helpersValid(this, plan, source)) throw UNSUPPORTED;
     const out: Row = {};
     for (const field of plan.fields) {
       const key = field.responseKey;
@@ -134,6 +142,7 @@ class Pass {
       }
       path.push(key);
       if (error) {
+        if (this.raw && !subtreeValid(this, field, field.wrap, source[key])) throw UNSUPPORTED;
         const rule = error.extensions.rule;
         collect.withheldAt(field.slot, typeof rule === "string" ? rule : "error");
         const shown = located(error, field, path.slice());
@@ -199,6 +208,7 @@ class Pass {
       return out;
     }
     if (!field.composite) {
+      if (this.raw && !validLeaf(field.named, value)) throw UNSUPPORTED;
       const serialized = (field.named as GraphQLLeafType).serialize(value);
       if (serialized === null || serialized === undefined) throw UNSUPPORTED;
       return serialized;
@@ -233,6 +243,7 @@ class Pass {
           if (judge.mayConceal(type, inEnquiry)) {
             const concealed = this.concealment(type, row, inEnquiry);
             if (concealed) {
+              if (this.raw && !objectValid(this, field, row)) throw UNSUPPORTED;
               this.collect.onWithheld(type, concealed.field, {
                 extensions: { rule: concealed.rule },
               });
@@ -280,7 +291,8 @@ class Pass {
     if (typeof value !== "object" || value === null || Array.isArray(value)) throw UNSUPPORTED;
     const row = value as Row;
     let runtime: GraphQLObjectType | undefined;
-    if (field.abstract)
+    if (this.raw) runtime = runtimeTypeOf(this.compiled, field, row);
+    else if (field.abstract)
       runtime = acceptsRuntimeType(this.compiled, field, row[TYPENAME_ALIAS] ?? row.__typename);
     else runtime = field.named as GraphQLObjectType;
     if (!runtime) throw UNSUPPORTED;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { CONTEXT_HEADER } from "@mash/kit";
 import { GraphQLError } from "graphql";
+import { Lru } from "../limits/lru.ts";
 import {
   createSubgraphTransport,
   type SubgraphTransport,
@@ -37,9 +38,17 @@ export class PurposeError extends Error {
 }
 
 /**
+ * Enquiries remembered at once. The key is whatever id a request states (unknown ids are
+ * remembered too, so that a stream of them does not become a stream of hub lookups), so it is
+ * bounded: 1,024 covers the enquiries a hub has open, each asked about within the few seconds an
+ * entry lives; past it the least recently stated is dropped and looked up again when next stated.
+ */
+export const MAX_REMEMBERED_ENQUIRIES = 1024;
+
+/**
  * Resolves the enquiry a request states (X-MASH-Enquiry) from the hub's own subgraph, with a short
  * cache: an enquiry's status and links change rarely, but a closed enquiry must stop granting
- * access within seconds, so entries live `ttlMs` only.
+ * access within seconds, so entries live `ttlMs` only; and at most `maxEnquiries` are kept.
  */
 export function createPurposeResolver(options: {
   hubUrl: string;
@@ -53,10 +62,13 @@ export function createPurposeResolver(options: {
   signContext?: (requestId: string, body: string) => Promise<string>;
   /** How the hub is reached (CA, client certificate); plain fetch with the system's CAs if not given. */
   transport?: SubgraphTransport;
+  maxEnquiries?: number;
 }) {
   const transport = options.transport ?? createSubgraphTransport();
   const ttl = options.ttlMs ?? 5000;
-  const cache = new Map<string, { at: number; value: Promise<StatedEnquiry | null> }>();
+  const cache = new Lru<string, { at: number; value: Promise<StatedEnquiry | null> }>({
+    max: options.maxEnquiries ?? MAX_REMEMBERED_ENQUIRIES,
+  });
 
   const fetchEnquiry = async (id: string, requestId: string): Promise<StatedEnquiry | null> => {
     const sent = JSON.stringify({ query: PURPOSE_QUERY, variables: { id } });
@@ -108,10 +120,13 @@ export function createPurposeResolver(options: {
     const now = Date.now();
     let entry = cache.get(id);
     if (!entry || now - entry.at > ttl) {
-      entry = { at: now, value: fetchEnquiry(id, requestId) };
-      cache.set(id, entry);
-      entry.value.catch(() => cache.delete(id));
-      if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);
+      const fetched = { at: now, value: fetchEnquiry(id, requestId) };
+      entry = fetched;
+      cache.set(id, fetched);
+      // A failure is not remembered; but only this lookup's entry goes, not a newer one's.
+      fetched.value.catch(() => {
+        if (cache.peek(id) === fetched) cache.delete(id);
+      });
     }
     const enquiry = await entry.value;
     if (!enquiry)
@@ -123,7 +138,11 @@ export function createPurposeResolver(options: {
   }
   // A mutation through this gateway may have closed an enquiry or released an agency: forgetting
   // every remembered purpose before it answers makes the change hold here at once.
-  return Object.assign(resolve, { forget: () => cache.clear() });
+  return Object.assign(resolve, {
+    forget: () => cache.clear(),
+    /** How many enquiries are remembered now (for tests). */
+    remembered: () => cache.size,
+  });
 }
 
 export const purposeErrorBody = (error: PurposeError) => ({

@@ -6,8 +6,10 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import type { Logger } from "@mash/kit";
+import type { DocumentNode } from "graphql";
 import type { Authority } from "../authz/ability.ts";
 import type { GatewayContext } from "../request/context.ts";
+import { type BoundedStore, documentStore } from "./bounded-store.ts";
 import { errorLogPlugin, formatError } from "./error-format.ts";
 import { purposeFreshnessPlugin } from "./purpose-freshness.ts";
 
@@ -23,11 +25,16 @@ export function createApolloServer(options: {
   forgetPurposes: () => void;
   announcePurposeChange: () => Promise<void>;
   logger: Logger;
+  /** Where validated documents are kept: a bounded store with the default bounds if not given. */
+  documents?: BoundedStore<DocumentNode>;
 }) {
   return new ApolloServer<GatewayContext<Authority>>({
     // The entry points own SIGINT/SIGTERM (drain, then exit); Apollo's own handlers would race them.
     stopOnTerminationSignals: false,
     gateway: options.served,
+    // Apollo keeps every validated document by its text; a client can send any number of texts,
+    // so the store is bounded explicitly (bounded-store.ts says why these bounds).
+    documentStore: options.documents ?? documentStore(),
     includeStacktraceInErrorResponses: false,
     formatError,
     plugins: [

@@ -1,8 +1,10 @@
 import { ApolloGateway } from "@apollo/gateway";
+import type { QueryPlan } from "@apollo/query-planner";
 import type { Logger } from "@mash/kit";
 import { buildASTSchema, type GraphQLSchema, parse } from "graphql";
 import { planGuard } from "../authz/plan-guard.ts";
 import type { SubgraphTransport } from "../transport/subgraph-transport.ts";
+import { type BoundedStore, queryPlanStore } from "./bounded-store.ts";
 import type { FetchMetrics } from "./metrics.ts";
 import { type ContextSigner, SigningDataSource } from "./subgraph-context.ts";
 
@@ -15,6 +17,8 @@ export interface FederationOptions {
   timeoutMs: number;
   logger: Logger;
   metrics: FetchMetrics;
+  /** Where query plans are kept: a bounded store with the default bounds if not given. */
+  queryPlans?: BoundedStore<QueryPlan>;
 }
 
 /**
@@ -32,6 +36,9 @@ export function createFederation(options: FederationOptions) {
     // Query plans name every subgraph and field fetched; no client may ask for them.
     __exposeQueryPlanExperimental: false,
     experimental_didResolveQueryPlan: planGuard(() => supergraphSchema),
+    // A plan is kept per document planned (rewritten per role set): bounded explicitly, in
+    // entries and bytes, rather than by Apollo's 30 MiB default (bounded-store.ts says why).
+    queryPlannerConfig: { cache: options.queryPlans ?? queryPlanStore() },
     buildService: ({ name, url }) => {
       const target = urlOf.get(name) ?? url;
       if (!target) throw new Error(`No URL for subgraph "${name}" in the supergraph or config.`);

@@ -6,6 +6,7 @@ import type { AuditLog } from "../audit/store.ts";
 import { AuthorizingGateway } from "../authz/authorizing-gateway.ts";
 import type { PolicyHolder } from "../authz/policy-holder.ts";
 import { createPurposeResolver } from "../authz/purpose.ts";
+import { rawResultsAvailable } from "../authz/raw-results.ts";
 import { loadSupergraph } from "../compose/load-supergraph.ts";
 import type { GatewayConfig } from "../config.ts";
 import { createConsoleHandler } from "../console/serve.ts";
@@ -131,6 +132,11 @@ export async function startGateway(
     if (!hubUrl)
       throw new Error(`No URL for the hub's subgraph "${hub.hub}" among the configured subgraphs.`);
 
+    // Without the hook every answer is shaped by Apollo and then judged: correct, but slower.
+    if (enforce && !rawResultsAvailable)
+      logger.warn(
+        "Apollo's result shaping cannot be skipped in this build: answers are walked twice",
+      );
     const federation = createFederation({
       supergraphSdl: supergraph.sdl,
       urlOf,
