@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { type Backend, storeBackends } from "@mash/kit/testing";
-import { benchAudit } from "./audit.ts";
+import { benchAudit, benchAuditParts } from "./audit.ts";
 import { benchFederation } from "./federation/bench.ts";
 import { federationMarkdown, federationRatios } from "./federation/report.ts";
 import { benchGateway } from "./gateway.ts";
@@ -124,6 +124,13 @@ if (!values.only || values.only === "audit") {
       );
     }
   }
+  out(
+    "\n### Access log, part by part: the way before issue 14 and now (same process)\n\n| part | before µs | now µs | now / before |\n|---|---|---|---|\n",
+  );
+  for (const r of await benchAuditParts(await benchBackends()))
+    out(
+      `| ${r.part} | ${r.oldMicros.toFixed(1)} | ${r.newMicros.toFixed(1)} | ${r.ratio.toFixed(2)} |\n`,
+    );
 }
 
 if (!values.only || values.only === "report") {
@@ -215,7 +222,7 @@ if (!values.only || values.only === "memory") {
   const mb = (x: number) => x.toFixed(0);
   out("\n## Gateway memory under load (the gateway alone in its process)\n\n");
   out(
-    "50 connections as mgr.okafor with ENQ-2001. Steady: SubjectOverview for three people. New documents: the same, and every other request a document not seen before (a new alias).\n\n",
+    "50 connections. Steady: SubjectOverview for three people as mgr.okafor with ENQ-2001. Varied: every other request a document not seen before, from 512 identities with distinct role sets, one in eight stating an unknown enquiry (answered 400), one in sixteen breaking the glass: what would grow any cache keyed by what a request brings.\n\n",
   );
   out(
     "| load | when | RSS MB | heap used MB | heap total MB | external MB | heap after a full GC MB | RSS after it MB |\n|---|---|---|---|---|---|---|---|\n",
@@ -234,7 +241,7 @@ if (!values.only || values.only === "memory") {
         .map(([k, v]) => `${v} (${k})`)
         .join(", ") || "none";
     notes.push(
-      `${load}: gateway ${r.how}; peak RSS ${mb(r.peakRssMb)} MB (every 10 s: ${r.rssSeries.join(", ")}); ${r.requests} requests, ${r.newDocuments} new documents; not 200: ${non200}.`,
+      `${load}: gateway ${r.how}; peak RSS ${mb(r.peakRssMb)} MB (every 10 s: ${r.rssSeries.join(", ")}); ${r.requests} requests, ${r.newDocuments} new documents, ${r.identities} identities, ${r.unknownEnquiries} unknown enquiries, ${r.breakGlass} break-glass; not 200: ${non200}.`,
     );
   }
   out(`\n${notes.join("\n")}\n`);

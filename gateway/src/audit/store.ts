@@ -8,22 +8,13 @@ import {
   type SubjectIndexRow,
   subjectRows,
 } from "./index-rows.ts";
-import { type AuditEntry, type AuditRecord, canonicalJson, chainHash, GENESIS } from "./record.ts";
+import { type ChainHead, columnsOf, type LogRow } from "./link-batch.ts";
+import { appendOnPostgres } from "./postgres-append.ts";
+import { type AuditEntry, type AuditRecord, canonicalJson, GENESIS } from "./record.ts";
+import { openSqliteAppender, type SqliteAppender } from "./sqlite-append.ts";
 
 export interface AuditTables {
-  audit_log: {
-    seq: number;
-    body: string;
-    prev_hash: string;
-    hash: string;
-    // Copied from the body for governance queries; the chain covers the body, not these.
-    at: string | null;
-    user_id: string | null;
-    enquiry_id: string | null;
-    break_glass: number | null;
-    /** 1 for a governance officer's own console traffic, 0 for practitioners' requests. */
-    governance: number | null;
-  };
+  audit_log: LogRow;
   audit_checkpoint: { seq: number; body: string; signature: string };
   audit_agency: AgencyIndexRow;
   audit_subject: SubjectIndexRow;
@@ -172,15 +163,6 @@ const migrations: Record<string, Migration> = {
   },
 };
 
-/** The search columns a record's body implies. */
-export const columnsOf = (record: AuditEntry) => ({
-  at: record.at,
-  user_id: record.userId,
-  enquiry_id: record.enquiryId,
-  break_glass: record.breakGlassReason ? 1 : 0,
-  governance: record.governance ? 1 : 0,
-});
-
 // Well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535 per statement.
 const CHUNK = 500;
 
@@ -194,15 +176,6 @@ async function insertChunked<T extends keyof AuditTables>(
     const chunk = rows.slice(i, i + CHUNK) as unknown as InsertObject<AuditTables, T>[];
     await db.insertInto(table).values(chunk).execute();
   }
-}
-
-async function insertDerived(
-  db: Kysely<AuditTables> | Transaction<AuditTables>,
-  records: AuditRecord[],
-) {
-  await insertChunked(db, "audit_agency", records.flatMap(agencyRows));
-  await insertChunked(db, "audit_subject", records.flatMap(subjectRows));
-  await insertChunked(db, "audit_notification", records.flatMap(notificationRows));
 }
 
 /** Where the gateway records every request; append resolves only once the record is stored. */
@@ -228,6 +201,8 @@ export interface AuditStore extends AuditLog {
   onCommitted(listener: (records: AuditRecord[]) => void): void;
 }
 
+const afterThisTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const MAX_ATTEMPTS = 50;
 /** Appends waiting when a commit finishes go into the next one together (group commit). */
 const MAX_BATCH = 256;
@@ -250,7 +225,9 @@ interface Pending {
  * writer on the same store (a second gateway) makes an insert collide on the sequence number;
  * the batch re-reads the head of the chain and tries again, so records are neither lost nor
  * duplicated and the chain stays linear. The search columns, access index and owner
- * notifications are written in the same transaction as the record they come from.
+ * notifications are written in the same transaction as the record they come from: on SQLite by
+ * statements prepared once (sqlite-append.ts), on PostgreSQL in one statement per batch
+ * (postgres-append.ts); Kysely keeps the migrations, purges and reads.
  */
 export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
   const store = await openStore<AuditTables>({ agency: "audit", config, migrations });
@@ -259,14 +236,21 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
   // request. WAL with NORMAL keeps each commit across a process crash (kill -9, tested); a
   // power cut may lose the last commits, which is why production keeps the log in PostgreSQL.
   // MASH_AUDIT_SQLITE_SYNC=full trades throughput for power-loss durability on SQLite.
-  if (store.dialect === "sqlite" && process.env.MASH_AUDIT_SQLITE_SYNC === "full")
-    await sql`pragma synchronous = FULL`.execute(db);
-  let head: { seq: number; hash: string } | undefined;
+  const fullSync = process.env.MASH_AUDIT_SQLITE_SYNC === "full";
+  if (store.dialect === "sqlite" && fullSync) await sql`pragma synchronous = FULL`.execute(db);
+  let appender: SqliteAppender | undefined;
+  try {
+    if (config.kind === "sqlite") appender = openSqliteAppender(config.file, { fullSync });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  let head: ChainHead | undefined;
   const pending: Pending[] = [];
   let flushing: Promise<void> | undefined;
   const listeners: ((records: AuditRecord[]) => void)[] = [];
 
-  const readHead = async (trx: Transaction<AuditTables>) => {
+  const readHead = async (trx: Kysely<AuditTables>): Promise<ChainHead> => {
     const last = await trx
       .selectFrom("audit_log")
       .select(["seq", "hash"])
@@ -282,34 +266,23 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
       .limit(1)
       .executeTakeFirst();
     if (!cut) return { seq: 0, hash: GENESIS };
-    const { seq, hash } = JSON.parse(cut.body) as { seq: number; hash: string };
+    const { seq, hash } = JSON.parse(cut.body) as ChainHead;
     return { seq, hash };
   };
+
+  // SQLite: written while holding Kysely's one connection, so no Kysely transaction of this
+  // process (a purge) is open while the appender's own connection writes: one would find the
+  // file locked by the other (SQLITE_BUSY). As before (Kysely's writer took the same lock), a
+  // Kysely transaction on this store must not wait for an append.
+  const write = async (entries: AuditEntry[]) =>
+    appender
+      ? db.connection().execute(async () => appender.append(entries, head))
+      : appendOnPostgres(db, entries, head ?? (await readHead(db)));
 
   const writeBatch = async (entries: AuditEntry[]): Promise<AuditRecord[]> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        const { records, last } = await db.transaction().execute(async (trx) => {
-          let previous = head ?? (await readHead(trx));
-          const records: AuditRecord[] = [];
-          const rows: AuditTables["audit_log"][] = [];
-          for (const entry of entries) {
-            const record: AuditRecord = { ...entry, seq: previous.seq + 1 };
-            const hash = chainHash(record, previous.hash);
-            rows.push({
-              seq: record.seq,
-              body: canonicalJson(record),
-              prev_hash: previous.hash,
-              hash,
-              ...columnsOf(record),
-            });
-            records.push(record);
-            previous = { seq: record.seq, hash };
-          }
-          await insertChunked(trx, "audit_log", rows);
-          await insertDerived(trx, records);
-          return { records, last: previous };
-        });
+        const { records, last } = await write(entries);
         head = last;
         return records;
       } catch (error) {
@@ -344,7 +317,10 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
     append(entry) {
       return new Promise<number>((resolve, reject) => {
         pending.push({ entry, resolve, reject });
-        flushing ??= flush();
+        // SQLite commits synchronously, so nothing could join a batch while one is written:
+        // the first append waits for the rest of this turn of the event loop (the requests
+        // finishing with it) and they share one commit. PostgreSQL's round trip does that itself.
+        flushing ??= appender ? afterThisTurn().then(flush) : flush();
       });
     },
     onCommitted(listener) {
@@ -395,6 +371,7 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
     },
     async close() {
       while (flushing) await flushing;
+      appender?.close();
       await store.close();
     },
   };

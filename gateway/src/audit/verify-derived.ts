@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import { agencyRows, notificationRows, subjectRows } from "./index-rows.ts";
+import { columnsOf } from "./link-batch.ts";
 import type { AuditRecord } from "./record.ts";
 import type { AuditTables } from "./store.ts";
-import { columnsOf } from "./store.ts";
 
 export type DerivedReport = { ok: true } | { ok: false; seq: number; message: string };
 

@@ -119,13 +119,48 @@ function settle<C>(request: PipelineRequest<C>, error: unknown, logger: Logger) 
   request.reply = internalError(request.requestId);
 }
 
-/** The first error code in a GraphQL-shaped body, for the record of a refusal. */
+/**
+ * The first error code in a GraphQL-shaped body, for the record of a refusal: what
+ * `JSON.parse(body).errors[0].extensions.code` gives, without parsing an answer's data (often
+ * 100 KB and more) to get it. Every body here is written by JSON.stringify, ours or Apollo's:
+ * a body without the text "errors" has no errors key, and Apollo writes `errors` first, so an
+ * answer's first error is at its head. Any other shape is parsed whole, as before.
+ */
 export function firstErrorCode(reply: Reply): string | undefined {
+  const { body } = reply;
+  if (!body.includes('"errors"')) return undefined;
+  const first = body.startsWith(ERRORS_FIRST) ? objectAt(body, ERRORS_FIRST.length) : undefined;
+  if (first !== undefined) {
+    try {
+      return codeOf(JSON.parse(first));
+    } catch {}
+  }
   try {
-    const body = JSON.parse(reply.body) as { errors?: { extensions?: { code?: unknown } }[] };
-    const code = body.errors?.[0]?.extensions?.code;
-    return typeof code === "string" ? code : undefined;
+    return codeOf((JSON.parse(body) as { errors?: unknown[] }).errors?.[0]);
   } catch {
     return undefined;
   }
+}
+
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
+  return typeof code === "string" ? code : undefined;
+};
+
+const ERRORS_FIRST = '{"errors":[';
+
+/** The JSON object starting at `start` (its text), or undefined when there is none there. */
+function objectAt(text: string, start: number): string | undefined {
+  if (text.charCodeAt(start) !== 0x7b /* { */) return undefined;
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // Skip the string: to the next quote that no backslash escapes.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++)
+        if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+    } else if (c === 0x7b || c === 0x5b /* { [ */) depth++;
+    else if ((c === 0x7d || c === 0x5d) /* } ] */ && --depth === 0) return text.slice(start, i + 1);
+  }
+  return undefined;
 }
