@@ -1,22 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { supergraphFile } from "../compose/schema-files.ts";
+import { sourceFiles } from "../source-files.test-support.ts";
 import { loadPolicies } from "./policy/load.ts";
 
 const engineDir = fileURLToPath(new URL(".", import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory()
-      ? sources(join(dir, d.name))
-      : // Tests and their shared set-up (`*.test-support.ts`) may name the shipped agreement.
-        d.name.endsWith(".ts") && !/\.test(-support)?\.ts$/.test(d.name)
-        ? [join(dir, d.name)]
-        : [],
-  );
-}
 
 /**
  * The sharing agreement lives in policies/ alone: the engine must not know any role, agency or
@@ -28,7 +17,7 @@ describe("the authorization engine", () => {
     if (!policy) throw new Error("the shipped policies do not load");
     const names = new Set<string>([...policy.roles.keys(), ...policy.agencies.keys()]);
     for (const rule of policy.rules) for (const t of rule.targets) names.add(t.type);
-    for (const file of sources(engineDir)) {
+    for (const file of sourceFiles(engineDir)) {
       const code = readFileSync(file, "utf8");
       for (const name of names) {
         expect(

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { sourceFiles } from "../source-files.test-support.ts";
 import {
   ERROR_CODES,
   GatewayError,
@@ -12,20 +12,10 @@ import {
 
 const src = fileURLToPath(new URL("..", import.meta.url));
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory()
-      ? sources(join(dir, d.name))
-      : /\.tsx?$/.test(d.name) && !/\.test\.tsx?$/.test(d.name)
-        ? [join(dir, d.name)]
-        : [],
-  );
-}
-
 describe("the error catalogue", () => {
   it("holds every code the gateway answers with (a code missing from it is masked as a fault)", () => {
     const used = new Set<string>();
-    for (const file of sources(src)) {
+    for (const file of sourceFiles(src)) {
       for (const m of readFileSync(file, "utf8").matchAll(/\bcode: "([A-Z][A-Z_]+)"/g))
         used.add(m[1] as string);
     }

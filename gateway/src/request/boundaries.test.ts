@@ -1,19 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { sourceFiles } from "../source-files.test-support.ts";
 
 const src = fileURLToPath(new URL("..", import.meta.url));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory()
-      ? sources(join(dir, d.name))
-      : /\.tsx?$/.test(d.name) && !/\.test\.tsx?$/.test(d.name)
-        ? [join(dir, d.name)]
-        : [],
-  );
-}
 
 /** Every relative import of a file, type-only ones included, as paths under src. */
 function importsOf(file: string): string[] {
@@ -28,7 +19,7 @@ const folderOf = (path: string) => path.split("/")[0] as string;
 /** Folder -> the folders its files import. */
 function folderGraph(): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
-  for (const file of sources(src)) {
+  for (const file of sourceFiles(src)) {
     const from = folderOf(relative(src, file));
     const edges = graph.get(from) ?? new Set<string>();
     graph.set(from, edges);
@@ -55,7 +46,7 @@ const REQUEST_PATH = [
 describe("module boundaries on the request path", () => {
   it("keeps the request's shared types and the error catalogue leaves: they import nothing of the gateway", () => {
     for (const leaf of ["request", "errors"]) {
-      const files = sources(join(src, leaf));
+      const files = sourceFiles(join(src, leaf));
       expect(files.length).toBeGreaterThan(0);
       for (const file of files) expect(importsOf(file), relative(src, file)).toEqual([]);
     }
