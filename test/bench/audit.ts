@@ -4,6 +4,7 @@ import { type AuditEntry, openAuditStore } from "@mash/gateway";
 import { prng } from "@mash/kit";
 import { type Backend, tempStores } from "@mash/kit/testing";
 import type { InsertObject, Transaction } from "kysely";
+import { canonicalCopy } from "../../gateway/src/audit/canonical-before.test-support.ts";
 import { agencyRows, notificationRows, subjectRows } from "../../gateway/src/audit/index-rows.ts";
 import { type ChainHead, columnsOf, linkBatch } from "../../gateway/src/audit/link-batch.ts";
 import { appendOnPostgres } from "../../gateway/src/audit/postgres-append.ts";
@@ -159,23 +160,6 @@ function firstErrorCodeParsed(body: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** canonicalJson as it was before issue 14: a sorted copy of everything, then stringified. */
-function canonicalCopy(value: unknown): string {
-  const sortKeys = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sortKeys);
-    if (v && typeof v === "object") {
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(v).sort()) {
-        const member = (v as Record<string, unknown>)[key];
-        if (member !== undefined) out[key] = sortKeys(member);
-      }
-      return out;
-    }
-    return v;
-  };
-  return JSON.stringify(sortKeys(value));
 }
 
 /** Linking as the store did before issue 14: the canonical JSON written twice, for hash and body. */

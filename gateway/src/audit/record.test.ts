@@ -1,22 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { canonicalCopy } from "./canonical-before.test-support.ts";
 import { type AuditRecord, canonicalJson, chainHash, chainHashOf, GENESIS } from "./record.ts";
-
-/** canonicalJson as it was written before issue 14: a sorted copy of everything, stringified. */
-function canonicalCopy(value: unknown): string {
-  const sortKeys = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sortKeys);
-    if (v && typeof v === "object") {
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(v).sort()) {
-        const member = (v as Record<string, unknown>)[key];
-        if (member !== undefined) out[key] = sortKeys(member);
-      }
-      return out;
-    }
-    return v;
-  };
-  return JSON.stringify(sortKeys(value));
-}
 
 /** A small deterministic generator of JSON-ish values, with the corners JSON.stringify has. */
 function values(seed: number) {
