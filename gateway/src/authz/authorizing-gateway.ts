@@ -298,7 +298,6 @@ export class AuthorizingGateway implements GatewayInterface {
           return passed;
         }
       }
-      rawResults.shaped++;
       result = shape();
     }
     const answer = result;

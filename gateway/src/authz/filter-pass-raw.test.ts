@@ -21,7 +21,7 @@ import { runCompiledPass } from "./filter-pass.ts";
 import { compileOperation } from "./filter-plan.ts";
 import { createJudge } from "./judge.ts";
 import { validLeaf } from "./raw-checks.ts";
-import { rewriteForAuthorization, TYPENAME_ALIAS } from "./rewrite.ts";
+import { helperAlias, rewriteForAuthorization, TYPENAME_ALIAS } from "./rewrite.ts";
 
 type Row = Record<string, unknown>;
 const apiFI = Supergraph.build(sdl).apiSchema();
@@ -131,6 +131,32 @@ describe("the compiled pass over the merged data as fetched (Apollo's shaping sk
     expect(gaveUpOnShapingErrors).toBeGreaterThan(10);
     // Damage in a place no one selected (a planner's key) changes nothing and is answered.
     expect(damagedAnswered).toBeGreaterThan(0);
+  });
+
+  it("gives up when a helper field the client never asked for holds what shaping would refuse", () => {
+    const judge = createJudge(authority, requests[0] as (typeof requests)[number]);
+    const query = "query($id: ID!) { subject(id: $id) { id } }";
+    const compiled = compileOperation(schema, parse(query), undefined, judge.key);
+    if (!compiled) throw new Error("not compiled");
+    const walk = (helpers: Row) =>
+      runCompiledPass({
+        compiled,
+        variables: { id: "S-1001" },
+        data: { subject: { id: "S-1001", __typename: "Subject", ...helpers } },
+        judge,
+        collect: createAuditCollector((t, f) => judge.ownerOf(t, f)),
+        raw: true,
+      });
+    const key = helperAlias("Subject", "id");
+    const flag = helperAlias("Subject", "sealed");
+    expect(judge.helperFields("Subject")).toEqual(["id", "sealed"]);
+    expect(walk({ [key]: "S-1001", [flag]: false })).toEqual({
+      data: { subject: { id: "S-1001" } },
+    });
+    // The person's key is ID!: a null there nulls the person in Apollo's shaping.
+    expect(walk({ [key]: null, [flag]: false })).toBeUndefined();
+    // The flag is a Boolean: a string there is a value-completion error in Apollo's shaping.
+    expect(walk({ [key]: "S-1001", [flag]: "yes" })).toBeUndefined();
   });
 
   it("accepts exactly the leaf values Apollo's shaping accepts", () => {

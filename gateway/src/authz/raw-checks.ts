@@ -92,7 +92,7 @@ export function helpersValid(context: Context, plan: ObjectPlan, row: Row): bool
     const value = row[check.alias];
     // Helpers are the fields conditions read: leaves, or lists of them.
     if (!isLeafType(check.named)) {
-      if (value === null || value === undefined ? check.wrap.nonNull : false) return false;
+      if ((value === null || value === undefined) && check.wrap.nonNull) return false;
       continue;
     }
     if (!valueValid(check.wrap, check.named, value)) return false;

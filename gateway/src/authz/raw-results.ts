@@ -56,11 +56,10 @@ function install(): boolean {
 export const rawResultsAvailable = install();
 
 /**
- * How answers were built, for the tests that prove the one walk is taken and the benches: by
- * the pass from the fetched data, or shaped by Apollo after the pass gave up on it. `enabled`
- * off (tests only) shapes every answer, as before the hook, for differential comparison.
+ * For the tests that prove the one walk is taken: how many answers it built. `enabled` off
+ * (tests only) shapes every answer, as before the hook, for differential comparison.
  */
-export const rawResults = { enabled: true, answered: 0, shaped: 0 };
+export const rawResults = { enabled: true, answered: 0 };
 
 /** Marks a request for the one-walk answer; undefined where the hook is not in place. */
 export function requestRaw(variables: Record<string, unknown> | undefined): RawRequest | undefined {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from "@apollo/gateway";
+import { parseCacheControlHeader } from "@apollo/gateway/dist/datasources/parseCacheControlHeader.js";
 import type {
   GatewayGraphQLRequestContext,
   GatewayGraphQLResponse,
@@ -196,8 +197,9 @@ function errorOf(url: string, answer: SubgraphAnswer, body: unknown): GraphQLErr
 }
 
 /**
- * A subgraph's Cache-Control narrows the response's cache policy, as RemoteGraphQLDataSource
- * does when Apollo Server computes one: no header means no caching (max-age 0).
+ * A subgraph's Cache-Control narrows the response's cache policy, exactly as
+ * RemoteGraphQLDataSource.respond does when Apollo Server computes one (its own parser): no
+ * header means no caching (max-age 0).
  */
 function restrictCachePolicy(
   incoming: GatewayGraphQLRequestContext,
@@ -205,12 +207,11 @@ function restrictCachePolicy(
 ): void {
   const policy = incoming.overallCachePolicy;
   if (!policy || !("restrict" in policy)) return;
+  const parsed = parseCacheControlHeader(header);
   const hint: { maxAge: number; scope?: "PRIVATE" | "PUBLIC" } = { maxAge: 0 };
-  for (const part of header?.split(",") ?? []) {
-    const [name, value] = part.trim().toLowerCase().split("=");
-    if (name === "max-age" && value && /^[0-9]+$/.test(value)) hint.maxAge = Number(value);
-    else if (name === "private") hint.scope = "PRIVATE";
-    else if (name === "public") hint.scope = "PUBLIC";
-  }
+  const maxAge = parsed["max-age"];
+  if (typeof maxAge === "string" && /^[0-9]+$/.test(maxAge)) hint.maxAge = Number(maxAge);
+  if (parsed.private === true) hint.scope = "PRIVATE";
+  if (parsed.public === true) hint.scope = "PUBLIC";
   (policy as { restrict(hint: unknown): void }).restrict(hint);
 }
