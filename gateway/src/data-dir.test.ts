@@ -39,7 +39,10 @@ describe("the data directory", () => {
     );
   });
 
-  // Root may write anywhere, so as root the check runs in a child process as nobody.
+  // Root may write anywhere, so as root the check runs in a child process that is root without
+  // the capability to override file modes (setpriv, util-linux). Still root, it reads the
+  // checkout wherever it is (a clone under a 0700 mktemp directory included, which a child run
+  // as nobody could not).
   it("names MASH_DATA_DIR when it is not writable", () => {
     const locked = join(dir, "locked");
     ensureDataDir(locked);
@@ -52,19 +55,19 @@ describe("the data directory", () => {
       }
       const module = fileURLToPath(new URL("./data-dir.ts", import.meta.url));
       const child = spawnSync(
-        process.execPath,
+        "setpriv",
         [
+          "--bounding-set",
+          "-dac_override,-dac_read_search",
+          process.execPath,
           "--import",
           "tsx",
           "-e",
           `import(${JSON.stringify(module)}).then((m) => m.ensureDataDir(${JSON.stringify(locked)})).catch((e) => { process.stderr.write(e.message); process.exit(3); })`,
         ],
         {
-          uid: 65534,
-          gid: 65534,
           encoding: "utf8",
           cwd: fileURLToPath(new URL("..", import.meta.url)),
-          env: { ...process.env, HOME: tmpdir() },
         },
       );
       expect(child.stderr).toMatch(/^MASH_DATA_DIR: .* is not writable/);
