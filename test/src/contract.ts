@@ -1,24 +1,24 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
 /**
- * The shared contract (operations, golden fixtures, expectations) lives beside the repository in
- * `../shared/contract`; tests read it there rather than from copies. `MASH_CONTRACT_DIR` points
- * elsewhere. Without it (a clone on its own), suites that need it say so instead of passing.
+ * The contract (operations, golden fixtures, expectations) is `../shared/contract`, beside the
+ * repository. The project carries its own copy of it in `test/contract/`, which tests read, so a
+ * clone on its own runs every suite; contract-copy.test.ts keeps the copy byte-equal to the
+ * shared contract whenever that is there (`MASH_CONTRACT_DIR` points elsewhere), and keeps the
+ * copies the servers use (the seeded fixtures, the console's operations) equal to it always.
  */
-export const contractDir =
+export const contractDir = fileURLToPath(new URL("../contract", import.meta.url));
+
+/** Where the shared contract is, when this checkout sits beside it. */
+export const sharedContractDir =
   process.env.MASH_CONTRACT_DIR ??
   fileURLToPath(new URL("../../../shared/contract", import.meta.url));
 
-export function contractAvailable(): string | undefined {
-  if (existsSync(`${contractDir}/fixtures.yaml`)) return undefined;
-  if (process.env.CI === "true")
-    throw new Error(`CI=true but the shared contract is not at ${contractDir}`);
-  process.stderr.write(
-    `Contract suites not run: no shared contract at ${contractDir} (set MASH_CONTRACT_DIR).\n`,
-  );
-  return `no shared contract at ${contractDir}`;
+export function sharedContractPresent(): boolean {
+  return existsSync(`${sharedContractDir}/fixtures.yaml`);
 }
 
 export function contractOperation(name: string): string {
@@ -26,12 +26,19 @@ export function contractOperation(name: string): string {
 }
 
 /**
- * The project's own copy of a contract operation (gateway/operations, which contract-copy.test.ts
- * keeps equal to the contract): for suites that need the operation's text, not the contract
- * itself, so they run in a clone on its own too.
+ * The project's own copy of an operation the console serves (gateway/operations: the contract's,
+ * kept equal to it, and the MASH process's own).
  */
 export function projectOperation(name: string): string {
   return readFileSync(new URL(`../../gateway/operations/${name}.graphql`, import.meta.url), "utf8");
+}
+
+/** Every file of a contract folder, relative to it, sorted. */
+export function contractFiles(dir: string = contractDir): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 export function contractOperationNames(): string[] {

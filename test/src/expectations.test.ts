@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  contractAvailable,
-  contractExpectations,
-  contractOperation,
-  type Expectation,
-} from "./contract.ts";
+import { contractExpectations, contractOperation, type Expectation } from "./contract.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 
-const missing = contractAvailable();
-const cases = missing ? [] : contractExpectations();
+const cases = contractExpectations();
 
 /**
  * Cases the contract holds that await an open issue: each runs as an expected failure
@@ -70,7 +64,7 @@ const samePath = (a: readonly (string | number)[] | undefined, b: (string | numb
 const isPrefix = (a: readonly (string | number)[] | undefined, b: (string | number)[]) =>
   a !== undefined && a.length <= b.length && a.every((x, i) => x === b[i]);
 
-describe.skipIf(missing)("expectations.yaml: what each role sees with the default policies", () => {
+describe("expectations.yaml: what each role sees with the default policies", () => {
   let system: TestSystem;
   beforeAll(async () => {
     system = await startSystem({ subjects: 100 });
