@@ -11,7 +11,12 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
   },
   test: {
-    include: ["subgraphs/*/src/**/*.test.ts", "gateway/src/**/*.test.ts", "test/src/**/*.test.ts"],
+    include: [
+      "subgraphs/*/src/**/*.test.ts",
+      "gateway/src/**/*.test.ts",
+      "test/src/**/*.test.ts",
+      "clients/*/src/**/*.test.ts",
+    ],
     // Cross-service suites start whole graphs; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,

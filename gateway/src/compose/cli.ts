@@ -1,29 +1,32 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { relative } from "node:path";
-import { CompositionError, composeSupergraph } from "./compose.ts";
-import { readSchemaFiles, supergraphFile } from "./schema-files.ts";
+import { CompositionError } from "./compose.ts";
+import { composedFiles, staleFiles } from "./composed-files.ts";
+import { readSchemaFiles } from "./schema-files.ts";
 
 /**
- * `npm run compose` writes gateway/supergraph.graphql from the subgraph schema files;
- * `npm run compose -- --check` fails when the committed file is not what they compose to.
+ * `npm run compose` writes gateway/supergraph.graphql and gateway/api-schema.graphql from the
+ * subgraph schema files; `npm run compose -- --check` fails when either committed file is not
+ * what they compose to.
  */
 const check = process.argv.includes("--check");
 try {
-  const supergraph = composeSupergraph(readSchemaFiles());
-  const where = relative(process.cwd(), supergraphFile);
+  const files = composedFiles(readSchemaFiles());
+  const where = (path: string) => relative(process.cwd(), path);
   if (check) {
-    let current = "";
-    try {
-      current = readFileSync(supergraphFile, "utf8");
-    } catch {}
-    if (current !== supergraph) {
-      process.stderr.write(`${where} is stale: run \`npm run compose\` and commit the result.\n`);
+    const stale = staleFiles(files);
+    if (stale.length > 0) {
+      const names = stale.map(where).join(", ");
+      const verb = stale.length > 1 ? "are" : "is";
+      process.stderr.write(
+        `${names} ${verb} stale: run \`npm run compose\` and commit the result.\n`,
+      );
       process.exit(1);
     }
-    process.stdout.write(`${where} is up to date.\n`);
+    process.stdout.write(`${files.map((f) => where(f.path)).join(" and ")}: up to date.\n`);
   } else {
-    writeFileSync(supergraphFile, supergraph);
-    process.stdout.write(`Wrote ${where}.\n`);
+    for (const file of files) writeFileSync(file.path, file.text);
+    process.stdout.write(`Wrote ${files.map((f) => where(f.path)).join(" and ")}.\n`);
   }
 } catch (error) {
   process.stderr.write(`${error instanceof CompositionError ? error.message : String(error)}\n`);

@@ -5,6 +5,8 @@ import type { SubgraphSdl } from "./compose.ts";
 
 export const subgraphsDir = fileURLToPath(new URL("../../../subgraphs", import.meta.url));
 export const supergraphFile = fileURLToPath(new URL("../../supergraph.graphql", import.meta.url));
+/** The client-facing schema, written beside the supergraph: what frontends generate types from. */
+export const apiSchemaFile = fileURLToPath(new URL("../../api-schema.graphql", import.meta.url));
 
 /**
  * The subgraph schemas as the repository holds them: one `src/schema.graphql` per agency folder.

@@ -5,8 +5,10 @@ import {
   createFetcher,
   MIN_BREAK_GLASS_REASON,
   type Purpose,
+  type RequestReport,
   requestHeaders,
 } from "./fetcher.ts";
+import { returnedBy } from "./returned-ids.ts";
 
 const REASON = "Child at immediate risk; duty manager approved";
 const none: Purpose = { enquiry: "", breakGlass: "" };
@@ -15,14 +17,21 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function stubFetch(status = 200, body: unknown = { data: { __typename: "Query" } }) {
+function stubFetch(
+  status = 200,
+  body: unknown = { data: { __typename: "Query" } },
+  headers: Record<string, string> = {},
+) {
   const calls: { url: string; init: RequestInit }[] = [];
   vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
     calls.push({ url, init });
-    return new Response(JSON.stringify(body), { status });
+    return new Response(JSON.stringify(body), { status, headers });
   });
   return calls;
 }
+
+const sentVariables = (call: { init: RequestInit } | undefined) =>
+  JSON.parse(String(call?.init.body)).variables;
 
 describe("break-glass header", () => {
   it("uses the gateway's own minimum", () => {
@@ -146,7 +155,89 @@ describe("console fetcher", () => {
   it("shows a non-JSON answer instead of hanging", async () => {
     vi.stubGlobal("fetch", async () => new Response("<h1>Bad gateway</h1>", { status: 502 }));
     const fetcher = createFetcher({ authorization: "Bearer abc", purpose: () => none });
-    const result = (await fetcher({ query: "{ a }" })) as { errors: { message: string }[] };
+    const result = (await fetcher({ query: "{ a }" })) as unknown as {
+      errors: { message: string }[];
+    };
     expect(result.errors[0]?.message).toMatch(/^HTTP 502 .*Bad gateway/);
+  });
+
+  it("reports each answer's X-Request-Id and HTTP status, error answers too", async () => {
+    const reports: RequestReport[] = [];
+    const fetcher = createFetcher({
+      authorization: "Bearer abc",
+      purpose: () => none,
+      onReport: (report) => reports.push(report),
+    });
+    stubFetch(200, { data: { a: 1 } }, { "x-request-id": "rid-ok" });
+    await fetcher({ query: "query A { a }", operationName: "A" });
+    stubFetch(403, { errors: [{ message: "refused" }] }, { "x-request-id": "rid-refused" });
+    await fetcher({ query: "query B { b }", operationName: "B" });
+    stubFetch(502, { errors: [{ message: "no id" }] });
+    await fetcher({ query: "{ c }" });
+    expect(reports).toEqual([
+      { kind: "answered", operationName: "A", requestId: "rid-ok", status: 200, filled: [] },
+      { kind: "answered", operationName: "B", requestId: "rid-refused", status: 403, filled: [] },
+      { kind: "answered", operationName: undefined, requestId: undefined, status: 502, filled: [] },
+    ]);
+  });
+
+  it("reports nothing for GraphiQL's schema reads, and says when it sent nothing", async () => {
+    const reports: RequestReport[] = [];
+    const onReport = (report: RequestReport) => reports.push(report);
+    stubFetch(200, { data: {} }, { "x-request-id": "rid-schema" });
+    await createFetcher({ authorization: "Bearer abc", purpose: () => none, onReport })({
+      query: "{ __schema { types { name } } }",
+      operationName: "IntrospectionQuery",
+    });
+    expect(reports).toEqual([]);
+    await createFetcher({
+      authorization: undefined,
+      purpose: () => none,
+      signInFirst: "Sign in",
+      onReport,
+    })({ query: "query A { a }", operationName: "A" });
+    expect(reports).toEqual([
+      { kind: "not-sent", operationName: "A", reason: "nobody is signed in" },
+    ]);
+  });
+
+  it("fills in the id an earlier step returned, across sign-ins, and says which it filled", async () => {
+    const returnedIds = new Map<string, string>();
+    const reports: RequestReport[] = [];
+    const options = { purpose: () => none, returnedIds, onReport: (r: RequestReport) => reports.push(r) };
+    stubFetch(200, { data: { recordContact: { id: "CON-7" } } });
+    await createFetcher({ ...options, authorization: "Bearer police" })({
+      query: "mutation RecordContact { recordContact { id } }",
+      operationName: "RecordContact",
+    });
+    const calls = stubFetch(200, { data: { screenContact: { id: "CON-7" } } });
+    await createFetcher({ ...options, authorization: "Bearer social-worker" })({
+      query: "mutation ScreenContact($id: ID!) { screenContact(id: $id) { id } }",
+      operationName: "ScreenContact",
+      variables: { id: returnedBy("RecordContact"), reason: "kept as typed" },
+    });
+    expect(sentVariables(calls[0])).toEqual({ id: "CON-7", reason: "kept as typed" });
+    expect(reports.at(-1)).toMatchObject({ filled: [{ step: "RecordContact", id: "CON-7" }] });
+  });
+
+  it("sends nothing while a step it needs has not returned an id, and says which to run", async () => {
+    const calls = stubFetch();
+    const reports: RequestReport[] = [];
+    const fetcher = createFetcher({
+      authorization: "Bearer abc",
+      purpose: () => none,
+      returnedIds: new Map(),
+      onReport: (report) => reports.push(report),
+    });
+    const result = (await fetcher({
+      query: "mutation ScreenContact($id: ID!) { screenContact(id: $id) { id } }",
+      operationName: "ScreenContact",
+      variables: { id: returnedBy("RecordContact") },
+    })) as unknown as { errors: { message: string }[] };
+    expect(calls).toHaveLength(0);
+    expect(result.errors[0]?.message).toMatch(/run the RecordContact tab first/);
+    expect(reports).toEqual([
+      { kind: "not-sent", operationName: "ScreenContact", reason: "run RecordContact first" },
+    ]);
   });
 });
