@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 // The kit's modules by path, not "@mash/kit": its index loads the whole server, a second of CPU
@@ -13,23 +12,24 @@ import {
   publicContextJwk,
 } from "../subgraphs/kit/src/trust/keys.ts";
 import { cacheDir, root, type ServerBundles } from "./bundle-check.ts";
+import { preflight } from "./preflight.ts";
+import { productionBundles } from "./production.ts";
+import { restartPolicyFrom } from "./restart-policy.ts";
 import { BUNDLES_HANDED_OVER, type Prepared, prepareServerBundles } from "./server-bundles.ts";
+import { Supervisor } from "./supervisor.ts";
 
 /**
  * `npm start`: every agency subgraph in its own process (as agencies that host their own would
- * run them) and the gateway composing them. All eight start at once: the gateway loads its code
- * while the subgraphs open (and seed) their stores, and is handed their URLs when they listen.
- * Prints the URLs when all are ready; Ctrl-C stops everything.
+ * run them) and the gateway composing them. First a preflight: ports, databases, the data
+ * directory and the policies, every problem named before anything is seeded or started. Then all
+ * eight start at once: the gateway loads its code while the subgraphs open (and seed) their
+ * stores, and is handed their URLs when they listen. Prints the URLs when all are ready. A process
+ * that dies after that is reported and started again on the same port (supervisor.ts); Ctrl-C
+ * stops everything.
  */
 const started = Date.now();
-const children: ChildProcess[] = [];
+let supervisor: Supervisor | undefined;
 let stopping = false;
-
-interface Ready {
-  type: "ready";
-  name: string;
-  url: string;
-}
 
 /** How a process is started: from its bundle, or from source through tsx if bundling failed. */
 function commandFor(prepared: Prepared, entry: string, source: string): string[] {
@@ -41,49 +41,9 @@ function commandFor(prepared: Prepared, entry: string, source: string): string[]
   return [bundle];
 }
 
-function launch(
-  name: string,
-  args: string[],
-  env: Record<string, string>,
-): { child: ChildProcess; ready: Promise<string> } {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { LOG_LEVEL: "warn", ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  children.push(child);
-  const ready = new Promise<string>((resolve, reject) => {
-    child.on("message", (message: Ready) => {
-      if (message?.type === "ready") resolve(message.url);
-    });
-    child.on("exit", (code, signal) => {
-      if (!stopping)
-        reject(new Error(`${name} stopped before it was ready (exit ${code ?? signal}).`));
-    });
-  });
-  // Awaited later (the gateway's after the subgraphs'); a failure meanwhile must not go unheard.
-  ready.catch(() => {});
-  return { child, ready };
-}
-
 async function stopAll(exitCode: number): Promise<never> {
   stopping = true;
-  const killed: string[] = [];
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once("exit", () => resolve());
-          child.kill("SIGTERM");
-          // Longer than the servers' own 10 s drain, so a clean stop is never cut short.
-          setTimeout(() => {
-            killed.push(String(child.spawnargs.at(-1)));
-            child.kill("SIGKILL");
-          }, 15_000).unref();
-        }),
-    ),
-  );
+  const killed = (await supervisor?.stop()) ?? [];
   // A process that had to be killed did not stop cleanly: say which, and do not report success.
   if (killed.length)
     process.stderr.write(`Did not stop in time and were killed: ${killed.join(", ")}\n`);
@@ -91,10 +51,13 @@ async function stopAll(exitCode: number): Promise<never> {
 }
 
 process.on("SIGINT", () => {
+  if (stopping) return;
   process.stdout.write("\nStopping MASH Gateway...\n");
   void stopAll(0);
 });
-process.on("SIGTERM", () => void stopAll(0));
+process.on("SIGTERM", () => {
+  if (!stopping) void stopAll(0);
+});
 
 /**
  * What the subgraphs need to trust the gateway. Unconfigured, the development pair is made here,
@@ -115,6 +78,12 @@ async function subgraphTrust(): Promise<Record<string, string>> {
 
 /** The bundles scripts/start.mjs found current, or today's (made again if a source changed). */
 async function prepare(): Promise<Prepared> {
+  if (process.env.NODE_ENV === "production") {
+    const production = await productionBundles();
+    if (production.kind === "sources")
+      throw new Error(`No production build: run npm run build first (${production.problem})`);
+    return production;
+  }
   const handed = (globalThis as Record<symbol, unknown>)[BUNDLES_HANDED_OVER];
   if (handed) return { kind: "bundles", bundles: handed as ServerBundles, built: false, ms: 0 };
   const prepared = await prepareServerBundles();
@@ -135,32 +104,72 @@ async function agencyNames(prepared: Prepared): Promise<string[]> {
   return agencies.map((agency) => agency.name);
 }
 
+/** The port a process listens on, from the URL it was ready at: where a restart must listen. */
+function portOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.port || (parsed.protocol === "https:" ? "443" : "80");
+}
+
 try {
   const gatewayPort = portFrom(process.env, "PORT", 4000);
   const basePort = portFrom(process.env, "MASH_SUBGRAPH_BASE_PORT", 4001);
+  const policy = restartPolicyFrom(process.env);
   const store = process.env.MASH_DATABASE_URL
     ? "PostgreSQL (MASH_DATABASE_URL)"
     : `SQLite in ${process.env.MASH_DATA_DIR || defaultDataDir}`;
-  const [trust, prepared] = await Promise.all([subgraphTrust(), prepare()]);
+  const prepared = await prepare();
   const agencies = await agencyNames(prepared);
+  // Before anything is written or started: every problem at once, not one crash at a time.
+  const problems = await preflight({ env: process.env, agencies });
+  if (problems.length) {
+    process.stderr.write(
+      `MASH Gateway did not start: the preflight found ${problems.length} problem(s):\n${problems.map((p) => `  ${p}\n`).join("")}`,
+    );
+    process.exit(1);
+  }
+  const trust = await subgraphTrust();
   process.stdout.write(
     `Starting ${agencies.length} agency subgraphs and the gateway (stores: ${store})...\n`,
   );
   // Checked (and rebuilt when a source changed) while the servers start; only served later.
-  const consoles = buildConsolesIfChanged();
+  // In production `npm run build` made them: nothing is compiled at start (esbuild is a
+  // development dependency, and a moved checkout's console manifest would look stale).
+  const consoles: ReturnType<typeof buildConsolesIfChanged> =
+    process.env.NODE_ENV === "production"
+      ? Promise.resolve({ rebuilt: false, ms: 0 })
+      : buildConsolesIfChanged();
   consoles.catch(() => {});
 
-  const gateway = launch("gateway", commandFor(prepared, "gateway", "gateway/src/main.ts"), {
-    PORT: String(gatewayPort),
-    MASH_SUBGRAPH_URLS_FROM: "launcher",
-    MASH_COMPOSE_CACHE_DIR: join(cacheDir, "compose"),
+  const supervising = new Supervisor({ cwd: root, env: process.env, policy });
+  supervisor = supervising;
+  // Kept for a gateway started again: it is handed the same URLs, which stay valid because a
+  // restarted agency listens where it did.
+  let subgraphsMessage: { type: "subgraphs"; urls: string } | undefined;
+  const restartEnv = (url: string) => ({ PORT: portOf(url) });
+  const gateway = supervising.start({
+    name: "gateway",
+    args: commandFor(prepared, "gateway", "gateway/src/main.ts"),
+    env: {
+      PORT: String(gatewayPort),
+      MASH_SUBGRAPH_URLS_FROM: "launcher",
+      MASH_COMPOSE_CACHE_DIR: join(cacheDir, "compose"),
+    },
+    restartEnv,
+    onSpawn: (child, restart) => {
+      // Ignored if it has gone already: its crash is reported, and it is restarted or not.
+      if (restart && subgraphsMessage) child.send(subgraphsMessage, () => {});
+    },
+    whenDown: "nothing serves the graph until npm start is run again",
   });
   const subgraphsReady = Promise.all(
     agencies.map(async (name, i) => {
       const source = `subgraphs/${name}/src/main.ts`;
-      const { ready } = launch(name, commandFor(prepared, `agency-${name}`, source), {
-        PORT: String(basePort === 0 ? 0 : basePort + i),
-        ...trust,
+      const { ready } = supervising.start({
+        name,
+        args: commandFor(prepared, `agency-${name}`, source),
+        env: { PORT: String(basePort === 0 ? 0 : basePort + i), ...trust },
+        restartEnv,
+        whenDown: `the gateway's /health names ${name} as unavailable, and answers lack what it holds`,
       });
       return { name, url: await ready };
     }),
@@ -170,10 +179,11 @@ try {
     subgraphsReady,
     gateway.ready.then(() => new Promise<never>(() => {})),
   ]);
-  gateway.child.send({
+  subgraphsMessage = {
     type: "subgraphs",
     urls: subgraphs.map((s) => `${s.name}=${s.url}`).join(","),
-  });
+  };
+  gateway.child()?.send(subgraphsMessage, () => {});
   const [gatewayUrl, built] = await Promise.all([gateway.ready, consoles]);
   if (built.rebuilt) {
     process.stdout.write(`Built the consoles in ${(built.ms / 1000).toFixed(1)} s.\n`);

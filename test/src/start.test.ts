@@ -1,14 +1,8 @@
-import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const startScript = "scripts/start.mjs";
-/** Long enough to bundle the servers when a source changed (~20 s here), short of the time-out. */
-const READY_MS = 45_000;
+import { devToken, launch, root, startScript } from "./start-process.ts";
 
 /**
  * `npm start` as a user runs it (`node scripts/start.mjs`, package.json's start script): seven
@@ -25,60 +19,22 @@ describe("npm start", () => {
 
   it("starts every process on an empty data directory, serves the graph, and stops on SIGINT", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "mash-start-"));
-    const child = spawn(process.execPath, [startScript], {
-      cwd: root,
-      // As a user runs it: vitest sets NODE_ENV=test, which changes Apollo's signal handling.
-      env: {
-        ...process.env,
-        NODE_ENV: "",
-        PORT: "0",
-        MASH_SUBGRAPH_BASE_PORT: "0",
-        MASH_DATA_DIR: dataDir,
-        MASH_SEED_SUBJECTS: "100",
-      },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      // Its own process group, so that whatever happens the test can stop the launcher and
-      // every server it started, by that group's id.
-      detached: true,
-    });
-    let output = "";
-    child.stdout?.on("data", (d) => {
-      output += d;
-    });
-    child.stderr?.on("data", (d) => {
-      output += d;
+    const system = launch({
+      PORT: "0",
+      MASH_SUBGRAPH_BASE_PORT: "0",
+      MASH_DATA_DIR: dataDir,
+      MASH_SEED_SUBJECTS: "100",
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.on(
-          "message",
-          (m: { type?: string; url?: string }) => m.type === "ready" && m.url && resolve(m.url),
-        );
-        child.on("exit", (code) =>
-          reject(new Error(`npm start exited (${code}) before it was ready:\n${output}`)),
-        );
-        // Within the test's time-out, so the group is stopped below rather than left running.
-        setTimeout(
-          () => reject(new Error(`npm start was not ready in ${READY_MS} ms:\n${output}`)),
-          READY_MS,
-        ).unref();
-      });
+      const url = await system.ready();
+      const output = system.output();
       expect(output).toMatch(/MASH Gateway is ready in [\d.]+ s\./);
       expect(output).toMatch(/Development sign-in/);
       // The servers run from their bundles, not from source through tsx.
       expect(output).not.toMatch(/Could not bundle the servers/);
       const health = await fetch(url.replace("/graphql", "/health"));
       expect(health.status).toBe(200);
-      // `npm run --silent token -- pc.jones`, as the README tells a developer.
-      const token = execFileSync(
-        process.execPath,
-        ["--import", "tsx", "gateway/src/identity/token-cli.ts", "pc.jones"],
-        {
-          cwd: root,
-          env: { ...process.env, MASH_DATA_DIR: dataDir },
-          encoding: "utf8",
-        },
-      ).trim();
+      const token = devToken("pc.jones", dataDir);
       const anonymous = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -98,20 +54,11 @@ describe("npm start", () => {
         police: { known: false },
       });
 
-      const exited = new Promise<number | null>((resolve) =>
-        child.on("exit", (code) => resolve(code)),
-      );
-      child.kill("SIGINT");
-      expect(await exited).toBe(0);
+      system.child.kill("SIGINT");
+      expect((await system.exited).code).toBe(0);
       await expect(fetch(url.replace("/graphql", "/health"))).rejects.toThrow();
     } finally {
-      if (child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // The group has already gone: every process stopped.
-        }
-      }
+      system.kill();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 90_000);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { StoreConfig } from "@mash/kit";
 import { auditStore } from "../config.ts";
-import { loadIdentityConfig } from "../identity/config.ts";
+import { gatewayDataDir } from "../identity/config.ts";
 import { openAuditStore } from "./store.ts";
 import { checkpointVerifier, verifyChain } from "./verify.ts";
 import { verifyDerived } from "./verify-derived.ts";
@@ -20,7 +20,7 @@ const config: StoreConfig = values.file
   ? { kind: "sqlite", file: values.file }
   : (auditStore(process.env) ?? {
       kind: "sqlite",
-      file: join(loadIdentityConfig().dataDir, "audit.sqlite"),
+      file: join(gatewayDataDir(process.env), "audit.sqlite"),
     });
 const where = config.kind === "sqlite" ? config.file : `PostgreSQL schema ${config.schema}`;
 if (config.kind === "sqlite" && !existsSync(config.file)) {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, type StoreConfig, storeConfigFor } from "@mash/kit";
 import { auditStore, defaultSubgraphs, parseSubgraphUrls } from "../config.ts";
-import { loadIdentityConfig } from "../identity/config.ts";
+import { gatewayDataDir } from "../identity/config.ts";
 import { type Reconciliation, reconcile } from "./reconcile.ts";
 
 /**
@@ -51,7 +51,7 @@ try {
     ? { kind: "sqlite", file: values.file }
     : (auditStore(process.env) ?? {
         kind: "sqlite",
-        file: join(loadIdentityConfig().dataDir, "audit.sqlite"),
+        file: join(gatewayDataDir(process.env), "audit.sqlite"),
       });
   const names = values.agencies
     ? values.agencies.split(",").map((s) => s.trim())

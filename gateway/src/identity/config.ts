@@ -22,19 +22,67 @@ export interface IdentityConfig {
 export const DEV_ISSUER = "urn:mash-gateway:development";
 export const DEFAULT_AUDIENCE = "mash-gateway";
 
+/**
+ * Where the gateway's files live (MASH_DATA_DIR): for tools that read them, such as the access log's
+ * checks, which must not depend on how people sign in.
+ */
+export const gatewayDataDir = (env: Env): string => env.MASH_DATA_DIR || defaultDataDir;
+
+const TRUST_A_PROVIDER =
+  "set it (with MASH_AUTH_JWKS_URL or MASH_AUTH_JWKS) to trust an identity provider";
+
+/**
+ * `MASH_DEV_SIGN_IN`: `true` asks for development sign-in (the only way to have it when
+ * NODE_ENV is production), `false` refuses it; unset, it is on without an identity provider
+ * except in production.
+ */
+function devSignInFrom(env: Env): boolean | undefined {
+  const raw = env.MASH_DEV_SIGN_IN;
+  if (raw === undefined || raw === "") return undefined;
+  if (raw === "true" || raw === "false") {
+    if (raw === "true" && env.MASH_AUTH_ISSUER)
+      throw new ConfigError(
+        "MASH_DEV_SIGN_IN",
+        "is true but MASH_AUTH_ISSUER is set: development sign-in is only offered without an identity provider; unset one of them",
+      );
+    return raw === "true";
+  }
+  throw new ConfigError("MASH_DEV_SIGN_IN", `"${raw}" is neither true nor false`);
+}
+
+/**
+ * How people sign in. With MASH_AUTH_ISSUER, through that identity provider; without it,
+ * development sign-in (fixture users, tokens the gateway signs itself), which with
+ * NODE_ENV=production must be asked for with MASH_DEV_SIGN_IN=true.
+ */
 export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
   const claims = {
     name: env.MASH_AUTH_CLAIM_NAME || "name",
     agency: env.MASH_AUTH_CLAIM_AGENCY || "agency",
     roles: env.MASH_AUTH_CLAIM_ROLES || "roles",
   };
-  const dataDir = env.MASH_DATA_DIR || defaultDataDir;
+  const dataDir = gatewayDataDir(env);
   const audience = env.MASH_AUTH_AUDIENCE || DEFAULT_AUDIENCE;
+  const devSignIn = devSignInFrom(env);
   if (!env.MASH_AUTH_ISSUER) {
     if (env.MASH_AUTH_JWKS_URL) {
       throw new ConfigError(
         "MASH_AUTH_JWKS_URL",
         "is set without MASH_AUTH_ISSUER; set both to trust an identity provider",
+      );
+    }
+    if (devSignIn === false) {
+      throw new ConfigError(
+        "MASH_AUTH_ISSUER",
+        `is not set and MASH_DEV_SIGN_IN is false, so nobody could sign in; ${TRUST_A_PROVIDER}`,
+      );
+    }
+    // A gateway nobody can sign in to is no use, and one that silently lets anyone in as a
+    // fixture user is unsafe: in production, development sign-in is only ever asked for.
+    if (devSignIn === undefined && env.NODE_ENV === "production") {
+      throw new ConfigError(
+        "MASH_AUTH_ISSUER",
+        `is required when NODE_ENV is production; ${TRUST_A_PROVIDER}, or set MASH_DEV_SIGN_IN=true to let anyone who reaches the gateway sign in as a fixture user (synthetic data only)`,
       );
     }
     return {

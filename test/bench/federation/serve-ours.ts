@@ -15,7 +15,8 @@ import { READY } from "./children.ts";
  * Enforcing, with the access log. Signs a development token for BENCH_AGENCY / BENCH_ROLE with
  * the data directory's key, prints `BENCH-READY { url, token }`, then waits.
  */
-const identity = loadIdentityConfig(process.env);
+// Signs its own development token; children.ts runs it with NODE_ENV=production.
+const identity = loadIdentityConfig({ ...process.env, MASH_DEV_SIGN_IN: "true" });
 const gateway = await startGateway(loadGatewayConfig(process.env), {
   logger: createLogger("federation-bench", "warn"),
   identity,
