@@ -63,6 +63,28 @@ describe("subgraph health", () => {
     expect([...up.seen, ...down.seen].map((s) => s.path)).toEqual(["/health", "/health"]);
   });
 
+  it("repeats the problem one of ours states (a damaged store), but never a path or a message", async () => {
+    const said = (problem: unknown) =>
+      subgraph((_, res) =>
+        sendJson(res, 503, { status: "unavailable", agency: "police", problem }),
+      );
+    const damaged = await said("store damaged");
+    const path = await said("/var/lib/mash/police.sqlite: database disk image is malformed");
+    const long = await said(`store ${"very ".repeat(20)}damaged`);
+    const odd = await said({ file: "police.sqlite" });
+    expect(
+      await checkSubgraphs(
+        [damaged, path, long, odd].map(({ url }, i) => ({ name: `police${i}`, url })),
+        2000,
+      ),
+    ).toEqual([
+      { name: "police0", ok: false, problem: "store damaged" },
+      { name: "police1", ok: false, problem: "health check answered HTTP 503" },
+      { name: "police2", ok: false, problem: "health check answered HTTP 503" },
+      { name: "police3", ok: false, problem: "health check answered HTTP 503" },
+    ]);
+  });
+
   it("probes a foreign subgraph whose /health is 404 with { __typename }", async () => {
     const foreign = await subgraph((_, res, path) =>
       path === "/graphql" ? typenameQuery(res) : res.writeHead(404).end("Not Found"),

@@ -16,14 +16,29 @@ export interface SubgraphHealth {
 export const healthUrl = (graphqlUrl: string): string => new URL("health", graphqlUrl).toString();
 
 /**
- * Our subgraphs' /health (subgraphs/kit) answers `{status, agency}`. Only that answer is taken
- * as the subgraph's own word: a foreign server's /health may be absent, a catch-all page, or its
- * GraphQL endpoint answering any path, none of which says the graph is served.
+ * Our subgraphs' /health (subgraphs/kit) answers `{status, agency}`, and `problem` when it is
+ * unavailable. Only that answer is taken as the subgraph's own word: a foreign server's /health
+ * may be absent, a catch-all page, or its GraphQL endpoint answering any path, none of which
+ * says the graph is served.
  */
-function isOurHealth(body: unknown): boolean {
+function isOurHealth(body: unknown): body is { status: string; agency: string; problem?: unknown } {
   if (typeof body !== "object" || body === null) return false;
   const { status, agency } = body as { status?: unknown; agency?: unknown };
   return typeof agency === "string" && (status === "ok" || status === "unavailable");
+}
+
+/**
+ * The problem a subgraph states ("store damaged", "store does not answer"), repeated on the
+ * gateway's /health, which is open to all: only a short phrase of words is repeated, never what
+ * could be a file path, an address or a database's message.
+ */
+const STATED_PROBLEM = /^[a-z][a-z ,'-]{0,59}$/i;
+
+function problemOf(body: { problem?: unknown }, status: number): string {
+  const { problem } = body;
+  return typeof problem === "string" && STATED_PROBLEM.test(problem)
+    ? problem
+    : `health check answered HTTP ${status}`;
 }
 
 /**
@@ -50,7 +65,7 @@ export async function checkSubgraph(
     if (isOurHealth(body))
       return response.ok
         ? { name, ok: true }
-        : { name, ok: false, problem: `health check answered HTTP ${response.status}` };
+        : { name, ok: false, problem: problemOf(body, response.status) };
     return await probeGraphQL(endpoint, signal, transport);
   } catch (error) {
     return { name, ok: false, problem: unreachable(error, timeoutMs) };

@@ -13,6 +13,7 @@ export * from "./server/run-agency.ts";
 export * from "./server/start-subgraph.ts";
 export * from "./server/subject-counts.ts";
 export * from "./store/bool.ts";
+export * from "./store/check-store.ts";
 export * from "./store/insert-batches.ts";
 export * from "./store/json.ts";
 export * from "./store/open-store.ts";

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from "@apollo/server";
 import {
+  type DocumentNode,
   type FragmentDefinitionNode,
   Kind,
   type OperationDefinitionNode,
@@ -36,11 +37,13 @@ export function operationFactsPlugin(): ApolloServerPlugin<BaseContext> {
         async didResolveOperation({ contextValue, operation, document, queryHash, request }) {
           const facts = (contextValue as { [OPERATION_FACTS]?: OperationFacts })[OPERATION_FACTS];
           if (!facts || !operation) return;
-          const fragments = new Map<string, FragmentDefinitionNode>();
-          for (const d of document.definitions)
-            if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
           const roots = new Set<string>();
-          facts.entities = countRoots(operation, fragments, request.variables ?? {}, roots);
+          facts.entities = countRoots(
+            operation,
+            fragmentsOf(document),
+            request.variables ?? {},
+            roots,
+          );
           facts.operation = operation.operation;
           facts.rootFields = [...roots].sort().join(",");
           facts.queryHash = queryHash;
@@ -48,6 +51,23 @@ export function operationFactsPlugin(): ApolloServerPlugin<BaseContext> {
       };
     },
   };
+}
+
+const fragmentsOf = (document: DocumentNode) => {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  return fragments;
+};
+
+/** The root fields an operation asks for, through its fragments. */
+export function rootFieldsOf(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): Set<string> {
+  const roots = new Set<string>();
+  countRoots(operation, fragmentsOf(document), {}, roots);
+  return roots;
 }
 
 /** Collects the root field names; answers how many representations `_entities` was given. */

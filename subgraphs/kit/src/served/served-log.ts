@@ -46,6 +46,13 @@ export function createServedLog(store: Store<unknown>, options: ServedLogOptions
   // Anyone who reaches the port can be refused, so refusals must not be able to fill the queue
   // and stop the agency serving the gateway: past half the capacity they are only counted.
   let droppedRefusals = 0;
+  // A damaged store takes no more statements (store-damage.ts): what it cannot keep is counted.
+  let notRecorded = 0;
+  const damaged = () => {
+    if (!store.damage) return false;
+    notRecorded += queue.splice(0).length;
+    return true;
+  };
 
   const schedule = (ms: number) => {
     if (timer) return;
@@ -58,7 +65,7 @@ export function createServedLog(store: Store<unknown>, options: ServedLogOptions
   };
 
   const writeQueued = async () => {
-    while (queue.length > 0) {
+    while (queue.length > 0 && !damaged()) {
       const batch = queue.slice(0, batchSize);
       try {
         await db.insertInto(SERVED_TABLE).values(batch).execute();
@@ -85,7 +92,9 @@ export function createServedLog(store: Store<unknown>, options: ServedLogOptions
 
   const flush = (): Promise<void> => {
     writing ??= writeQueued()
-      .catch(() => schedule(RETRY_MS))
+      .catch(() => {
+        if (!damaged()) schedule(RETRY_MS);
+      })
       .finally(() => {
         writing = undefined;
       });
@@ -94,6 +103,10 @@ export function createServedLog(store: Store<unknown>, options: ServedLogOptions
 
   return {
     record(entry) {
+      if (damaged()) {
+        notRecorded += 1;
+        return;
+      }
       if (entry.outcome === "refused" && queue.length >= capacity / 2) {
         droppedRefusals += 1;
         return;
@@ -109,18 +122,23 @@ export function createServedLog(store: Store<unknown>, options: ServedLogOptions
       // One in flight may have started before the latest entries; go again until none is left.
       while (writing || queue.length > 0) {
         await flush();
-        if (failing) throw new Error("served log: the store does not take the queued entries");
+        if (failing && !damaged())
+          throw new Error("served log: the store does not take the queued entries");
       }
     },
     async close() {
       if (timer) clearTimeout(timer);
       timer = undefined;
-      for (let attempt = 0; queue.length > 0 && attempt < 5; attempt++) {
+      for (let attempt = 0; queue.length > 0 && !damaged() && attempt < 5; attempt++) {
         await flush();
         if (queue.length > 0) await new Promise((r) => setTimeout(r, 200));
       }
       if (queue.length > 0)
         options.logger.error("served log: entries not written at stop", { count: queue.length });
+      if (notRecorded > 0)
+        options.logger.error("served log: entries not recorded, the store being damaged", {
+          count: notRecorded,
+        });
     },
   };
 }

@@ -17,14 +17,22 @@ import {
   operationFactsPlugin,
 } from "../served/operation-facts.ts";
 import { createServedLog, type ServedLog } from "../served/served-log.ts";
-import { servedMigrations } from "../served/table.ts";
+import { SERVED_TABLE, servedMigrations } from "../served/table.ts";
+import { checkStore } from "../store/check-store.ts";
 import { openStore, type Store } from "../store/open-store.ts";
-import { type CallerContext, createContextVerifier, GATEWAY_SUBJECT } from "../trust/context.ts";
+import { type CallerContext, createContextVerifier } from "../trust/context.ts";
 import { loadContextVerifyKeys } from "../trust/key-config.ts";
 import { type ContextJwk, importVerifyKeys } from "../trust/keys.ts";
 import { httpsServer, type SubgraphTls, subgraphTlsFrom } from "../trust/tls-config.ts";
 import type { AnyAgency } from "./agency.ts";
-import { objectTypeNames, SUBJECT_COUNTS_PATH, type SubjectCountsBody } from "./subject-counts.ts";
+import {
+  answerHealth,
+  logStoreDamage,
+  sendStoreDamaged,
+  storeDamagePlugin,
+} from "./store-unavailable.ts";
+import { SUBJECT_COUNTS_PATH } from "./subject-counts.ts";
+import { subjectCountsRoute } from "./subject-counts-route.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -75,12 +83,16 @@ export async function startSubgraph(
       }
     : await loadContextVerifyKeys({ env });
   const tls = options.tls ?? subgraphTlsFrom(env);
+  let found = "at start";
   const store = await openStore<unknown>({
     agency: agency.name,
     config: options.store ?? storeConfigFor(agency.name, env),
     migrations: agency.migrations,
     // The served log (served/): every agency's own record of what it served, the hub's included.
     kitMigrations: servedMigrations,
+    // A damaged store is this agency unavailable, not a subgraph that will not start: the
+    // gateway still composes the graph and the other agencies are still served.
+    onDamage: (damage) => logStoreDamage(logger, damage, found),
   });
   const servedLog = createServedLog(store, { logger });
   const gate = createGate({
@@ -90,7 +102,12 @@ export async function startSubgraph(
   });
 
   try {
-    if (await storeIsEmpty(agency, store)) {
+    const checkStarted = performance.now();
+    await checkStore(store, [...agency.tables, SERVED_TABLE]);
+    const storeCheckMs = Math.round(performance.now() - checkStarted);
+    found = "by a query";
+    // Never seeded when damaged: a table that cannot be read is not an empty one.
+    if (!store.damage && (await storeIsEmpty(agency, store))) {
       const subjects =
         options.seedSubjects ?? countFrom(env, "MASH_SEED_SUBJECTS", DEFAULT_SUBJECTS);
       const started = Date.now();
@@ -116,6 +133,8 @@ export async function startSubgraph(
         ApolloServerPluginInlineTraceDisabled(),
         // What each request's operation was, for its served-log entry.
         operationFactsPlugin(),
+        // A damaged store: 503 to all but the schema, so the gateway names the agency unavailable.
+        storeDamagePlugin(store),
       ],
       includeStacktraceInErrorResponses: false,
     });
@@ -186,90 +205,31 @@ export async function startSubgraph(
       await handleGraphQL(again, res);
     };
 
-    // Root operation types hold no subject's records, so no count may be filed under them.
-    const countableTypes = objectTypeNames(agency.typeDefs);
-    for (const root of ["Query", "Mutation", "Subscription"]) countableTypes.delete(root);
-
-    // Counts carry no record values, but how many people an agency knows, by kind of record, is
-    // still the agency's information: only the gateway, acting for itself, gets them.
-    const subjectCounts = async (req: IncomingMessage, res: ServerResponse) => {
-      const refuse = (status: number, message: string, code: string) =>
-        sendJson(res, status, { error: message, code });
-      const body = await bodyOf(req, (message) => refuse(413, message, "PAYLOAD_TOO_LARGE"));
-      if (!body) return;
-      const request = await gate.admit(req, body, refuse, "a subject count request");
-      if (!request) return;
-      const { caller } = request.verified;
-      const answer = (status: number) => gate.served(request, countsFacts, status);
-      // Only the gateway's own context opens this route, never a user's (which once verified
-      // for any request to this subgraph, and still names a route the gateway never calls for them).
-      if (caller.sub !== GATEWAY_SUBJECT) {
-        logger.warn("refused a subject count request made for a user", { rid: caller.rid });
-        gate.refused(request, "not-the-gateway", 403);
-        refuse(
-          403,
-          "Subject counts are answered to the gateway's own requests only, not a user's.",
-          "FORBIDDEN",
-        );
-        return;
-      }
-      if (req.method !== "GET") {
-        gate.refused(request, "method", 405);
-        res.setHeader("allow", "GET");
-        sendJson(res, 405, { error: `${SUBJECT_COUNTS_PATH} answers GET only.` });
-        return;
-      }
-      if (!agency.subjectCounts) {
-        answer(404);
-        sendJson(res, 404, { error: `The ${agency.name} subgraph does not count subjects.` });
-        return;
-      }
-      const started = performance.now();
-      const counts = await agency.subjectCounts(store);
-      // A count under a name that is not one of this subgraph's types would be matched to no
-      // rule (or to another agency's type): fail loudly rather than mislead a governance officer.
-      const strays = Object.keys(counts).filter((type) => !countableTypes.has(type));
-      if (strays.length > 0) {
-        answer(500);
-        throw new Error(
-          `subject counts name types the schema does not define: ${strays.join(", ")}`,
-        );
-      }
-      logger.info("subject counts", {
-        rid: caller.rid,
-        ms: Math.round(performance.now() - started),
-      });
-      const reply: SubjectCountsBody = { agency: agency.name, counts };
-      answer(200);
-      sendJson(res, 200, reply);
-    };
+    const subjectCounts = subjectCountsRoute({ agency, store, gate, logger, bodyOf });
 
     const route = (req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? "/").split("?")[0];
       if (path === "/health") {
-        store.ping().then(
-          () => sendJson(res, 200, { status: "ok", agency: agency.name }),
-          (error: Error) => {
-            logger.error("health check: store does not answer", { error: error.message });
-            sendJson(res, 503, { status: "unavailable", agency: agency.name, reason: "store" });
-          },
+        answerHealth(store, logger, res);
+        return;
+      }
+      // A failure the store's damage explains is that 503, not an internal error.
+      const failed = (what: string, internal: () => void) => (error: Error) => {
+        if (!store.damage) logger.error(`${what} failed`, { error: error.message });
+        if (res.headersSent) res.end();
+        else if (store.damage) sendStoreDamaged(res, agency.name);
+        else internal();
+      };
+      if (path === "/graphql") {
+        graphql(req, res).catch(
+          failed("request", () => sendJson(res, 500, { errors: [{ message: "Internal error" }] })),
         );
         return;
       }
-      if (path === "/graphql") {
-        graphql(req, res).catch((error: Error) => {
-          logger.error("request failed", { error: error.message });
-          if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal error" }] });
-          else res.end();
-        });
-        return;
-      }
       if (path === SUBJECT_COUNTS_PATH) {
-        subjectCounts(req, res).catch((error: Error) => {
-          logger.error("subject counts failed", { error: error.message });
-          if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
-          else res.end();
-        });
+        subjectCounts(req, res).catch(
+          failed("subject counts", () => sendJson(res, 500, { error: "Internal error" })),
+        );
         return;
       }
       sendJson(res, 404, { error: `Nothing at ${path}; the subgraph answers at /graphql.` });
@@ -282,6 +242,8 @@ export async function startSubgraph(
     logger.info("subgraph ready", {
       url,
       store: store.dialect,
+      storeCheckMs,
+      ...(store.damage ? { storeDamaged: true } : {}),
       contextKeys: trust.source,
       tls: !tls ? "off" : tls.clientCa ? "mutual" : "server",
     });
@@ -311,5 +273,3 @@ export async function startSubgraph(
     throw error;
   }
 }
-
-const countsFacts: OperationFacts = { ...noOperation(), operation: "subject-counts" };
