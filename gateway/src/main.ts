@@ -39,6 +39,23 @@ function subgraphUrlsFromLauncher(): Promise<string> {
   });
 }
 
+/**
+ * `MASH_SHUTDOWN_DELAY_MS` (default 0): after SIGTERM, how long the gateway goes on serving while
+ * /health answers 503, before it stops accepting connections. Behind a load balancer, set it
+ * longer than the balancer takes to see a failing check (HAProxy: `inter` x `fall`), so that
+ * nothing is sent to a gateway once it has closed.
+ */
+function shutdownDelayMs(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 0;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000)
+    throw new ConfigError(
+      "MASH_SHUTDOWN_DELAY_MS",
+      `"${raw}" is not a whole number from 0 to 60000`,
+    );
+  return ms;
+}
+
 const logger = createLogger("gateway");
 let config: GatewayConfig | undefined;
 try {
@@ -49,6 +66,7 @@ try {
     throw new ConfigError("MASH_SUBGRAPH_URLS_FROM", 'may only be "launcher" (npm start)');
   }
   config = loadGatewayConfig();
+  const delayMs = shutdownDelayMs(process.env.MASH_SHUTDOWN_DELAY_MS);
   const running = await startGateway(config, { logger });
   process.send?.({ type: "ready", name: "gateway", url: running.url });
   if (!process.send) process.stdout.write(`MASH gateway: ${running.url}\n`);
@@ -56,8 +74,11 @@ try {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    // stop() lets in-flight requests finish (10 s at most) before the process goes.
-    logger.info("stopping");
+    // Seen failing by the load balancer first, still serving; then stop() lets in-flight
+    // requests finish (10 s at most) before the process goes.
+    logger.info("stopping", { delayMs });
+    running.drain();
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
     try {
       await running.stop();
       process.exit(0);

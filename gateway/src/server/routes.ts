@@ -12,6 +12,12 @@ export interface Routes {
   logger: Logger;
   corsOrigins: readonly string[];
   health: (res: ServerResponse) => Promise<void>;
+  /**
+   * /health/ready: whether this gateway should be sent requests (a load balancer's check). It
+   * does not ask the subgraphs: an agency that is down is a section missing from answers, not a
+   * reason to take every gateway out of the balancer.
+   */
+  ready: (res: ServerResponse) => void;
   /** /metrics on the gateway's port: the operator's credential, else refused (metrics-access.ts). */
   metrics: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
   /** Static consoles and development sign-in: true when they answered. */
@@ -45,6 +51,10 @@ export function createRouter(routes: Routes) {
     };
     if (path === "/health" && (req.method === "GET" || req.method === "HEAD")) {
       routes.health(res).catch(failed);
+      return;
+    }
+    if (path === "/health/ready" && (req.method === "GET" || req.method === "HEAD")) {
+      routes.ready(res);
       return;
     }
     if (path === "/metrics") {

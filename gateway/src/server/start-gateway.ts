@@ -1,6 +1,6 @@
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import { type ContextSigningKey, createLogger, type Logger } from "@mash/kit";
-import { close, listen } from "@mash/kit/http";
+import { close, listen, sendJson } from "@mash/kit/http";
 import { createRefusalAggregates, type RefusalAggregates } from "../audit/refusal-aggregates.ts";
 import type { AuditLog } from "../audit/store.ts";
 import { AuthorizingGateway } from "../authz/authorizing-gateway.ts";
@@ -44,6 +44,12 @@ export interface RunningGateway {
   policies: PolicyHolder;
   /** Writes the pending aggregates of refused anonymous requests now (they close each minute). */
   flushRefusalAggregates(): Promise<void>;
+  /**
+   * The first step of a graceful stop: requests are still served, but /health answers 503
+   * `draining` and every answer closes its connection, so that a load balancer takes this
+   * gateway out (and holds no idle connection to it) before stop() closes the listener.
+   */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -219,6 +225,10 @@ export async function startGateway(
       maxBodyBytes: config.maxBodyBytes,
       maxTokens: config.limits.maxTokens,
     });
+    let draining = false;
+    const unlessDraining =
+      (health: (res: ServerResponse) => Promise<void>) => async (res: ServerResponse) =>
+        draining ? sendJson(res, 503, { status: "draining" }) : health(res);
     const handleConsole = createConsoleHandler();
     const handleDev =
       identity.mode === "development"
@@ -229,12 +239,22 @@ export async function startGateway(
       createRouter({
         logger,
         corsOrigins: config.corsOrigins,
-        health: healthHandler({
-          subgraphs: supergraph.subgraphs,
-          timeoutMs: config.subgraphTimeoutMs,
-          transport,
-          policyVersion: () => policies.authority().policy.version,
-        }),
+        health: unlessDraining(
+          healthHandler({
+            subgraphs: supergraph.subgraphs,
+            timeoutMs: config.subgraphTimeoutMs,
+            transport,
+            policyVersion: () => policies.authority().policy.version,
+          }),
+        ),
+        // Listening means the supergraph and the policies are loaded: ready, unless stopping.
+        ready: (res) =>
+          draining
+            ? sendJson(res, 503, { status: "draining" })
+            : sendJson(res, 200, {
+                status: "ready",
+                policies: policies.authority().policy.version,
+              }),
         // For the operator only (metrics-access.ts): here with their credential, or not at all.
         metrics: (req, res) => {
           const { token } = config.metrics;
@@ -272,6 +292,13 @@ export async function startGateway(
       policies,
       flushRefusalAggregates: async () => {
         await aggregates?.flush();
+      },
+      drain() {
+        if (draining) return;
+        draining = true;
+        http.on("request", (_req, res) => {
+          res.shouldKeepAlive = false;
+        });
       },
       async stop() {
         await purposes?.stop();
