@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLES } from "../../gateway/src/console/examples.ts";
+import { EXAMPLES, suggestedSignIn, TAB_ORDER } from "../../gateway/src/console/examples.ts";
+import { fillReturnedIds, rememberReturnedId } from "../../gateway/src/console/returned-ids.ts";
 import { projectOperation } from "./contract.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 
@@ -44,5 +45,37 @@ describe("the console's process examples on the golden fixtures", () => {
     const asked = /"(ENQ-\d+)"/.exec(vars)?.[1];
     if (asked && "id" in (answer ?? {})) expect(answer?.id).toBe(asked);
     if (name === "MashPerformance") expect(answer?.enquiriesOpened).toBeGreaterThan(0);
+  });
+});
+
+// The whole strip, as a practitioner would run it tab by tab on a fresh seed, without the
+// browser (the browser suite does the same through the console where Chromium is present).
+describe("every console tab, in tab order, on a fresh seed", () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startSystem({ subjects: 20 });
+  });
+  afterAll(() => system?.stop());
+
+  it("answers each tab's example as the user it suggests, ids filled from earlier tabs", async () => {
+    const returned = new Map<string, string>();
+    for (const name of TAB_ORDER) {
+      const { user, enquiry } = suggestedSignIn(name);
+      const filled = fillReturnedIds(EXAMPLES[name]?.variables ?? {}, returned);
+      expect(filled.missing, name).toEqual([]);
+      const document = projectOperation(name);
+      const { status, body } = await system.query(
+        document,
+        filled.variables as Record<string, unknown>,
+        { as: user, enquiry },
+      );
+      expect(status, name).toBe(200);
+      const mutation = /^mutation /m.test(document);
+      const refused = (body.errors ?? []).filter(
+        (e) => mutation || e.extensions?.code !== "UNAUTHORIZED_FIELD_OR_TYPE",
+      );
+      expect(refused, name).toEqual([]);
+      rememberReturnedId(name, body, returned);
+    }
   });
 });

@@ -61,6 +61,20 @@ describe("open enquiries", () => {
     });
   });
 
+  it("offers the most urgent first, not the newest the hub lists first", () => {
+    const amber = {
+      id: "ENQ-2002",
+      rag: "AMBER",
+      reason: "Concern about contact from birth family",
+      openedAt: "2026-11-21T14:00:00Z",
+      dueBy: "2026-11-24T14:00:00Z",
+      overdue: true,
+    };
+    const red = { ...enquiry, openedAt: "2026-11-20T09:15:00Z", dueBy: "2026-11-20T13:15:00Z" };
+    const parsed = parseEnquiries(200, { data: { enquiries: [amber, red] } });
+    expect(parsed).toEqual({ status: "ready", enquiries: [red, amber] });
+  });
+
   it("says so when the sharing rules withhold the list", () => {
     const body = {
       data: null,

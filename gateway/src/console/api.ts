@@ -3,6 +3,8 @@
  * list of open enquiries for the purpose picker. GraphiQL's requests go through fetcher.ts.
  */
 
+import { orderByUrgency } from "./enquiry-order.ts";
+
 export const GRAPHQL_ENDPOINT = "/graphql";
 const DEV_USERS = "/dev/users";
 const DEV_TOKEN = "/dev/token";
@@ -18,6 +20,11 @@ export interface OpenEnquiry {
   readonly id: string;
   readonly rag: string;
   readonly reason: string;
+  /** When the decision is due by the RAG timescale; null where the hub has none. */
+  readonly dueBy?: string | null;
+  readonly openedAt?: string | null;
+  /** True while it is open and past dueBy. */
+  readonly overdue?: boolean | null;
 }
 
 /** How this gateway signs people in, learnt from whether /dev/users exists. */
@@ -34,15 +41,20 @@ export type EnquiryList =
 
 /**
  * Only the enquiries the user's agency takes part in: they alone grant a purpose, and the
- * agreement shows their rating and reason; any other's would come back withheld.
+ * agreement shows their rating and reason; any other's would come back withheld. The hub lists
+ * newest first and allows at most 500; the console reorders them by urgency (enquiry-order.ts).
  */
 export const OPEN_ENQUIRIES_QUERY =
-  "query ConsoleOpenEnquiries { enquiries(status: OPEN, takingPart: true, first: 200) { id rag reason } }";
+  "query ConsoleOpenEnquiries { enquiries(status: OPEN, takingPart: true, first: 500) " +
+  "{ id rag reason openedAt dueBy overdue } }";
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 const isString = (value: unknown): value is string => typeof value === "string";
+const isOptional = <T>(value: unknown, is: (value: unknown) => value is T) =>
+  value === undefined || value === null || is(value);
+const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
 
 export function parseDevUsers(body: unknown): DevUser[] {
   const users = isRecord(body) ? body.users : undefined;
@@ -98,7 +110,10 @@ interface GraphQLError {
   extensions?: { code?: unknown; reason?: unknown };
 }
 
-/** Reads the answer to OPEN_ENQUIRIES_QUERY; a withheld field is an expected answer, not a fault. */
+/**
+ * Reads the answer to OPEN_ENQUIRIES_QUERY, most urgent first; a withheld field is an expected
+ * answer, not a fault.
+ */
 export function parseEnquiries(status: number, body: unknown): EnquiryList {
   const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
   const errors = (isRecord(body) && Array.isArray(body.errors) ? body.errors : []).filter(isRecord);
@@ -106,9 +121,15 @@ export function parseEnquiries(status: number, body: unknown): EnquiryList {
   if (Array.isArray(list)) {
     const enquiries = list.filter(
       (item): item is OpenEnquiry =>
-        isRecord(item) && isString(item.id) && isString(item.rag) && isString(item.reason),
+        isRecord(item) &&
+        isString(item.id) &&
+        isString(item.rag) &&
+        isString(item.reason) &&
+        isOptional(item.dueBy, isString) &&
+        isOptional(item.openedAt, isString) &&
+        isOptional(item.overdue, isBoolean),
     );
-    return { status: "ready", enquiries };
+    return { status: "ready", enquiries: orderByUrgency(enquiries) };
   }
   const [first] = errors as GraphQLError[];
   const withheld = (errors as GraphQLError[]).find(

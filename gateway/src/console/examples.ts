@@ -1,25 +1,38 @@
 import type { GraphiQLProps } from "graphiql";
+import { returnedBy, stepsNamedIn } from "./returned-ids.ts";
+
+export { returnedBy } from "./returned-ids.ts";
 
 type TabDefinition = NonNullable<GraphiQLProps["defaultTabs"]>[number];
 
 export interface OperationExample {
   readonly variables?: Readonly<Record<string, unknown>>;
-  /** The development user the example is written for (the operation's comment says so too). */
+  /**
+   * The development user the example is written for (the operation's comment says so too);
+   * when unset, any front door will do and the tab suggests DEFAULT_USER.
+   */
   readonly as?: string;
+  /** The enquiry to pick in "Enquiry (purpose)", when the example reads detail it grants. */
+  readonly enquiry?: string;
+  /** What to know before running it again: most steps of the process happen once. */
+  readonly again?: string;
 }
 
-/** Stands for the id an earlier step returned: the walk-through runs the steps in TAB_ORDER. */
-export const returnedBy = (operation: string) => `<id returned by ${operation}>`;
+/** The front door the golden walk-through starts as (README, "Your first five minutes"). */
+export const DEFAULT_USER = "sw.patel";
 
 /**
- * Example inputs use the golden fixtures so every tab returns real data on a seeded system. No tab
- * carries headers: the console's "Sign in as" and "Enquiry (purpose)" pickers add Authorization
- * and X-MASH-Enquiry to every request (choose ENQ-2001, the golden enquiry about S-1001). The
- * process tabs walk one enquiry about S-1004 from contact to decision, each step signed in as
- * the user `as` names; a step that needs an earlier one's id says which.
+ * Example inputs use the golden fixtures so every tab returns real data on a freshly seeded
+ * system. No tab carries headers: the console's "Sign in as" and "Enquiry (purpose)" pickers add
+ * Authorization and X-MASH-Enquiry to every request, and each tab's first lines say whom to sign
+ * in as and which enquiry to pick (tabHeader). The process tabs walk one enquiry about S-1004
+ * from contact to decision, each step signed in as the user `as` names; a step that needs an
+ * earlier one's id names that step (`returnedBy`), and the console sends the id the step last
+ * returned in the same browser tab (returned-ids.ts). Run in TAB_ORDER on a fresh seed, every
+ * tab answers without a refusal (test/src/console.browser.test.ts).
  */
 export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
-  SubjectOverview: { variables: { id: "S-1001" } },
+  SubjectOverview: { enquiry: "ENQ-2001", variables: { id: "S-1001" } },
   FindSubject: { variables: { name: "Amelia Doe", dateOfBirth: "2017-03-14" } },
   EnquiryWorkspace: { variables: { id: "ENQ-2001" } },
   EnquiryProcess: { as: "sw.patel", variables: { id: "ENQ-2001" } },
@@ -44,6 +57,7 @@ export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
   },
   ScreenContact: {
     as: "sw.patel",
+    again: "A contact is screened once: record another with RecordContact to run this again.",
     variables: {
       id: returnedBy("RecordContact"),
       outcome: "PROGRESS_TO_ENQUIRY",
@@ -52,6 +66,7 @@ export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
   },
   OpenEnquiryFromContact: {
     as: "sw.patel",
+    again: "A contact opens one enquiry: record another with RecordContact to run this again.",
     variables: {
       input: {
         reason:
@@ -73,6 +88,7 @@ export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
   },
   ChangeRag: {
     as: "sw.patel",
+    again: "Refused when the enquiry already has that rating: pick another to run this again.",
     variables: {
       enquiryId: returnedBy("OpenEnquiryFromContact"),
       rag: "RED",
@@ -81,10 +97,12 @@ export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
   },
   AskAgencies: {
     as: "sw.patel",
+    again: "Refused for an agency already asked and not released.",
     variables: { enquiryId: returnedBy("OpenEnquiryFromContact"), agencies: ["education"] },
   },
   ReleaseAgency: {
     as: "sw.patel",
+    again: "Refused for an agency already released: AskAgencies asks it again first.",
     variables: {
       enquiryId: returnedBy("OpenEnquiryFromContact"),
       agency: "health",
@@ -104,6 +122,8 @@ export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
   },
   DecideEnquiry: {
     as: "mgr.okafor",
+    again:
+      "An enquiry is decided once: open another with OpenEnquiryFromContact to run this again.",
     variables: {
       id: returnedBy("OpenEnquiryFromContact"),
       outcome: "SECTION_17_ASSESSMENT",
@@ -112,6 +132,8 @@ export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
     },
   },
   CloseEnquiry: {
+    as: "mgr.okafor",
+    again: "An enquiry is closed once: run OpenEnquiry again for another.",
     variables: {
       id: returnedBy("OpenEnquiry"),
       outcome: "NO_FURTHER_ACTION",
@@ -120,6 +142,8 @@ export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
   },
   RecordReferrerFeedback: {
     as: "mgr.okafor",
+    again:
+      "Feedback is recorded once: afterwards, use an enquiry decided without feedback (CloseEnquiry's).",
     variables: {
       enquiryId: "ENQ-1999",
       feedback: { how: "Letter to the school's designated safeguarding lead" },
@@ -167,6 +191,47 @@ function rank(name: string): number {
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
+/** Whom to sign in as for a tab's example, and which enquiry to pick, if any. */
+export function suggestedSignIn(name: string): { user: string; enquiry?: string } {
+  const example = EXAMPLES[name];
+  const user = example?.as ?? DEFAULT_USER;
+  return example?.enquiry ? { user, enquiry: example.enquiry } : { user };
+}
+
+/** Words wrapped into `#` comment lines of at most `width` characters: GraphiQL does not wrap. */
+function commentLines(text: string, width = 72): string[] {
+  const lines: string[] = [];
+  let line = "#";
+  for (const word of text.split(" ")) {
+    if (line.length + 1 + word.length > width && line !== "#") {
+      lines.push(line);
+      line = "#";
+    }
+    line += ` ${word}`;
+  }
+  return [...lines, line];
+}
+
+/**
+ * The console's own lines above a contract operation: how to run its example here. The
+ * operation's text below them is the contract's, untouched.
+ */
+export function tabHeader(name: string): string {
+  const example = EXAMPLES[name];
+  if (!example) return "";
+  const { user, enquiry } = suggestedSignIn(name);
+  const steps = stepsNamedIn(example.variables);
+  const words = [
+    `Sign in as ${user}${enquiry ? `, pick Enquiry ${enquiry}` : ""}; Ctrl-Enter runs it.`,
+    ...steps.map(
+      (step) =>
+        `"${returnedBy(step)}" is sent as the id the ${step} tab last returned here: run that tab first.`,
+    ),
+    ...(example.again ? [example.again] : []),
+  ];
+  return `${words.flatMap((text) => commentLines(text)).join("\n")}\n`;
+}
+
 /** One tab per operation; operations added to the contract later still get a tab, just last. */
 export function buildDefaultTabs(
   operations: ReadonlyArray<{ readonly name: string; readonly document: string }>,
@@ -176,7 +241,7 @@ export function buildDefaultTabs(
     .map(({ name, document }) => {
       const example = EXAMPLES[name];
       return {
-        query: document,
+        query: `${tabHeader(name)}${document}`,
         variables: example?.variables ? pretty(example.variables) : null,
         headers: null,
       };

@@ -204,7 +204,11 @@ describe("console fetcher", () => {
   it("fills in the id an earlier step returned, across sign-ins, and says which it filled", async () => {
     const returnedIds = new Map<string, string>();
     const reports: RequestReport[] = [];
-    const options = { purpose: () => none, returnedIds, onReport: (r: RequestReport) => reports.push(r) };
+    const options = {
+      purpose: () => none,
+      returnedIds,
+      onReport: (r: RequestReport) => reports.push(r),
+    };
     stubFetch(200, { data: { recordContact: { id: "CON-7" } } });
     await createFetcher({ ...options, authorization: "Bearer police" })({
       query: "mutation RecordContact { recordContact { id } }",
@@ -239,5 +243,15 @@ describe("console fetcher", () => {
     expect(reports).toEqual([
       { kind: "not-sent", operationName: "ScreenContact", reason: "run RecordContact first" },
     ]);
+  });
+
+  it("sends the open tab's operation name when GraphiQL still has the tab before's", async () => {
+    const calls = stubFetch();
+    const fetcher = createFetcher({ authorization: "Bearer abc", purpose: () => none });
+    await fetcher({
+      query: "# In this console: sign in as sw.patel\nquery FindSubject { a }",
+      operationName: "SubjectOverview",
+    });
+    expect(JSON.parse(String(calls[0]?.init.body)).operationName).toBe("FindSubject");
   });
 });

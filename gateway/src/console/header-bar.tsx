@@ -1,5 +1,7 @@
-import type { DevUser, OpenEnquiry } from "./api.ts";
+import type { DevUser } from "./api.ts";
+import { enquiryLabel } from "./enquiry-label.ts";
 import { breakGlassHeader, MIN_BREAK_GLASS_REASON } from "./fetcher.ts";
+import { RequestStatus } from "./request-status.tsx";
 import type { ConsoleSession, EnquiryState } from "./use-session.ts";
 
 export const DEVELOPMENT_NOTICE = "Development sign-in: synthetic data only";
@@ -44,7 +46,7 @@ function enquiryHint(enquiries: EnquiryState, external: boolean): string {
     case "ready":
       return enquiries.enquiries.length === 0
         ? "No open enquiries your agency takes part in."
-        : "Sent as X-MASH-Enquiry with every request.";
+        : "Most urgent first: RED, AMBER, GREEN, then the soonest due. Sent as X-MASH-Enquiry with every request.";
     case "withheld":
       return `Not listed for your role: ${enquiries.message}`;
     case "error":
@@ -68,8 +70,6 @@ function breakGlassHint(reason: string): { text: string; sending: boolean } {
     sending: false,
   };
 }
-
-const enquiryLabel = (item: OpenEnquiry) => `${item.id} (${item.rag}): ${item.reason}`;
 
 /** The bar above GraphiQL: who the console acts as, and for which enquiry. */
 export function HeaderBar({ session }: { session: ConsoleSession }) {
@@ -153,6 +153,7 @@ export function HeaderBar({ session }: { session: ConsoleSession }) {
       <p className="mash-console-who" role="status">
         {whoText(session)}
       </p>
+      <RequestStatus report={session.lastRequest} />
     </header>
   );
 }

@@ -9,7 +9,7 @@ import {
   messageOf,
   probeIdentity,
 } from "./api.ts";
-import { createFetcher, type Purpose } from "./fetcher.ts";
+import { createFetcher, type Purpose, type RequestReport } from "./fetcher.ts";
 
 export type IdentityState = IdentityProbe | { readonly mode: "checking" };
 
@@ -27,7 +27,11 @@ export type EnquiryState =
 export interface ConsoleSession {
   readonly identity: IdentityState;
   readonly signIn: SignIn;
-  /** Signs in as a development user; an empty or unknown username signs out. */
+  /**
+   * Signs in as a development user; an empty or unknown username signs out. Either way the
+   * enquiry and the break-glass reason are cleared: they were one person's purpose, and the
+   * next person states their own.
+   */
   chooseUser(username: string): void;
   readonly enquiries: EnquiryState;
   readonly enquiry: string;
@@ -38,6 +42,8 @@ export interface ConsoleSession {
   readonly typedTokenAccepted: boolean;
   /** Changes only when the token does, so GraphiQL re-reads the schema after each sign-in. */
   readonly fetcher: GraphiQLProps["fetcher"];
+  /** What became of the last request the user ran: its X-Request-Id, or why none was sent. */
+  readonly lastRequest: RequestReport | undefined;
 }
 
 const CHECKING = "Checking how this gateway signs people in; run the request again in a moment.";
@@ -56,6 +62,9 @@ export function useSession(): ConsoleSession {
   const [enquiry, setEnquiry] = useState("");
   const [breakGlass, setBreakGlass] = useState("");
   const [typedAuthorization, setTypedAuthorization] = useState<string | undefined>();
+  const [lastRequest, setLastRequest] = useState<RequestReport | undefined>();
+  // Outlives each sign-in's fetcher: the process walk changes user between its steps.
+  const returnedIds = useRef(new Map<string, string>());
 
   useEffect(() => {
     let live = true;
@@ -67,6 +76,10 @@ export function useSession(): ConsoleSession {
     };
   }, []);
 
+  // Read by the fetcher on every request: changing the purpose needs no new fetcher.
+  const purposeRef = useRef<Purpose>({ enquiry, breakGlass });
+  purposeRef.current = { enquiry, breakGlass };
+
   const attempt = useRef<AbortController | undefined>(undefined);
   const chooseUser = useCallback(
     (username: string) => {
@@ -74,9 +87,12 @@ export function useSession(): ConsoleSession {
       attempt.current = undefined;
       const users = identity.mode === "development" ? identity.users : [];
       const user = users.find((candidate) => candidate.username === username);
+      // Before anything else, so no request can go out as the new user with the old purpose.
+      setEnquiry("");
+      setBreakGlass("");
+      purposeRef.current = { enquiry: "", breakGlass: "" };
       if (!user) {
         setSignIn({ status: "signed-out" });
-        setEnquiry("");
         return;
       }
       const controller = new AbortController();
@@ -118,10 +134,6 @@ export function useSession(): ConsoleSession {
     return () => controller.abort();
   }, [listAuthorization]);
 
-  // Read by the fetcher on every request: changing the purpose needs no new fetcher.
-  const purposeRef = useRef<Purpose>({ enquiry, breakGlass });
-  purposeRef.current = { enquiry, breakGlass };
-
   const mode = identity.mode;
   // With an external identity provider, a newly accepted typed token also makes a new fetcher,
   // so GraphiQL re-reads the schema it could not read before the user pasted their token.
@@ -135,6 +147,8 @@ export function useSession(): ConsoleSession {
           mode === "checking" ? CHECKING : mode === "development" ? SIGN_IN_FIRST : undefined,
         onTypedAuthorization: mode === "development" ? undefined : setTypedAuthorization,
         typedAuthorization: acceptedTypedAuthorization,
+        onReport: setLastRequest,
+        returnedIds: returnedIds.current,
       }),
     [mode, pickedAuthorization, acceptedTypedAuthorization],
   );
@@ -150,5 +164,6 @@ export function useSession(): ConsoleSession {
     setBreakGlass,
     typedTokenAccepted: acceptedTypedAuthorization !== undefined,
     fetcher,
+    lastRequest,
   };
 }
