@@ -90,6 +90,11 @@ describe("expectations.yaml: what each role sees with the default policies", () 
       expect(typeof error.extensions?.rule).toBe("string");
       expect(String(error.extensions?.reason).length).toBeGreaterThan(10);
       expect(typeof error.extensions?.owner).toBe("string");
+      // Whom to ask: the owning agency's contact point (every shipped agency names one).
+      expect(error.extensions?.contact, JSON.stringify(error)).toMatchObject({
+        agency: error.extensions?.owner,
+        name: expect.stringMatching(/\S/),
+      });
     }
     for (const path of c.visible) {
       const r = resolvePath(body.data, path);

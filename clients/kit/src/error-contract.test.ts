@@ -8,8 +8,18 @@ const withheld = (path: (string | number)[], owner = "police"): GraphQLFormatted
   extensions: { code: "UNAUTHORIZED_FIELD_OR_TYPE", rule: "r-1", reason: "Ask the owner.", owner },
 });
 
+const POLICE_DESK = {
+  agency: "police",
+  name: "Police MASH desk",
+  phone: "01632 960001",
+  email: "mash.police@example.invalid",
+};
+
 const errors: GraphQLFormattedError[] = [
-  withheld(["subject", "police", "intelligence", 0, "source"]),
+  {
+    ...withheld(["subject", "police", "intelligence", 0, "source"]),
+    extensions: { ...withheld([]).extensions, contact: POLICE_DESK },
+  },
   withheld(["subject", "address"], "childrens-services"),
   {
     message: "Health is not answering: this part is missing, not withheld. Try again shortly.",
@@ -36,6 +46,7 @@ describe("the error contract helpers", () => {
         rule: "r-1",
         reason: "Ask the owner.",
         owner: "police",
+        contact: POLICE_DESK,
       },
       {
         path: "subject.address",
@@ -43,9 +54,28 @@ describe("the error contract helpers", () => {
         rule: "r-1",
         reason: "Ask the owner.",
         owner: "childrens-services",
+        contact: undefined,
       },
     ]);
     expect(withheldFields(undefined)).toEqual([]);
+  });
+
+  it("withheldFields gives the contact point only in the contract's shape", () => {
+    const named = (contact: unknown) =>
+      withheldFields([
+        { ...withheld(["x"]), extensions: { ...withheld([]).extensions, contact } },
+      ])[0]?.contact;
+    expect(named({ agency: "health", name: "Nurse desk" })).toEqual({
+      agency: "health",
+      name: "Nurse desk",
+    });
+    expect(named({ agency: "health", name: "Nurse desk", phone: 7, extra: "x" })).toEqual({
+      agency: "health",
+      name: "Nurse desk",
+    });
+    expect(named({ agency: "health" })).toBeUndefined();
+    expect(named("Nurse desk")).toBeUndefined();
+    expect(named(null)).toBeUndefined();
   });
 
   it.each([

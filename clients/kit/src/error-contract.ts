@@ -18,6 +18,16 @@ export interface WithheldField {
   reason: string;
   /** The agency that owns the data. */
   owner: string;
+  /** Whom to ask: the owning agency's named contact point, when its roles.yaml names one. */
+  contact: ContactPoint | undefined;
+}
+
+/** An agency's named contact point, as a withheld field's error carries it (`extensions.contact`). */
+export interface ContactPoint {
+  agency: string;
+  name: string;
+  phone?: string;
+  email?: string;
 }
 
 /** A part of the answer missing because an agency is down or slow. */
@@ -34,6 +44,23 @@ export const pathOf = (segments: readonly PathSegment[]): string => segments.joi
 const text = (value: unknown): string | undefined =>
   typeof value === "string" ? value : undefined;
 
+/** The contact an error names, or undefined when it names none (or not in the contract's shape). */
+function contactOf(value: unknown): ContactPoint | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const c = value as Record<string, unknown>;
+  const agency = text(c.agency);
+  const name = text(c.name);
+  if (agency === undefined || name === undefined) return undefined;
+  const phone = text(c.phone);
+  const email = text(c.email);
+  return {
+    agency,
+    name,
+    ...(phone !== undefined ? { phone } : {}),
+    ...(email !== undefined ? { email } : {}),
+  };
+}
+
 /** Every withheld field of an answer, in the order the gateway reported them. */
 export function withheldFields(
   errors: readonly GraphQLFormattedError[] | undefined,
@@ -49,6 +76,7 @@ export function withheldFields(
         rule: text(ext.rule) ?? "default-deny",
         reason: text(ext.reason) ?? error.message,
         owner: text(ext.owner) ?? "",
+        contact: contactOf(ext.contact),
       },
     ];
   });

@@ -20,6 +20,7 @@ export {
   unavailableAgencies,
   WITHHELD,
   type WithheldField,
+  type ContactPoint,
   withheldFields,
 } from "./error-contract.ts";
 export {

@@ -122,13 +122,23 @@ function createCore(authority: Authority, request: RequestAuthorization): Core {
     let error = cache.get(key);
     if (!error) {
       const owner = policy.owners.get(`${type}.${field}`) ?? policy.hub;
-      const title = policy.agencies.get(owner)?.title ?? owner;
+      const agency = policy.agencies.get(owner);
+      const title = agency?.title ?? owner;
       const reason =
         decision.rule?.reason ??
         others ??
         `The sharing agreement does not give your role this part of ${title}'s data${inEnquiry ? "" : " without an open enquiry that links this person and in which your agency takes part"}. Ask ${title}.`;
+      // The contact is the owner's one frozen object (the loader's): it depends on the field's
+      // owner alone, never on the object, so withholding reads the same whatever was withheld.
+      const contact = agency?.contact;
       error = new GraphQLError(reason, {
-        extensions: { code: WITHHELD, rule: decision.rule?.id ?? "default-deny", reason, owner },
+        extensions: {
+          code: WITHHELD,
+          rule: decision.rule?.id ?? "default-deny",
+          reason,
+          owner,
+          ...(contact ? { contact } : {}),
+        },
       });
       cache.set(key, error);
     }

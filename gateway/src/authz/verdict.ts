@@ -1,5 +1,5 @@
 import type { AbilityContext, Authority } from "./ability.ts";
-import type { Conditions, PolicyRule } from "./policy/types.ts";
+import type { AgencyContact, Conditions, PolicyRule } from "./policy/types.ts";
 
 export interface Branch {
   conditions: Conditions;
@@ -49,3 +49,7 @@ export const describeConditions = (c: Conditions) =>
         : `${k} = ${JSON.stringify(v)}`,
     )
     .join(" and ");
+
+/** "Police MASH desk, 01632 960001, mash.police@example.invalid": whom a refused reader asks. */
+export const describeContact = (c: AgencyContact) =>
+  [c.name, c.phone, c.email].filter((part) => part !== undefined).join(", ");

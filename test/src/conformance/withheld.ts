@@ -13,6 +13,11 @@ export interface Withheld {
   owner: string;
   /** The rule's own reason, when a deny rule decided; default deny writes its own. */
   reason?: string;
+  /**
+   * The owner's contact point (roles.yaml's); policies:init writes none, so a foreign graph's
+   * errors carry no `contact` key unless its case adds one.
+   */
+  contact?: { agency: string; name: string; phone?: string; email?: string };
 }
 
 function setNull(data: unknown, path: Path) {
@@ -41,6 +46,9 @@ export function expectWithheld(ours: GraphQLResponse, bare: GraphQLResponse, wit
       owner: w.owner,
       reason: w.reason ?? expect.stringMatching(/\S/),
     });
+    if (w.contact) expect(error?.extensions?.contact).toEqual(w.contact);
+    else
+      expect(error?.extensions ?? {}, `the error at ${key(w.path)}`).not.toHaveProperty("contact");
   }
 }
 

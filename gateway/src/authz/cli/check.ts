@@ -22,3 +22,11 @@ const files = readPolicyDir(loaded.dir).files.filter((f) => f.name !== "roles.ya
 process.stdout.write(
   `Policies OK: ${loaded.policy.rules.length} rules in ${files} agency files and roles.yaml (version ${loaded.policy.version}).\n`,
 );
+// A withheld field should say whom to ask. An agency owning fields without a contact still loads
+// (a policies:init draft names none), so this is a note on stdout, not a problem: exit 0.
+const owning = new Set(loaded.policy.owners.values());
+for (const agency of loaded.policy.agencies.values())
+  if (owning.has(agency.name) && !agency.contact)
+    process.stdout.write(
+      `Note: roles.yaml agency "${agency.name}" has no contact: its withheld fields will not say whom to ask.\n`,
+    );

@@ -23,18 +23,49 @@ const healthText = readFileSync(healthFile, "utf8");
 if (!healthText.includes('GpPractice: "*"'))
   throw new Error("health.yaml changed: update this test's edit");
 writeFileSync(healthFile, healthText.replace('GpPractice: "*"', 'GpPractise: "*"'));
-afterAll(() => rmSync(broken, { recursive: true, force: true }));
+// The shipped agreement with no contact point for the police: it loads, with a warning.
+const noContact = mkdtempSync(join(tmpdir(), "mash-cli-"));
+cpSync(defaultPoliciesDir, noContact, { recursive: true });
+const rolesFile = join(noContact, "roles.yaml");
+const rolesText = readFileSync(rolesFile, "utf8");
+const policeContact = /( {4}subgraphs: \[police\]\n) {4}contact:\n(?: {6}.*\n)+/;
+if (!policeContact.test(rolesText)) throw new Error("roles.yaml changed: update this test's edit");
+writeFileSync(rolesFile, rolesText.replace(policeContact, "$1"));
+afterAll(() => {
+  rmSync(broken, { recursive: true, force: true });
+  rmSync(noContact, { recursive: true, force: true });
+});
 
 describe("policy commands", () => {
   it("policies:check passes the shipped agreement and fails a broken one with file, line and rule", () => {
     const ok = run("check");
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/Policies OK: \d+ rules in 7 agency files/);
+    expect(ok.stdout).not.toMatch(/Note:/);
     const bad = run("check", "--dir", broken);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(
       /health\.yaml:\d+ rule health-own-records: type "GpPractise" is not an object or interface type/,
     );
+  });
+
+  it("policies:check notes an agency owning fields with no contact point, and passes", () => {
+    const out = run("check", "--dir", noContact);
+    expect(out.status).toBe(0);
+    expect(out.stderr).toBe("");
+    expect(out.stdout.split("\n").slice(1)).toEqual([
+      'Note: roles.yaml agency "police" has no contact: its withheld fields will not say whom to ask.',
+      "",
+    ]);
+  });
+
+  it("policies:explain names the owner's contact point", () => {
+    const out = run("explain", "--as", "sw.patel", "MentalHealth.service");
+    expect(out.stdout).toMatch(
+      /^MentalHealth\.service \(owned by health\) for sw\.patel.*\nContact point: Health safeguarding nurse \(MASH\), 01632 960003, mash\.health@example\.invalid\n/,
+    );
+    const none = run("explain", "--dir", noContact, "--as", "sw.patel", "Intelligence.summary");
+    expect(none.stdout).toMatch(/Contact point: none \(roles\.yaml names no contact for police\)/);
   });
 
   it("policies:explain names the deciding rule and its reason", () => {
@@ -82,6 +113,9 @@ describe("policy commands", () => {
     expect(out.status).toBe(0);
     const lines = out.stdout.split("\n");
     expect(lines).toContain("## police (the police)");
+    expect(lines).toContain(
+      "Withheld fields name: Police MASH desk, 01632 960001, mash.police@example.invalid.",
+    );
     expect(lines.find((l) => l.startsWith("| Intelligence.summary |"))).toMatch(
       /^\| Intelligence\.summary \| always \| enquiry: if handlingCode = "P" \| enquiry: if handlingCode = "P" \| — \|/,
     );

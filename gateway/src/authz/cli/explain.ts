@@ -3,7 +3,7 @@ import { GATEWAY_SUBJECT, loadContextSigningKey, signContext } from "@mash/kit";
 import { devUsers } from "../../identity/dev-tokens.ts";
 import type { StatedEnquiry } from "../judge.ts";
 import { createPurposeResolver, PurposeError } from "../purpose.ts";
-import { describeConditions, verdictFor } from "../verdict.ts";
+import { describeConditions, describeContact, verdictFor } from "../verdict.ts";
 import { onlyForOthers } from "../who-may.ts";
 import { commonOptions, loadForCommand, withUsage } from "./args.ts";
 
@@ -109,9 +109,12 @@ const verdict = verdictFor(
   field as string,
 );
 const owner = policy.owners.get(`${type}.${field}`) as string;
+// The contact a withheld error of this field names (roles.yaml's), whatever decided it.
+const contact = policy.agencies.get(owner)?.contact;
 
 const lines = [
   `${coordinate} (owned by ${owner}) for ${who}`,
+  `Contact point: ${contact ? describeContact(contact) : `none (roles.yaml names no contact for ${owner})`}`,
   `Purpose: ${purpose}${values["break-glass"] ? (breakGlass ? "; breaking the glass" : "; break-glass asked, but these roles may not break the glass") : ""}`,
   "",
   "Rules tried in order; the first whose condition holds decides:",

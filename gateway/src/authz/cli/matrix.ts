@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { describeConditions, type Verdict, verdictFor } from "../verdict.ts";
+import { describeConditions, describeContact, type Verdict, verdictFor } from "../verdict.ts";
 import { commonOptions, loadForCommand, withUsage } from "./args.ts";
 
 /**
@@ -61,6 +61,8 @@ for (const agency of policy.agencies.values()) {
   if (!fields.length) continue;
   out.push(
     `## ${agency.name} (${agency.title})`,
+    "",
+    `Withheld fields name: ${agency.contact ? describeContact(agency.contact) : "no contact point (roles.yaml names none)"}.`,
     "",
     `| field | ${roles.join(" | ")} |`,
     `|---|${roles.map(() => "---").join("|")}|`,

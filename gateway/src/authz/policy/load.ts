@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import {
   buildASTSchema,
   type GraphQLSchema,
@@ -13,10 +13,11 @@ import {
   parse,
 } from "graphql";
 import { checkArguments } from "./check-arguments.ts";
-import { checkRules, type RawPolicyFile } from "./check-rules.ts";
+import { checkRules } from "./check-rules.ts";
+import { contactOf, type RawContact } from "./contact.ts";
 import { readOwnership } from "./ownership.ts";
 import { parseYamlText, type YamlFile } from "./read-yaml.ts";
-import { describeSchemaError } from "./schema-errors.ts";
+import { schemaProblems } from "./schema-errors.ts";
 import type { AgencyDef, PolicyProblem, PolicySet, RoleDef } from "./types.ts";
 
 /** The repository's policies folder; `MASH_POLICIES_DIR` points elsewhere. */
@@ -27,7 +28,14 @@ const schemaDir = (dir: string) => join(dir, "schema");
 interface RawRoles {
   hub: string;
   scope?: { type: string; key: string; flag?: string };
-  agencies: Record<string, { title: string; subgraphs: string[] }>;
+  agencies: Record<
+    string,
+    {
+      title: string;
+      subgraphs: string[];
+      contact?: RawContact;
+    }
+  >;
   roles: Record<
     string,
     { agency?: string; description: string; breakGlass?: boolean; governance?: boolean }
@@ -38,7 +46,8 @@ interface RawRoles {
 let validators: { roles: ValidateFunction; policy: ValidateFunction } | undefined;
 function schemaValidators(dir: string) {
   if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // verbose: a pattern's error carries its schema, whose patternMessage says what was wanted.
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   const read = (name: string) =>
     JSON.parse(readFileSync(join(schemaDir(dir), name), "utf8")) as object;
   validators = {
@@ -46,25 +55,6 @@ function schemaValidators(dir: string) {
     policy: ajv.compile(read("policy.schema.json")),
   };
   return validators;
-}
-
-function schemaProblems(file: YamlFile, errors: ErrorObject[] | null | undefined): PolicyProblem[] {
-  return (errors ?? [])
-    .filter((e) => e.keyword !== "if" && e.keyword !== "oneOf")
-    .map((e) => {
-      const { path, message } = describeSchemaError(e);
-      const ruleIndex = path[0] === "rules" && typeof path[1] === "number" ? path[1] : undefined;
-      const ruleId =
-        ruleIndex !== undefined
-          ? ((file.value as RawPolicyFile).rules?.[ruleIndex]?.id ?? `#${ruleIndex + 1}`)
-          : undefined;
-      return {
-        file: file.file,
-        line: file.lineOf(path),
-        rule: ruleId,
-        message,
-      };
-    });
 }
 
 export interface LoadedPolicies {
@@ -187,7 +177,12 @@ export function loadPolicyTexts(options: {
         });
       }
     }
-    agencies.set(name, { name, title: a.title, subgraphs: a.subgraphs });
+    agencies.set(name, {
+      name,
+      title: a.title,
+      subgraphs: a.subgraphs,
+      contact: contactOf(name, a.contact),
+    });
   }
   if (!agencies.has(raw.hub)) {
     problems.push({

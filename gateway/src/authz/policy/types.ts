@@ -1,9 +1,22 @@
 /** What the policy files say, once loaded and checked against the supergraph. */
 
+/**
+ * Whom a practitioner refused one of the agency's fields should ask: carried, as this one frozen
+ * object, on every withheld-field error the agency's data gives (`extensions.contact`).
+ */
+export interface AgencyContact {
+  readonly agency: string;
+  readonly name: string;
+  readonly phone?: string;
+  readonly email?: string;
+}
+
 export interface AgencyDef {
   name: string;
   title: string;
   subgraphs: string[];
+  /** roles.yaml's `contact`; undefined where it names none (a `policies:init` draft). */
+  contact: AgencyContact | undefined;
 }
 
 export interface RoleDef {
