@@ -1,3 +1,4 @@
+import { storeFromEnv } from "../gateway/src/store-from-env.ts";
 import { storeConfigFor } from "../subgraphs/kit/src/config.ts";
 import { ConfigError } from "../subgraphs/kit/src/errors.ts";
 
@@ -6,10 +7,10 @@ type Env = Record<string, string | undefined>;
 /** Long enough for a database across a network, short enough not to stall a start for long. */
 const CONNECT_TIMEOUT_MS = 3000;
 
-/** The gateway's own stores (gateway/src/store-from-env.ts), by setting and example schema. */
+/** The gateway's own stores, as gateway/src/config.ts and governance/policy-config.ts name them. */
 const GATEWAY_STORES = [
-  { setting: "MASH_AUDIT_DATABASE_URL", schema: "audit" },
-  { setting: "MASH_POLICY_DATABASE_URL", schema: "policy" },
+  { name: "AUDIT", schema: "audit" },
+  { name: "POLICY", schema: "policy" },
 ] as const;
 
 /**
@@ -25,26 +26,31 @@ export async function databaseProblems(env: Env, agencies: readonly string[]): P
     settings.add(setting);
     settingsOf.set(url, settings);
   };
-  for (const agency of agencies) {
+  const collecting = (parse: () => void) => {
     try {
-      const store = storeConfigFor(agency, env);
-      if (store.kind !== "postgres") continue;
-      const own = `MASH_DATABASE_URL_${agency.toUpperCase().replace(/-/g, "_")}`;
-      use(store.url, env[own] ? own : "MASH_DATABASE_URL");
+      parse();
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       problems.add(error.message);
     }
+  };
+  // Each URL as its parser reads it, without the schema prefix, which settingProblems names: a
+  // bad prefix is no reason not to say whether the database answers.
+  const noPrefix = { ...env, MASH_DATABASE_SCHEMA_PREFIX: undefined };
+  for (const agency of agencies) {
+    collecting(() => {
+      const store = storeConfigFor(agency, noPrefix);
+      if (store.kind !== "postgres") return;
+      const own = `MASH_DATABASE_URL_${agency.toUpperCase().replace(/-/g, "_")}`;
+      use(store.url, env[own] ? own : "MASH_DATABASE_URL");
+    });
   }
-  for (const { setting, schema } of GATEWAY_STORES) {
-    const url = env[setting];
-    if (!url) continue;
-    if (isPostgresUrl(url)) use(url, setting);
-    // The gateway's own wording (store-from-env.ts), so both say the same.
-    else
-      problems.add(
-        `${setting}: is not a postgres:// URL such as postgres://${schema}@db.internal:5432/mash`,
-      );
+  for (const { name, schema } of GATEWAY_STORES) {
+    const setting = `MASH_${name}_DATABASE_URL`;
+    collecting(() => {
+      const store = storeFromEnv({ [setting]: env[setting] }, name, schema);
+      if (store?.kind === "postgres") use(store.url, setting);
+    });
   }
   if (settingsOf.size) {
     const { default: pg } = await import("pg");
@@ -57,15 +63,6 @@ export async function databaseProblems(env: Env, agencies: readonly string[]): P
     for (const answer of answers) if (answer) problems.add(answer);
   }
   return [...problems];
-}
-
-function isPostgresUrl(raw: string): boolean {
-  try {
-    const { protocol } = new URL(raw);
-    return protocol === "postgres:" || protocol === "postgresql:";
-  } catch {
-    return false;
-  }
 }
 
 /** Why the database does not answer `select 1`, or undefined when it does. */

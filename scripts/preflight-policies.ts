@@ -1,16 +1,14 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { defaultPoliciesDir } from "../gateway/src/authz/policy/policies-dir.ts";
 import type { PolicyProblem } from "../gateway/src/authz/policy/types.ts";
 import { cacheDir, root } from "./bundle-check.ts";
 
 type Env = Record<string, string | undefined>;
 
-/**
- * load.ts's `defaultPoliciesDir`, named here so that a start whose policies passed before never
- * loads the loader (graphql, ajv, yaml: about 90 ms of CPU before anything else may start).
- */
-const defaultPoliciesDir = join(root, "policies");
+// The loader itself is imported only when the remembered pass does not hold: it costs graphql,
+// ajv and yaml, about 90 ms of CPU before anything else may start.
 const defaultSupergraph = join(root, "gateway/supergraph.graphql");
 const loaderDir = join(root, "gateway/src/authz/policy");
 export const defaultPolicyCacheFile = join(cacheDir, "preflight-policies.json");

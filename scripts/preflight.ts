@@ -5,6 +5,7 @@ import { root } from "./bundle-check.ts";
 import { databaseProblems } from "./preflight-databases.ts";
 import { policyProblems } from "./preflight-policies.ts";
 import { portProblems } from "./preflight-ports.ts";
+import { settingProblems } from "./preflight-settings.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -18,19 +19,21 @@ export interface PreflightOptions {
 
 /**
  * What `npm start` checks before it seeds or starts anything: the ports are free, the databases
- * parse and answer, the data directory can be written, and the sharing rules load. Every problem
- * found, one line each, naming the setting and what to do; none when all is well. The checks run
- * together and take a few milliseconds when all is well (the policy check remembers its last
- * pass), so a start pays nothing for them.
+ * parse and answer, the data directory can be written, every setting the gateway and the agencies
+ * read parses (by their own parsers), and the sharing rules load. Every problem found, one line
+ * each, naming the setting and what to do; none when all is well. The checks run together and
+ * take a few tens of milliseconds when all is well (the policy check remembers its last pass).
  */
 export async function preflight(options: PreflightOptions): Promise<string[]> {
   const { env, agencies } = options;
-  // Ports and databases wait on the network; the data directory and policies on this process.
+  // Ports and databases wait on the network; the rest on this process.
   const network = Promise.all([portProblems(env, agencies), databaseProblems(env, agencies)]);
+  const settings = settingProblems(env, agencies);
   const local = [dataDirProblem(env, agencies)].filter((p): p is string => p !== undefined);
   const policies = await policyProblems(env, { cacheFile: options.policyCacheFile });
   const [ports, databases] = await network;
-  return [...ports, ...databases, ...local, ...policies];
+  // A setting read twice (a gateway store's URL, MASH_DATABASE_URL for each agency) is named once.
+  return [...new Set([...ports, ...databases, ...local, ...(await settings), ...policies])];
 }
 
 /**

@@ -1,8 +1,9 @@
-import { ConfigError, portFrom, type StoreConfig } from "@mash/kit";
-import { defaultPoliciesDir } from "./authz/policy/load.ts";
+import { portFrom, type StoreConfig } from "@mash/kit/config";
+import { ConfigError } from "@mash/kit/errors";
+import { defaultPoliciesDir } from "./authz/policy/policies-dir.ts";
 import { impactMinCount, policyPollMs, policyStoreConfig } from "./governance/policy-config.ts";
-import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits.ts";
-import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit.ts";
+import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits-config.ts";
+import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit-config.ts";
 import { type MetricsAccess, metricsAccessFrom } from "./server/metrics-access.ts";
 import { storeFromEnv } from "./store-from-env.ts";
 import { type SubgraphClientTls, subgraphTlsFrom } from "./transport/subgraph-tls-config.ts";
@@ -179,6 +180,21 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       impactMinCount: impactMinCount(env),
     },
   };
+}
+
+/**
+ * All loadGatewayConfig reads but the subgraph URLs, parsed by it: for `npm start`'s preflight,
+ * which runs before the subgraphs listen. Under `npm start` the launcher hands the gateway their
+ * URLs once they do (main.ts), in place of whatever MASH_SUBGRAPH_URLS says.
+ */
+export function loadGatewayConfigExceptSubgraphs(
+  env: Env = process.env,
+): Omit<GatewayConfig, "subgraphs"> {
+  const { subgraphs: _givenLater, ...config } = loadGatewayConfig({
+    ...env,
+    MASH_SUBGRAPH_URLS: undefined,
+  });
+  return config;
 }
 
 function natsConfig(env: Env): AuditConfig["nats"] {

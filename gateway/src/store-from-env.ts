@@ -1,4 +1,5 @@
-import { ConfigError, type StoreConfig } from "@mash/kit";
+import type { StoreConfig } from "@mash/kit/config";
+import { ConfigError } from "@mash/kit/errors";
 
 type Env = Record<string, string | undefined>;
 

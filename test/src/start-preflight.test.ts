@@ -15,12 +15,14 @@ import { storeBackends, testDatabaseUrl } from "@mash/kit/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { agencies } from "../../scripts/agencies.ts";
 import { preflight } from "../../scripts/preflight.ts";
+import { bundleForNode } from "../../scripts/server-bundles.ts";
 import { launch, root } from "./start-process.ts";
 
 /**
  * `npm start` checks what it can before it seeds or starts anything, and names every problem at
  * once with its setting and what to do: taken ports, database URLs that do not parse or do not
- * answer, a data directory it cannot write, policies that do not load.
+ * answer, a data directory it cannot write, settings the gateway or the agencies would refuse,
+ * policies that do not load.
  */
 const temp = mkdtempSync(join(tmpdir(), "mash-preflight-"));
 const servers: Server[] = [];
@@ -107,6 +109,30 @@ describe("npm start preflight", () => {
     expect(readdirSync(dataDir)).toEqual([]);
   }, 90_000);
 
+  it("names the gateway's and the agencies' settings before anything is seeded", async () => {
+    const dataDir = join(temp, "settings");
+    const result = await startFails({
+      MASH_DATA_DIR: dataDir,
+      MASH_RATE_LIMIT_PER_MINUTE: "lots",
+      MASH_MAX_QUERY_COST: "0",
+      MASH_AUTH_JWKS_URL: "https://idp.example.gov.uk/jwks",
+      MASH_CONTEXT_SIGNING_KEY: '{"kty":"OKP"}',
+      MASH_SEED_SUBJECTS: "-3",
+    });
+    expect(result.code).toBe(1);
+    expect(result.problems).toEqual([
+      'MASH_MAX_QUERY_COST: "0" is not a positive number',
+      'MASH_RATE_LIMIT_PER_MINUTE: "lots" is not a positive number',
+      "MASH_AUTH_JWKS_URL: is set without MASH_AUTH_ISSUER; set both to trust an identity provider",
+      'MASH_CONTEXT_SIGNING_KEY: the key is not an Ed25519 key (expected "kty": "OKP", "crv": "Ed25519" and "x")',
+      'MASH_SEED_SUBJECTS: "-3" is not a whole number',
+    ]);
+    expect(result.output).not.toMatch(/Starting \d+ agency subgraphs/);
+    // No agency opened (or seeded) its store, and no development key was made.
+    expect(readdirSync(dataDir)).toEqual([]);
+    expect(await result.system.anyRunning()).toBe(false);
+  }, 90_000);
+
   it("names a URL that does not parse", async () => {
     const result = await startFails({
       MASH_DATA_DIR: join(temp, "url"),
@@ -157,6 +183,12 @@ describe("the preflight checks", () => {
 
   it("find nothing when all is well, well within a second, and a few ms once the policies passed", async () => {
     const policyCacheFile = join(temp, "policy-cache.json");
+    // The settings' parsers loaded first: here through vitest's transform, a cost of its own; in
+    // the launcher, a bundle's (what they load is checked below).
+    await Promise.all([
+      import("../../gateway/src/config.ts"),
+      import("../../gateway/src/identity/config.ts"),
+    ]);
     let started = performance.now();
     expect(await preflight({ env, agencies: names, policyCacheFile })).toEqual([]);
     const checked = performance.now() - started;
@@ -188,6 +220,79 @@ describe("the preflight checks", () => {
     expect(problems).toContain(
       "MASH_SUBGRAPH_BASE_PORT 4001 + 2 = 4003 (childrens-services) is also PORT 4003: set MASH_SUBGRAPH_BASE_PORT or PORT so they do not overlap",
     );
+  });
+
+  it("name every problem of one parser, not only its first", async () => {
+    const problems = await preflight({
+      env: {
+        ...env,
+        MASH_RATE_LIMIT_PER_MINUTE: "lots",
+        MASH_CORS_ORIGINS: "https://portal.example.gov.uk/app",
+        MASH_METRICS_TOKEN: "short",
+      },
+      agencies: names,
+    });
+    expect(problems).toEqual([
+      'MASH_CORS_ORIGINS: "https://portal.example.gov.uk/app" is not an origin such as https://mash.example.gov.uk (scheme, host and port, no path)',
+      'MASH_RATE_LIMIT_PER_MINUTE: "lots" is not a positive number',
+      "MASH_METRICS_TOKEN: has 5 characters; an operator credential has at least 32 (for example `openssl rand -hex 32`)",
+    ]);
+  });
+
+  it("refuse production without an identity provider unless development sign-in is asked for", async () => {
+    const production = { ...env, NODE_ENV: "production" };
+    expect(await preflight({ env: production, agencies: names })).toEqual([
+      "MASH_AUTH_ISSUER: is required when NODE_ENV is production; set it (with MASH_AUTH_JWKS_URL or MASH_AUTH_JWKS) to trust an identity provider, or set MASH_DEV_SIGN_IN=true to let anyone who reaches the gateway sign in as a fixture user (synthetic data only)",
+    ]);
+    expect(
+      await preflight({ env: { ...production, MASH_DEV_SIGN_IN: "true" }, agencies: names }),
+    ).toEqual([]);
+  });
+
+  it("do not name what only follows from a setting taken away to look further", async () => {
+    // Without MASH_AUTH_JWKS the parser would ask for MASH_AUTH_JWKS_URL: not a problem given.
+    expect(
+      await preflight({
+        env: { ...env, MASH_AUTH_ISSUER: "https://idp.example.gov.uk", MASH_AUTH_JWKS: "{" },
+        agencies: names,
+      }),
+    ).toEqual(['MASH_AUTH_JWKS: is not JSON; expected a JWK set such as {"keys": [...]}']);
+  });
+
+  it("leave the subgraph URLs to the launcher, and name a shared setting once", async () => {
+    const problems = await preflight({
+      env: {
+        ...env,
+        // npm start hands the gateway the URLs its subgraphs listen on, whatever this says.
+        MASH_SUBGRAPH_URLS: "not a list",
+        MASH_DATABASE_URL: "postgres://mash@127.0.0.1:1/mash",
+        MASH_DATABASE_SCHEMA_PREFIX: "Hub-",
+      },
+      agencies: names,
+    });
+    expect(problems).toEqual([
+      "MASH_DATABASE_URL: PostgreSQL at 127.0.0.1:1 (database mash) does not answer (connection refused: nothing listens there): start it, or correct the URL",
+      "MASH_DATABASE_SCHEMA_PREFIX: may hold only lower-case letters, digits and underscores, and must not start with a digit",
+    ]);
+  });
+
+  it("load the gateway's and the kit's parsers without their servers", async () => {
+    // What the settings check loads, as the launcher's bundle holds it (scripts/server-bundles.ts):
+    // the kit's index or a server would cost every start a second of CPU.
+    const { inputs } = await bundleForNode({
+      entryPoints: { settings: "scripts/preflight-settings.ts" },
+      outdir: join(temp, "settings-bundle"),
+    });
+    const sources = inputs.map((file) => file.slice(root.length));
+    expect(sources).toContain("gateway/src/config.ts");
+    expect(sources).toContain("gateway/src/identity/config.ts");
+    expect(
+      sources.filter((file) =>
+        /^subgraphs\/kit\/src\/(index|server\/)|node_modules\/(@apollo\/|kysely|pino|pg)\b/.test(
+          file,
+        ),
+      ),
+    ).toEqual([]);
   });
 
   it.skipIf(postgres?.unavailable)("pass a PostgreSQL that answers", async () => {

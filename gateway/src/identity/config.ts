@@ -1,4 +1,5 @@
-import { ConfigError, defaultDataDir } from "@mash/kit";
+import { defaultDataDir } from "@mash/kit/config";
+import { ConfigError } from "@mash/kit/errors";
 import type { JWK } from "jose";
 
 type Env = Record<string, string | undefined>;

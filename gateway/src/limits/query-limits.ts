@@ -15,22 +15,9 @@ import {
   type ValueNode,
 } from "graphql";
 
-/** How big one operation may be; each limit has a clear error naming it and the value found. */
-export interface QueryLimits {
-  maxDepth: number;
-  maxAliases: number;
-  /** Fields counted once each, times the length of the lists above them. */
-  maxCost: number;
-  /** Assumed list length when nothing in the query bounds it. */
-  defaultListSize: number;
-}
+import { defaultQueryLimits, type QueryLimits } from "./query-limits-config.ts";
 
-export const defaultQueryLimits: QueryLimits = {
-  maxDepth: 12,
-  maxAliases: 30,
-  maxCost: 20_000,
-  defaultListSize: 10,
-};
+export { defaultQueryLimits, type QueryLimits } from "./query-limits-config.ts";
 
 const limitError = (message: string, node: OperationDefinitionNode, limit: string) =>
   new GraphQLError(message, { nodes: [node], extensions: { code: "QUERY_TOO_COMPLEX", limit } });

@@ -1,21 +1,9 @@
 import type { Logger } from "@mash/kit";
 import { RequestRefused } from "../errors/catalogue.ts";
+import type { RateLimitConfig } from "./rate-limit-config.ts";
 import { createRedisStore, type RedisRateLimitStore } from "./rate-limit-redis.ts";
 
-export interface RateLimitConfig {
-  /** Sustained requests a user may make per minute: the bucket's refill rate. */
-  perMinute: number;
-  /** Requests a user may make at once after a quiet spell: the bucket's size. */
-  burst: number;
-  /** Share the budget between gateways through this Redis; each gateway counts alone without it. */
-  redisUrl: string | undefined;
-}
-
-export const defaultRateLimit: RateLimitConfig = {
-  perMinute: 300,
-  burst: 60,
-  redisUrl: undefined,
-};
+export { defaultRateLimit, type RateLimitConfig } from "./rate-limit-config.ts";
 
 export interface RateLimitDecision {
   allowed: boolean;

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ConfigError } from "@mash/kit";
-import { sendJson } from "@mash/kit/http";
+import { ConfigError } from "@mash/kit/errors";
+import { sendJson } from "@mash/kit/http/respond";
 
 type Env = Record<string, string | undefined>;
 

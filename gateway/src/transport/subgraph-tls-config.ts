@@ -1,4 +1,4 @@
-import { readCertificateAndKey, readCertificateFile } from "@mash/kit";
+import { readCertificateAndKey, readCertificateFile } from "@mash/kit/trust/tls-files";
 
 type Env = Record<string, string | undefined>;
 

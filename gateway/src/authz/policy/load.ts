@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Ajv, { type ValidateFunction } from "ajv";
 import {
   buildASTSchema,
@@ -16,12 +15,13 @@ import { checkArguments } from "./check-arguments.ts";
 import { checkRules } from "./check-rules.ts";
 import { contactOf, type RawContact } from "./contact.ts";
 import { readOwnership } from "./ownership.ts";
+import { defaultPoliciesDir } from "./policies-dir.ts";
 import { parseYamlText, type YamlFile } from "./read-yaml.ts";
 import { schemaProblems } from "./schema-errors.ts";
 import type { AgencyDef, PolicyProblem, PolicySet, RoleDef } from "./types.ts";
 
 /** The repository's policies folder; `MASH_POLICIES_DIR` points elsewhere. */
-export const defaultPoliciesDir = fileURLToPath(new URL("../../../../policies", import.meta.url));
+export { defaultPoliciesDir };
 
 const schemaDir = (dir: string) => join(dir, "schema");
 

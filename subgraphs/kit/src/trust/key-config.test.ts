@@ -104,3 +104,17 @@ describe("configured keys", () => {
     }
   });
 });
+
+describe("a malformed key setting", () => {
+  // JSON.parse's own message quotes the start of the text, which here is a private key: the
+  // error (printed by npm start's preflight and the gateway) must carry none of it.
+  it.each([
+    ['{"kty":"OKP","d":"sEcReT-kEy-MaTeRiAl', "MASH_CONTEXT_SIGNING_KEY"],
+    ["sEcReT-kEy-MaTeRiAl", "MASH_CONTEXT_SIGNING_KEY"],
+  ])("names the setting and quotes nothing of %s", async (value, setting) => {
+    const error = await importSigningKey(value).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String((error as Error).message)).toBe(`${setting}: is not JSON`);
+    expect(String((error as Error).message)).not.toMatch(/sEcReT|kEy|MaTeRiAl/);
+  });
+});

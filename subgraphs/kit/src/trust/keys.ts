@@ -71,8 +71,9 @@ function checkJwk(value: unknown, setting: string, where: string): ContextJwk {
 const parseJson = (raw: string, setting: string): unknown => {
   try {
     return JSON.parse(raw);
-  } catch (error) {
-    throw new ConfigError(setting, `is not JSON (${(error as Error).message})`);
+  } catch {
+    // Not the parser's message: it quotes the start of the value, which here is a private key.
+    throw new ConfigError(setting, "is not JSON");
   }
 };
 
