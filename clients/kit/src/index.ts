@@ -13,6 +13,7 @@ export {
 } from "./client.ts";
 export {
   AGENCY_UNAVAILABLE,
+  type ContactPoint,
   isWithheld,
   type PathSegment,
   pathOf,
@@ -20,7 +21,6 @@ export {
   unavailableAgencies,
   WITHHELD,
   type WithheldField,
-  type ContactPoint,
   withheldFields,
 } from "./error-contract.ts";
 export {
