@@ -224,7 +224,8 @@ describe.skipIf(missingBrowser)("GraphiQL console in a browser", () => {
     // The errors come first and CodeMirror draws only the lines in view: a window tall enough
     // for the answer down to S-1001's health record lets the screenshot show the withheld field
     // and the data around it.
-    const height = 3400;
+    // Each withheld field's error carries its owner's contact point (six lines more apiece).
+    const height = 4400;
     await page.setViewportSize({ width: 1440, height });
     for (const shown of ["health-mental-health-service", '"Amelia"', "Larch Medical Centre"]) {
       const line = page.locator(".graphiql-response .CodeMirror-line", { hasText: shown }).first();
