@@ -163,13 +163,14 @@ describe("npm start supervision", () => {
 
 describe("npm start when a process dies before it is ready", () => {
   it("says which, with its last lines, and stops everything", async () => {
-    // The gateway reads its settings once the subgraphs are up: this one stops it there.
-    const failing = launch({ ...env, MASH_RATE_LIMIT_PER_MINUTE: "lots" });
+    // A setting only the gateway's own entry reads (the preflight does not): it stops the
+    // gateway as it starts, after the subgraphs.
+    const failing = launch({ ...env, MASH_SHUTDOWN_DELAY_MS: "2s" });
     try {
       const { code } = await failing.exited;
       expect(code).toBe(1);
       expect(failing.output()).toMatch(
-        /MASH Gateway did not start: gateway stopped before it was ready \(exit code 1\)\.\nLast lines from gateway:\n(?: {2}\| .*\n)*? {2}\| MASH_RATE_LIMIT_PER_MINUTE: "lots" is not a positive number\n/,
+        /MASH Gateway did not start: gateway stopped before it was ready \(exit code 1\)\.\nLast lines from gateway:\n(?: {2}\| .*\n)*? {2}\| .*MASH_SHUTDOWN_DELAY_MS: "2s" is not a whole number from 0 to 60000.*\n/,
       );
       expect(failing.output()).not.toMatch(/Restarting/);
       // Every server it started has stopped too (they are all in its process group).

@@ -58,6 +58,12 @@ describe("the client kit against the whole graph", () => {
       rule: "health-mental-health-service",
       reason: "Mental health detail stays with health; ask the health safeguarding nurse.",
       owner: "health",
+      contact: {
+        agency: "health",
+        name: "Health safeguarding nurse (MASH)",
+        phone: "01632 960003",
+        email: "mash.health@example.invalid",
+      },
     });
     expect(isWithheld(errors, "subject.health.mentalHealth.service")).toBe(true);
     expect(isWithheld(errors, ["subject", "health", "mentalHealth", "service"])).toBe(true);
