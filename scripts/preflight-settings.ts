@@ -2,6 +2,7 @@ import { countFrom, storeConfigFor } from "../subgraphs/kit/src/config.ts";
 import { importSigningKey, importVerifyKeys } from "../subgraphs/kit/src/trust/keys.ts";
 import { subgraphTlsFrom } from "../subgraphs/kit/src/trust/tls-config.ts";
 import { configErrors } from "./preflight-config-errors.ts";
+import { restartPolicyFrom } from "./restart-policy.ts";
 
 type Env = Record<string, string | undefined>;
 
@@ -44,6 +45,7 @@ export async function settingProblems(env: Env, agencies: readonly string[]): Pr
       signingKey,
       ...stores,
       agencySettings,
+      restartPolicyFrom,
     ].map((parse) => configErrors(parse, env)),
   );
   return lists.flat();

@@ -27,13 +27,16 @@ export interface PreflightOptions {
 export async function preflight(options: PreflightOptions): Promise<string[]> {
   const { env, agencies } = options;
   // Ports and databases wait on the network; the rest on this process.
-  const network = Promise.all([portProblems(env, agencies), databaseProblems(env, agencies)]);
-  const settings = settingProblems(env, agencies);
+  // Awaited together: a check that fails while another is awaited must reach the caller.
+  const [ports, databases, settings, policies] = await Promise.all([
+    portProblems(env, agencies),
+    databaseProblems(env, agencies),
+    settingProblems(env, agencies),
+    policyProblems(env, { cacheFile: options.policyCacheFile }),
+  ]);
   const local = [dataDirProblem(env, agencies)].filter((p): p is string => p !== undefined);
-  const policies = await policyProblems(env, { cacheFile: options.policyCacheFile });
-  const [ports, databases] = await network;
   // A setting read twice (a gateway store's URL, MASH_DATABASE_URL for each agency) is named once.
-  return [...new Set([...ports, ...databases, ...local, ...(await settings), ...policies])];
+  return [...new Set([...ports, ...databases, ...local, ...settings, ...policies])];
 }
 
 /**

@@ -62,6 +62,7 @@ async function firstDifference(
   base: string,
   files: Record<string, FileStamp>,
   said: (file: string) => string,
+  mayBeGone: (file: string) => boolean = () => false,
 ): Promise<string | undefined> {
   const checked = await Promise.all(
     Object.entries(files).map(async ([file, stamp]) => ({
@@ -69,13 +70,21 @@ async function firstDifference(
       state: await unchanged(resolve(base, file), stamp),
     })),
   );
-  const differing = checked.filter((c) => c.state !== "same");
+  const differing = checked.filter(
+    (c) => c.state !== "same" && !(c.state === "missing" && mayBeGone(c.file)),
+  );
   const first = differing[0];
   if (!first) return undefined;
   const more = differing.length - 1;
   const others = more > 0 ? ` (and ${more} other file${more === 1 ? "" : "s"})` : "";
   return `${said(first.file)} ${first.state === "missing" ? "is missing" : "has changed since the build"}${others}`;
 }
+
+/**
+ * A package's file the bundles were made from is in them, or was only the build's (esbuild):
+ * gone after `npm prune --omit=dev`, it changes nothing that runs. Changed, the build is stale.
+ */
+const inPackages = (file: string) => file.split(/[\\/]/).includes("node_modules");
 
 async function readProductionManifest(file: string): Promise<ProductionManifest | string> {
   const shown = relative(process.cwd(), file) || file;
@@ -122,7 +131,7 @@ export async function productionBundles(
     relative(process.cwd(), resolve(base, name)) || name;
   const problem =
     (await firstDifference(buildRoot, manifest.outputs, shown(buildRoot))) ??
-    (await firstDifference(sourceRoot, manifest.inputs, shown(sourceRoot)));
+    (await firstDifference(sourceRoot, manifest.inputs, shown(sourceRoot), inPackages));
   if (problem) return sources(problem);
   const entries = Object.fromEntries(
     Object.entries(manifest.entries).map(([name, bundle]) => [name, resolve(buildRoot, bundle)]),

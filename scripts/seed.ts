@@ -48,6 +48,8 @@ for (const agency of agencies.filter((a) => !only || only.includes(a.name))) {
     agency: agency.name,
     config: storeConfigFor(agency.name),
     migrations: agency.migrations,
+    // A damaged store is refused before anything is written to it (StoreDamaged names it).
+    checkPages: true,
   });
   try {
     await seedStore(agency, store, population, terminalProgress(agency.name));

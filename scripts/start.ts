@@ -111,9 +111,6 @@ function portOf(url: string): string {
 }
 
 try {
-  const gatewayPort = portFrom(process.env, "PORT", 4000);
-  const basePort = portFrom(process.env, "MASH_SUBGRAPH_BASE_PORT", 4001);
-  const policy = restartPolicyFrom(process.env);
   const store = process.env.MASH_DATABASE_URL
     ? "PostgreSQL (MASH_DATABASE_URL)"
     : `SQLite in ${process.env.MASH_DATA_DIR || defaultDataDir}`;
@@ -127,6 +124,10 @@ try {
     );
     process.exit(1);
   }
+  // Parsed only now: the preflight has named every malformed one among them.
+  const gatewayPort = portFrom(process.env, "PORT", 4000);
+  const basePort = portFrom(process.env, "MASH_SUBGRAPH_BASE_PORT", 4001);
+  const policy = restartPolicyFrom(process.env);
   const trust = await subgraphTrust();
   process.stdout.write(
     `Starting ${agencies.length} agency subgraphs and the gateway (stores: ${store})...\n`,

@@ -120,7 +120,10 @@ describe("the build npm run start:prod runs", () => {
     const base = join(dir, name);
     const buildRoot = join(base, "build");
     const sourceRoot = join(base, "sources");
-    writeTree(sourceRoot, { "gateway/src/main.ts": "export const version = 1;" });
+    writeTree(sourceRoot, {
+      "gateway/src/main.ts": "export const version = 1;",
+      "node_modules/esbuild/package.json": '{"version":"0.25.0"}',
+    });
     writeTree(buildRoot, { "gateway/dist/main.mjs": "export const version = 1;" });
     const keyed = async (root: string, file: string) =>
       Object.fromEntries(
@@ -135,12 +138,16 @@ describe("the build npm run start:prod runs", () => {
       sources: relative(buildRoot, sourceRoot),
       agencies: ["mash", "police"],
       entries: { gateway: "gateway/dist/main.mjs" },
-      inputs: await keyed(sourceRoot, "gateway/src/main.ts"),
+      inputs: {
+        ...(await keyed(sourceRoot, "gateway/src/main.ts")),
+        ...(await keyed(sourceRoot, "node_modules/esbuild/package.json")),
+      },
       outputs: await keyed(buildRoot, "gateway/dist/main.mjs"),
     };
     const manifestFile = join(buildRoot, "dist/production.json");
     writeTree(buildRoot, { "dist/production.json": JSON.stringify(manifest) });
-    return { manifestFile, source: join(sourceRoot, "gateway/src/main.ts"), buildRoot };
+    const tool = join(sourceRoot, "node_modules/esbuild/package.json");
+    return { manifestFile, source: join(sourceRoot, "gateway/src/main.ts"), buildRoot, tool };
   }
 
   const problemOf = async (manifestFile: string) => {
@@ -159,6 +166,19 @@ describe("the build npm run start:prod runs", () => {
         entries: { gateway: join(buildRoot, "gateway/dist/main.mjs") },
       },
     });
+  });
+
+  // `npm ci --omit=dev` (or `npm prune --omit=dev`) removes the build's tools: nothing that runs.
+  it("is still the build once a package it was made from is pruned, but not once one changed", async () => {
+    const { manifestFile, tool } = await fakeBuild("pruned");
+    rmSync(tool);
+    expect((await productionBundles({ manifestFile })).kind).toBe("bundles");
+    writeTree(dirname(dirname(dirname(tool))), {
+      "node_modules/esbuild/package.json": '{"version":"0.26.0"}',
+    });
+    expect(await problemOf(manifestFile)).toMatch(
+      /esbuild\/package\.json has changed since the build$/,
+    );
   });
 
   it("is refused when a source has changed since the build, naming it", async () => {

@@ -1,6 +1,7 @@
 import {
   chmodSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -74,8 +75,6 @@ describe("npm start preflight", () => {
     // No process was started, so nothing was seeded and no key was made.
     expect(readdirSync(dataDir)).toEqual([]);
     expect(await result.system.anyRunning()).toBe(false);
-    // Node, the bundled launcher and the check; bundling first (a source changed) takes longer.
-    if (!/Bundled the servers/.test(result.output)) expect(result.ms).toBeLessThan(5000);
   }, 90_000);
 
   it("names every problem at once: agency port, database URLs, policies", async () => {
@@ -181,23 +180,27 @@ describe("npm start preflight", () => {
 describe("the preflight checks", () => {
   const env = { PORT: "0", MASH_SUBGRAPH_BASE_PORT: "0", MASH_DATA_DIR: join(temp, "fine") };
 
-  it("find nothing when all is well, well within a second, and a few ms once the policies passed", async () => {
-    const policyCacheFile = join(temp, "policy-cache.json");
-    // The settings' parsers loaded first: here through vitest's transform, a cost of its own; in
-    // the launcher, a bundle's (what they load is checked below).
-    await Promise.all([
-      import("../../gateway/src/config.ts"),
-      import("../../gateway/src/identity/config.ts"),
+  // The launcher reads these itself, after the preflight: a malformed one is named with the rest.
+  it("name the launcher's own settings with the others", async () => {
+    expect(
+      await preflight({
+        env: { ...env, PORT: "abc", MASH_SUBGRAPH_BASE_PORT: "x", MASH_RESTART_LIMIT: "many" },
+        agencies: names,
+      }),
+    ).toEqual([
+      'PORT: "abc" is not a port number (0 to 65535)',
+      'MASH_SUBGRAPH_BASE_PORT: "x" is not a port number (0 to 65535)',
+      'MASH_RESTART_LIMIT: "many" is not a whole number',
     ]);
-    let started = performance.now();
+  });
+
+  // How long it takes is measured by `npm run bench -- --only startup`, not asserted here.
+  it("find nothing when all is well, and remember the policies' pass", async () => {
+    const policyCacheFile = join(temp, "policy-cache.json");
+    expect(existsSync(policyCacheFile)).toBe(false);
     expect(await preflight({ env, agencies: names, policyCacheFile })).toEqual([]);
-    const checked = performance.now() - started;
-    started = performance.now();
+    expect(existsSync(policyCacheFile)).toBe(true);
     expect(await preflight({ env, agencies: names, policyCacheFile })).toEqual([]);
-    const remembered = performance.now() - started;
-    expect(checked).toBeLessThan(1000);
-    expect(remembered).toBeLessThan(checked);
-    expect(remembered).toBeLessThan(100);
   });
 
   it("do not take a passed check for a changed policy", async () => {

@@ -1,5 +1,5 @@
 import { existsSync, statSync, writeFileSync } from "node:fs";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, StoreDamaged } from "../store/open-store.ts";
 import { storeBackends } from "../testing/index.ts";
@@ -102,6 +102,39 @@ describe("a damaged SQLite store", () => {
     await subgraph.stop();
     expect(hashOf(config.file)).toBe(before);
     expect(statSync(`${config.file}-wal`).size).toBeGreaterThan(0);
+  });
+
+  // A migration shipped since the store was made must not be the first thing written into
+  // damaged pages: they are read before any migration runs, whoever opens the store.
+  it("with pages damaged and a migration pending: nothing is migrated, and the seed refuses it", async () => {
+    const config = await seededStore("sqlite");
+    if (config.kind !== "sqlite") throw new Error("sqlite expected");
+    damagePages(config.file);
+    const before = hashOf(config.file);
+    const pending = {
+      ...migrations,
+      "0002_extra": {
+        // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then.
+        async up(db: Kysely<any>) {
+          await db.schema.createTable("extra").addColumn("id", "text").execute();
+        },
+      },
+    };
+    const damages: string[] = [];
+    const kept = await openStore({
+      agency: "clinic",
+      config,
+      migrations: pending,
+      onDamage: (damage) => damages.push(damage.code),
+    });
+    expect(kept.damage?.code).toMatch(/^SQLITE_CORRUPT/);
+    await kept.close();
+    expect(damages).toHaveLength(1);
+    const seeding = openStore({ agency: "clinic", config, migrations: pending, checkPages: true });
+    await expect(seeding).rejects.toBeInstanceOf(StoreDamaged);
+    expect(hashOf(config.file)).toBe(before);
+    // Nothing was committed beside it either: no -wal holds the migration.
+    expect(existsSync(`${config.file}-wal`) ? statSync(`${config.file}-wal`).size : 0).toBe(0);
   });
 
   it("fails to open for a tool that keeps no damaged store (npm run seed), naming the file", async () => {

@@ -59,6 +59,12 @@ export interface OpenStoreOptions {
    * fails later only fails.
    */
   onDamage?: (damage: StoreDamage) => void;
+  /**
+   * SQLite: read every page (`PRAGMA quick_check`) before any migration, so that nothing is
+   * written to a damaged file. On by default for a store kept as unavailable (onDamage); the
+   * seed asks for it too. The gateway's own stores (the access log grows without bound) do not.
+   */
+  checkPages?: boolean;
 }
 
 /** The kit's own tables, written beside a request (served/table.ts SERVED_TABLE). */
@@ -69,6 +75,25 @@ const KIT_MIGRATION_TABLES = {
   migrationTableName: "kit_migration",
   migrationLockTableName: "kit_migration_lock",
 };
+
+/** How much of quick_check's report a damage keeps: enough to say where, not a page per line. */
+const PROBLEMS_KEPT = 3;
+
+/**
+ * `PRAGMA quick_check` reads every page once (about 2 ms for the hub's store of 2,000 people,
+ * about 100 ms at 100,000). Damage it can walk past is reported as rows; what stops it throws
+ * SQLITE_CORRUPT, which the caller's handler marks.
+ */
+function checkPages(database: Database.Database, guard: ReturnType<typeof createDamageGuard>) {
+  const problems = (database.pragma("quick_check") as { quick_check: string }[])
+    .map((row) => row.quick_check)
+    .filter((line) => line !== "ok");
+  if (problems.length > 0)
+    guard.mark(
+      "SQLITE_CORRUPT",
+      `quick_check: ${problems.slice(0, PROBLEMS_KEPT).join("; ").replace(/\s+/g, " ")}`,
+    );
+}
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -107,6 +132,8 @@ export async function openStore<DB>(options: OpenStoreOptions): Promise<Store<DB
       database.pragma("synchronous = NORMAL");
       database.pragma("foreign_keys = ON");
       database.pragma("busy_timeout = 5000");
+      if (!guard.damage && (options.checkPages ?? options.onDamage !== undefined))
+        checkPages(database, guard);
     } catch (error) {
       if (!damaged(error)) {
         database.close();
