@@ -140,3 +140,27 @@ for (const { backend, unavailable } of await storeBackends()) {
     });
   });
 }
+
+describe("the served log of a damaged store", () => {
+  // Nothing more is written to it; a served request is still on the agency's record, in its log.
+  it("logs each served request it cannot keep, with its entry, and only counts refusals", async () => {
+    const lines: { msg: string; fields: Record<string, unknown> }[] = [];
+    const logger = {
+      ...quiet,
+      error: (msg: string, fields: Record<string, unknown> = {}) => lines.push({ msg, fields }),
+    };
+    const store = {
+      damage: { code: "SQLITE_CORRUPT", message: "database disk image is malformed" },
+      db: {},
+    } as unknown as Store<unknown>;
+    const log = createServedLog(store, { logger });
+    log.record(entry(1));
+    log.record(entry(2, "refused"));
+    log.record(entry(3));
+    await log.close();
+    const served = lines.filter((l) => /a served request not recorded/.test(l.msg));
+    expect(served.map((l) => l.fields.rid)).toEqual(["r-1", "r-3"]);
+    expect(served[0]?.fields).toMatchObject({ sub: "pc.jones", operation: "query", status: 200 });
+    expect(lines.find((l) => /entries not recorded/.test(l.msg))?.fields.count).toBe(3);
+  });
+});

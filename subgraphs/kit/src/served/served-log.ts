@@ -46,11 +46,21 @@ export function createServedLog(store: Store<unknown>, options: ServedLogOptions
   // Anyone who reaches the port can be refused, so refusals must not be able to fill the queue
   // and stop the agency serving the gateway: past half the capacity they are only counted.
   let droppedRefusals = 0;
-  // A damaged store takes no more statements (store-damage.ts): what it cannot keep is counted.
+  // A damaged store takes no more statements (store-damage.ts). A request it served must still
+  // be on the agency's own record of what it served: the log line carries the entry (who, for
+  // which request and purpose, which operation; never a record's value). Refusals, which anyone
+  // who reaches the port can cause, are only counted.
   let notRecorded = 0;
+  const notKept = (entry: ServedEntry) => {
+    notRecorded += 1;
+    if (entry.outcome === "served")
+      options.logger.error("served log: a served request not recorded, the store being damaged", {
+        ...entry,
+      });
+  };
   const damaged = () => {
     if (!store.damage) return false;
-    notRecorded += queue.splice(0).length;
+    for (const entry of queue.splice(0)) notKept(entry);
     return true;
   };
 
@@ -104,7 +114,7 @@ export function createServedLog(store: Store<unknown>, options: ServedLogOptions
   return {
     record(entry) {
       if (damaged()) {
-        notRecorded += 1;
+        notKept(entry);
         return;
       }
       if (entry.outcome === "refused" && queue.length >= capacity / 2) {
