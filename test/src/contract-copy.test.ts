@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import {
@@ -10,7 +11,7 @@ import {
   sharedContractPresent,
 } from "./contract.ts";
 
-const root = new URL("../../", import.meta.url);
+const root = fileURLToPath(new URL("../../", import.meta.url));
 const shared = sharedContractPresent();
 const read = (path: string) => readFileSync(path, "utf8");
 
@@ -49,13 +50,13 @@ describe("the project's copy of the contract", () => {
 // The copies the servers use, kept equal to the project's copy of the contract.
 describe("the servers' copies of the contract", () => {
   it("seed the golden fixtures exactly as the contract has them", () => {
-    expect(read(new URL("subgraphs/kit/contract/fixtures.yaml", root).pathname)).toBe(
+    expect(read(`${root}subgraphs/kit/contract/fixtures.yaml`)).toBe(
       read(`${contractDir}/fixtures.yaml`),
     );
   });
 
   it.each(contractOperationNames())("serve %s to the console as written", (name) => {
-    expect(read(new URL(`gateway/operations/${name}.graphql`, root).pathname)).toBe(
+    expect(read(`${root}gateway/operations/${name}.graphql`)).toBe(
       read(`${contractDir}/operations/${name}.graphql`),
     );
   });
