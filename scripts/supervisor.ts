@@ -162,7 +162,9 @@ export class Supervisor {
     to: NodeJS.WritableStream,
     tail: OutputTail,
   ): void {
-    from?.on("data", (chunk: Buffer) => {
+    // Decoded by the stream, so a character split between two chunks stays whole.
+    from?.setEncoding("utf8");
+    from?.on("data", (chunk: string) => {
       tail.add(chunk);
       to.write(chunk);
     });
