@@ -53,6 +53,8 @@ describe("a draining gateway", () => {
     const draining = await send(health);
     expect(draining.status).toBe(503);
     expect(JSON.parse(draining.body)).toEqual({ status: "draining" });
+    // Answered at once, before any other listener of the request: still on a closing connection.
+    expect(draining.connection).toBe("close");
     const notReady = await send(`${health}/ready`);
     expect(notReady.status).toBe(503);
     expect(JSON.parse(notReady.body)).toEqual({ status: "draining" });

@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { type GraphQLFormattedError, getOperationAST, print } from "graphql";
+import { breakGlassHeader, MIN_BREAK_GLASS_REASON } from "./break-glass.ts";
 import { MashRequestError, refusalFor } from "./errors.ts";
 
 /** Where and as whom a client asks; the purpose headers apply to every request it sends. */
@@ -10,7 +11,10 @@ export interface ClientOptions {
   token?: string | (() => string | undefined | Promise<string | undefined>);
   /** X-MASH-Enquiry: the enquiry the request is for. */
   enquiry?: string;
-  /** X-MASH-Break-Glass: the written reason (20+ characters), for roles that may break glass. */
+  /**
+   * X-MASH-Break-Glass: the written reason (20+ characters), for roles that may break glass. Sent
+   * as breakGlassHeader makes it: line breaks and typographic punctuation become plain characters.
+   */
   breakGlass?: string;
   /** Another fetch (a test's, a framework's); the global one by default. */
   fetch?: typeof fetch;
@@ -74,6 +78,22 @@ interface GraphQLBody {
 const isBody = (value: unknown): value is GraphQLBody =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/**
+ * The header value for a reason, or undefined for none. A reason that cannot be sent is refused
+ * here, before anything is sent, rather than sent without it (a normal answer the person did not
+ * ask for) or left to fetch to throw an unreadable TypeError.
+ */
+function breakGlassValue(reason: string | undefined): string | undefined {
+  if (reason === undefined || reason.trim() === "") return undefined;
+  const header = breakGlassHeader(reason);
+  if (header.send) return header.value;
+  throw new TypeError(
+    header.problem
+      ? `The break-glass reason cannot go in X-MASH-Break-Glass: ${header.problem}.`
+      : `The break-glass reason needs at least ${MIN_BREAK_GLASS_REASON} characters.`,
+  );
+}
+
 /** A small typed client for the gateway: no cache, no framework, one POST per request. */
 export function createClient(options: ClientOptions): MashClient {
   if (typeof options.url !== "string" || options.url.trim() === "") {
@@ -90,7 +110,7 @@ export function createClient(options: ClientOptions): MashClient {
       const { query, operationName } = printOnce(document as TypedDocumentNode<unknown, never>);
       const token = await tokenNow();
       const enquiry = perRequest?.enquiry ?? options.enquiry;
-      const breakGlass = perRequest?.breakGlass ?? options.breakGlass;
+      const breakGlass = breakGlassValue(perRequest?.breakGlass ?? options.breakGlass);
       const headers: Record<string, string> = {
         "content-type": "application/json",
         accept: "application/json",

@@ -4,6 +4,7 @@
  * client that sends them with the purpose headers, and helpers for the error contract.
  */
 export type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+export { type BreakGlassHeader, breakGlassHeader, MIN_BREAK_GLASS_REASON } from "./break-glass.ts";
 export {
   type ClientOptions,
   createClient,

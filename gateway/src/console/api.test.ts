@@ -36,8 +36,45 @@ describe("development sign-in", () => {
   });
 
   it("lists development users when /dev/users answers", async () => {
-    vi.stubGlobal("fetch", async () => Response.json({ users: [patel] }));
+    vi.stubGlobal("fetch", async (url: string) =>
+      url === "/auth/config"
+        ? new Response("", { status: 404 })
+        : Response.json({ users: [patel] }),
+    );
     await expect(probeIdentity()).resolves.toEqual({ mode: "development", users: [patel] });
+    vi.stubGlobal("fetch", async (url: string) =>
+      url === "/auth/config"
+        ? Response.json({ mode: "development" })
+        : Response.json({ users: [patel] }),
+    );
+    await expect(probeIdentity()).resolves.toEqual({ mode: "development", users: [patel] });
+  });
+
+  it("signs in through the identity provider when /auth/config names one", async () => {
+    const asked: string[] = [];
+    vi.stubGlobal("fetch", async (url: string) => {
+      asked.push(url);
+      return Response.json({
+        mode: "oidc",
+        issuer: "https://idp.example.gov.uk",
+        clientId: "mash-console",
+        scopes: "openid profile offline_access",
+        claims: { name: "name", agency: "agency", roles: "roles" },
+      });
+    });
+    await expect(probeIdentity()).resolves.toEqual({
+      mode: "oidc",
+      config: {
+        issuer: "https://idp.example.gov.uk",
+        clientId: "mash-console",
+        scopes: "openid profile offline_access",
+        claims: { name: "name", agency: "agency", roles: "roles" },
+      },
+    });
+    // The development routes are not even asked.
+    expect(asked).toEqual(["/auth/config"]);
+    vi.stubGlobal("fetch", async () => Response.json({ mode: "external" }));
+    await expect(probeIdentity()).resolves.toEqual({ mode: "external" });
   });
 
   it("fetches a token, and passes on the gateway's reason for refusing one", async () => {

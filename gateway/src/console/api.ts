@@ -3,6 +3,7 @@
  * list of open enquiries for the purpose picker. GraphiQL's requests go through fetcher.ts.
  */
 
+import { fetchAuthConfig, type OidcClientConfig } from "../browser-auth/auth-config.ts";
 import { orderByUrgency } from "./enquiry-order.ts";
 
 export const GRAPHQL_ENDPOINT = "/graphql";
@@ -27,9 +28,12 @@ export interface OpenEnquiry {
   readonly overdue?: boolean | null;
 }
 
-/** How this gateway signs people in, learnt from whether /dev/users exists. */
+/** How this gateway signs people in, from GET /auth/config (else from whether /dev/users exists). */
 export type IdentityProbe =
   | { readonly mode: "development"; readonly users: readonly DevUser[] }
+  /** Through the organisation's identity provider, in the browser (browser-auth/). */
+  | { readonly mode: "oidc"; readonly config: OidcClientConfig }
+  /** An identity provider, but people paste their own token. */
   | { readonly mode: "external" }
   | { readonly mode: "unavailable"; readonly message: string };
 
@@ -71,6 +75,16 @@ export function parseDevUsers(body: unknown): DevUser[] {
 }
 
 export async function probeIdentity(): Promise<IdentityProbe> {
+  try {
+    const auth = await fetchAuthConfig();
+    if (auth?.mode === "oidc") {
+      const { mode: _, ...config } = auth;
+      return { mode: "oidc", config };
+    }
+    if (auth?.mode === "external") return { mode: "external" };
+  } catch (error) {
+    return { mode: "unavailable", message: messageOf(error) };
+  }
   let response: Response;
   try {
     response = await fetch(DEV_USERS, { headers: { accept: "application/json" } });

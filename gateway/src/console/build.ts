@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildOptions, Metafile, Plugin } from "esbuild";
+import { buildWorkspace, DEFAULT_WORKSPACE_OUT_DIR } from "../workspace/build.ts";
 import { isFresh, readManifest, stampFiles, writeManifest } from "./build-manifest.ts";
 import { contentHash } from "./content-hash.ts";
 import type { ContractOperation } from "./operations.ts";
@@ -185,6 +186,8 @@ export async function buildGovernanceConsole(
 
 export interface BuildConsolesOptions extends BuildConsoleOptions {
   governanceOutDir?: string;
+  /** Where the practitioners' workspace (gateway/src/workspace) is written. */
+  workspaceOutDir?: string;
   /** Where the record of the last build is kept (dist/consoles-build.json). */
   manifestFile?: string;
 }
@@ -211,24 +214,34 @@ export async function buildConsolesIfChanged(
   const started = performance.now();
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
   const governanceOutDir = resolve(options.governanceOutDir ?? DEFAULT_GOVERNANCE_OUT_DIR);
+  const workspaceOutDir = resolve(options.workspaceOutDir ?? DEFAULT_WORKSPACE_OUT_DIR);
   const operationsDir = resolve(options.operationsDir ?? DEFAULT_OPERATIONS_DIR);
   const manifestFile = options.manifestFile ?? DEFAULT_MANIFEST_FILE;
   // A file added to the operations folder changes no recorded input, so their names are the key.
   const operationFiles = (await readdir(operationsDir))
     .filter((f) => f.endsWith(".graphql"))
     .sort();
-  const key = JSON.stringify({ outDir, governanceOutDir, operationsDir, operationFiles });
+  const key = JSON.stringify({
+    outDir,
+    governanceOutDir,
+    workspaceOutDir,
+    operationsDir,
+    operationFiles,
+  });
   if (await isFresh(await readManifest(manifestFile), key)) {
     return { rebuilt: false, ms: performance.now() - started };
   }
-  const [built, governance] = await Promise.all([
+  const [built, governance, workspace] = await Promise.all([
     buildConsole({ outDir, operationsDir }),
     buildGovernanceConsole({ outDir: governanceOutDir }),
+    buildWorkspace({ outDir: workspaceOutDir }),
   ]);
   const fromCwd = (file: string) => resolve(process.cwd(), file);
   const inputs = await stampFiles([
     ...built.inputs.map(fromCwd),
     ...governance.inputs.map(fromCwd),
+    ...workspace.inputs.map(fromCwd),
+    join(here, "../workspace/build.ts"),
     ...operationFiles.map((file) => join(operationsDir, file)),
     // What shapes the output without esbuild reading it: the options here, the asset versions,
     // how operations are read, esbuild's own version.
@@ -240,6 +253,7 @@ export async function buildConsolesIfChanged(
   const outputs = await stampFiles([
     ...built.files.map((file) => join(outDir, file.name)),
     ...governance.files.map((file) => join(governanceOutDir, file.name)),
+    ...workspace.files.map((file) => join(workspaceOutDir, file.name)),
   ]);
   await writeManifest(manifestFile, { key, inputs, outputs, notes: {} });
   return { rebuilt: true, console: built, governance, ms: performance.now() - started };

@@ -1,7 +1,11 @@
+import { breakGlassHeader } from "@mash/client-kit";
 import type { GraphiQLProps } from "graphiql";
 import { GRAPHQL_ENDPOINT, messageOf } from "./api.ts";
 import { operationNameIn } from "./operation-name.ts";
 import { fillReturnedIds, rememberReturnedId, returnedBy } from "./returned-ids.ts";
+
+// The header bar reads these from here; the kit holds them so every frontend sends the same.
+export { type BreakGlassHeader, breakGlassHeader, MIN_BREAK_GLASS_REASON } from "@mash/client-kit";
 
 type Fetcher = GraphiQLProps["fetcher"];
 type FetcherAnswer = Awaited<ReturnType<Fetcher>>;
@@ -13,43 +17,12 @@ type FetcherAnswer = Awaited<ReturnType<Fetcher>>;
 const answerLocally = (messages: readonly string[]) =>
   ({ errors: messages.map((message) => ({ message })) }) as unknown as FetcherAnswer;
 
-/** The gateway refuses shorter reasons with 400 (MIN_BREAK_GLASS_REASON in pipeline/use-purpose.ts). */
-export const MIN_BREAK_GLASS_REASON = 20;
-
 /** What the header bar's pickers add to every request. */
 export interface Purpose {
   /** X-MASH-Enquiry; empty for none. */
   readonly enquiry: string;
   /** X-MASH-Break-Glass as typed; sent only once it is long enough. */
   readonly breakGlass: string;
-}
-
-// Typographic punctuation that browsers' text inputs and phones like to produce; HTTP header
-// values are bytes, so turn it into the plain characters a person would have meant.
-const PLAIN: ReadonlyArray<[RegExp, string]> = [
-  [/[\u2018\u2019\u201b\u2032]/g, "'"],
-  [/[\u201c\u201d\u201f\u2033]/g, '"'],
-  [/[\u2010-\u2015\u2212]/g, "-"],
-  [/\u2026/g, "..."],
-  [/\s+/g, " "],
-];
-
-export type BreakGlassHeader =
-  | { readonly send: true; readonly value: string }
-  | { readonly send: false; readonly problem?: string };
-
-/** What, if anything, goes in X-MASH-Break-Glass for the reason typed in the header bar. */
-export function breakGlassHeader(reason: string): BreakGlassHeader {
-  let value = reason;
-  for (const [pattern, plain] of PLAIN) value = value.replace(pattern, plain);
-  value = value.trim();
-  if (value.length < MIN_BREAK_GLASS_REASON) return { send: false };
-  // Latin-1 is all an HTTP header value can carry; fetch would throw on anything else.
-  const unsendable = [...value].filter((char) => (char.codePointAt(0) ?? 0) > 0xff);
-  if (unsendable.length > 0) {
-    return { send: false, problem: `Remove ${[...new Set(unsendable)].join(" ")} to send it` };
-  }
-  return { send: true, value };
 }
 
 /**

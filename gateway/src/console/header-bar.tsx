@@ -1,3 +1,4 @@
+import type { OidcSession } from "../browser-auth/use-oidc-session.ts";
 import type { DevUser } from "./api.ts";
 import { enquiryLabel } from "./enquiry-label.ts";
 import { breakGlassHeader, MIN_BREAK_GLASS_REASON } from "./fetcher.ts";
@@ -8,14 +9,30 @@ export const DEVELOPMENT_NOTICE = "Development sign-in: synthetic data only";
 
 const words = (slug: string) => slug.replace(/[-_]+/g, " ");
 
-function describeUser(user: DevUser): string {
-  return `${words(user.roles.join(", "))}, ${words(user.agency)}`;
+function describeUser(user: Pick<DevUser, "roles"> & { readonly agency?: string }): string {
+  const roles = user.roles.length > 0 ? words(user.roles.join(", ")) : "no roles";
+  return user.agency ? `${roles}, ${words(user.agency)}` : roles;
 }
 
-function whoText({ identity, signIn, typedTokenAccepted }: ConsoleSession): string {
+function providerText(session: OidcSession): string {
+  switch (session.status) {
+    case "off":
+      return "";
+    case "working":
+      return session.message;
+    case "signed-out":
+      return `${session.message ? `${session.message} ` : ""}Not signed in: press “Sign in” to sign in with your organisation's account.`;
+    case "signed-in":
+      return `Signed in as ${session.user.name} (${session.user.id}), ${describeUser(session.user)}`;
+  }
+}
+
+function whoText({ identity, signIn, typedTokenAccepted, oidc }: ConsoleSession): string {
   switch (identity.mode) {
     case "checking":
       return "Checking how this gateway signs people in…";
+    case "oidc":
+      return providerText(oidc.session);
     case "external":
       return typedTokenAccepted
         ? "Signed in with the Authorization header in the Headers editor."
@@ -71,6 +88,24 @@ function breakGlassHint(reason: string): { text: string; sending: boolean } {
   };
 }
 
+/** Sign-in through the organisation's identity provider: one button, no picker. */
+function ProviderSignIn({ session }: { session: ConsoleSession }) {
+  const { oidc } = session;
+  const signedIn = oidc.session.status === "signed-in";
+  return (
+    <div className="mash-console-field">
+      <button
+        type="button"
+        className="mash-console-copy"
+        disabled={oidc.session.status === "working"}
+        onClick={signedIn ? oidc.signOut : oidc.signIn}
+      >
+        {signedIn ? "Sign out" : "Sign in"}
+      </button>
+    </div>
+  );
+}
+
 /** The bar above GraphiQL: who the console acts as, and for which enquiry. */
 export function HeaderBar({ session }: { session: ConsoleSession }) {
   const { identity, signIn, enquiries, enquiry } = session;
@@ -113,6 +148,7 @@ export function HeaderBar({ session }: { session: ConsoleSession }) {
             </select>
           </div>
         ) : null}
+        {identity.mode === "oidc" ? <ProviderSignIn session={session} /> : null}
         <div className="mash-console-field mash-console-field-wide">
           <label htmlFor="mash-enquiry">Enquiry (purpose)</label>
           <select

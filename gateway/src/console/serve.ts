@@ -13,6 +13,11 @@ export interface ConsoleHandlerOptions {
   distDir?: string;
   /** Where build.ts wrote the governance console; defaults to gateway/dist/governance. */
   governanceDistDir?: string;
+  /**
+   * The identity provider's origin when the apps sign in through it (MASH_AUTH_CLIENT_ID): the
+   * one other origin their pages may call, for discovery, token and revocation requests.
+   */
+  identityProviderOrigin?: string;
 }
 
 export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -29,18 +34,23 @@ export const GOVERNANCE_API_PATH = "/governance/graphql";
  * Only what GraphiQL needs: inline styles (CodeMirror, Radix) and data: fonts and images. The
  * governance console gets the same policy: it needs less, but one policy is one thing to review.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+export function contentSecurityPolicy(identityProviderOrigin?: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    // Sign-in renews with fetch() to the provider's token endpoint, so no frame-src is needed.
+    identityProviderOrigin ? `connect-src 'self' ${identityProviderOrigin}` : "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
@@ -129,7 +139,7 @@ type ServeAsset = (
 ) => Promise<void>;
 
 /** Serves the files of one built app from its dist directory. */
-function staticApp(distDir: string, title: string): ServeAsset {
+function staticApp(distDir: string, title: string, policy: string): ServeAsset {
   const cache = new Map<string, CachedFile>();
 
   // Re-stat on every request so a rebuild while the gateway runs is picked up without a restart.
@@ -169,7 +179,7 @@ function staticApp(distDir: string, title: string): ServeAsset {
       "cache-control": versioned ? "public, max-age=31536000, immutable" : "no-cache",
       vary: isHtml ? "Accept, Accept-Encoding" : "Accept-Encoding",
     };
-    if (isHtml) headers["content-security-policy"] = CONTENT_SECURITY_POLICY;
+    if (isHtml) headers["content-security-policy"] = policy;
     if (req.headers["if-none-match"] === etag) {
       res.writeHead(304, headers);
       res.end();
@@ -196,13 +206,16 @@ function assetUnder(prefix: string, pathname: string): string | undefined {
 }
 
 export function createConsoleHandler(options: ConsoleHandlerOptions = {}): ConsoleHandler {
+  const policy = contentSecurityPolicy(options.identityProviderOrigin);
   const consoleApp = staticApp(
     resolve(options.distDir ?? DEFAULT_DIST_DIR),
     "MASH Gateway console",
+    policy,
   );
   const governanceApp = staticApp(
     resolve(options.governanceDistDir ?? DEFAULT_GOVERNANCE_DIST_DIR),
     "MASH governance console",
+    policy,
   );
 
   return (req, res) => {

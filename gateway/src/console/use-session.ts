@@ -1,10 +1,12 @@
 import type { GraphiQLProps } from "graphiql";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type OidcSessionControls, useOidcSession } from "../browser-auth/use-oidc-session.ts";
 import {
   type DevUser,
   type EnquiryList,
   fetchDevToken,
   fetchOpenEnquiries,
+  GRAPHQL_ENDPOINT,
   type IdentityProbe,
   messageOf,
   probeIdentity,
@@ -33,6 +35,11 @@ export interface ConsoleSession {
    * next person states their own.
    */
   chooseUser(username: string): void;
+  /**
+   * Sign-in through the organisation's identity provider (identity mode "oidc"); its sign-in and
+   * sign-out clear the enquiry and the break-glass reason as chooseUser does.
+   */
+  readonly oidc: OidcSessionControls;
   readonly enquiries: EnquiryState;
   readonly enquiry: string;
   setEnquiry(id: string): void;
@@ -47,13 +54,17 @@ export interface ConsoleSession {
 }
 
 const CHECKING = "Checking how this gateway signs people in; run the request again in a moment.";
+const SIGN_IN_WITH_PROVIDER =
+  "Not signed in. Press “Sign in” at the top of the page to sign in with your organisation's account.";
 const SIGN_IN_FIRST =
   "Not signed in. Choose a user in “Sign in as” at the top of the page, or put " +
   '{ "Authorization": "Bearer <token>" } in the Headers editor.';
 
 /**
  * Who the console acts as and for what purpose. Tokens live in React state only: never in
- * localStorage or sessionStorage, so closing the tab signs the user out.
+ * localStorage or sessionStorage, so closing the tab signs the user out. With an identity
+ * provider (mode "oidc") the token is renewed in place: the fetcher and the enquiry list follow
+ * the user, not each renewed token, so renewal re-reads neither the schema nor the list.
  */
 export function useSession(): ConsoleSession {
   const [identity, setIdentity] = useState<IdentityState>({ mode: "checking" });
@@ -81,16 +92,19 @@ export function useSession(): ConsoleSession {
   purposeRef.current = { enquiry, breakGlass };
 
   const attempt = useRef<AbortController | undefined>(undefined);
+  // Before anything else, so no request can go out as the new user with the old purpose.
+  const forgetPurpose = useCallback(() => {
+    setEnquiry("");
+    setBreakGlass("");
+    purposeRef.current = { enquiry: "", breakGlass: "" };
+  }, []);
   const chooseUser = useCallback(
     (username: string) => {
       attempt.current?.abort();
       attempt.current = undefined;
       const users = identity.mode === "development" ? identity.users : [];
       const user = users.find((candidate) => candidate.username === username);
-      // Before anything else, so no request can go out as the new user with the old purpose.
-      setEnquiry("");
-      setBreakGlass("");
-      purposeRef.current = { enquiry: "", breakGlass: "" };
+      forgetPurpose();
       if (!user) {
         setSignIn({ status: "signed-out" });
         return;
@@ -109,22 +123,55 @@ export function useSession(): ConsoleSession {
         },
       );
     },
-    [identity],
+    [identity, forgetPurpose],
   );
 
-  // The picker's token lists the enquiries; with an external identity provider, the token the
-  // user typed in the Headers editor does, once the gateway has accepted it.
-  const pickedAuthorization = signIn.status === "signed-in" ? signIn.authorization : undefined;
-  const listAuthorization =
-    pickedAuthorization ?? (identity.mode === "development" ? undefined : typedAuthorization);
+  const provider = useOidcSession(identity.mode === "oidc" ? identity.config : undefined, {
+    redirectPath: GRAPHQL_ENDPOINT,
+  });
+  const { signIn: providerSignIn, signOut: providerSignOut } = provider;
+  const oidc = useMemo<OidcSessionControls>(
+    () => ({
+      session: provider.session,
+      signIn: () => {
+        forgetPurpose();
+        providerSignIn();
+      },
+      signOut: () => {
+        forgetPurpose();
+        providerSignOut();
+      },
+    }),
+    [provider.session, providerSignIn, providerSignOut, forgetPurpose],
+  );
+  const signedInThroughProvider =
+    provider.session.status === "signed-in" ? provider.session : undefined;
+
+  // The picker's or the provider's token lists the enquiries; with an external identity provider
+  // and no browser sign-in, the token the user typed in the Headers editor does, once the gateway
+  // has accepted it.
+  const pickedAuthorization =
+    signIn.status === "signed-in" ? signIn.authorization : signedInThroughProvider?.authorization;
+  // Who the token is for: a renewed token for the same user keeps the fetcher and the list.
+  const pickedKey =
+    signIn.status === "signed-in" ? signIn.authorization : signedInThroughProvider?.user.id;
+  const authorizationRef = useRef(pickedAuthorization);
+  authorizationRef.current = pickedAuthorization;
+  // A token typed in the Headers editor counts unless the console signs people in itself.
+  const typedCounts = identity.mode !== "development" && identity.mode !== "oidc";
+  const listAuthorization = pickedAuthorization ?? (typedCounts ? typedAuthorization : undefined);
+  const listRef = useRef(listAuthorization);
+  listRef.current = listAuthorization;
+  const listKey = pickedKey ?? (typedCounts ? typedAuthorization : undefined);
   useEffect(() => {
-    if (!listAuthorization) {
+    const authorization = listRef.current;
+    if (!listKey || !authorization) {
       setEnquiries({ status: "idle" });
       return;
     }
     const controller = new AbortController();
     setEnquiries({ status: "loading" });
-    fetchOpenEnquiries(listAuthorization, controller.signal).then((list) => {
+    fetchOpenEnquiries(authorization, controller.signal).then((list) => {
       if (controller.signal.aborted) return;
       setEnquiries(list);
       // Keep the chosen enquiry only if this user can see it too.
@@ -132,31 +179,41 @@ export function useSession(): ConsoleSession {
       setEnquiry((current) => (visible.includes(current) ? current : ""));
     });
     return () => controller.abort();
-  }, [listAuthorization]);
+  }, [listKey]);
 
   const mode = identity.mode;
   // With an external identity provider, a newly accepted typed token also makes a new fetcher,
   // so GraphiQL re-reads the schema it could not read before the user pasted their token.
-  const acceptedTypedAuthorization = mode === "development" ? undefined : typedAuthorization;
+  const acceptedTypedAuthorization = typedCounts ? typedAuthorization : undefined;
   const fetcher = useMemo(
     () =>
       createFetcher({
-        authorization: pickedAuthorization,
+        // Read on every request: the provider's token is renewed under the same fetcher.
+        get authorization() {
+          return pickedKey === undefined ? undefined : authorizationRef.current;
+        },
         purpose: () => purposeRef.current,
         signInFirst:
-          mode === "checking" ? CHECKING : mode === "development" ? SIGN_IN_FIRST : undefined,
-        onTypedAuthorization: mode === "development" ? undefined : setTypedAuthorization,
+          mode === "checking"
+            ? CHECKING
+            : mode === "development"
+              ? SIGN_IN_FIRST
+              : mode === "oidc"
+                ? SIGN_IN_WITH_PROVIDER
+                : undefined,
+        onTypedAuthorization: typedCounts ? setTypedAuthorization : undefined,
         typedAuthorization: acceptedTypedAuthorization,
         onReport: setLastRequest,
         returnedIds: returnedIds.current,
       }),
-    [mode, pickedAuthorization, acceptedTypedAuthorization],
+    [mode, typedCounts, pickedKey, acceptedTypedAuthorization],
   );
 
   return {
     identity,
     signIn,
     chooseUser,
+    oidc,
     enquiries,
     enquiry,
     setEnquiry,

@@ -120,8 +120,9 @@ function GovernanceConsole() {
       <main className="gov-main">
         {signIn.status === "signed-in" ? (
           <Workspace
-            // A new officer starts from a clean workspace: nothing of the last one's edits.
-            key={signIn.authorization}
+            // A new officer starts from a clean workspace: nothing of the last one's edits. Keyed
+            // by who, not by the token, which the identity provider renews under the same officer.
+            key={signIn.officer.id}
             session={session}
             authorization={signIn.authorization}
             officer={signIn.officer}

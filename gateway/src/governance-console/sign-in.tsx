@@ -81,6 +81,40 @@ function TokenSignIn({ session }: { session: Session }) {
   );
 }
 
+/** Sign-in through the organisation's identity provider: one button, the provider does the rest. */
+export function ProviderSignIn({ session }: { session: Session }) {
+  const { signIn } = session;
+  // Signed in at the provider but refused here: "Sign in" would go round to the same refusal,
+  // and the provider's session (and refresh token) would live on. The way out is signing out.
+  if (signIn.status === "signed-out" && signIn.refused)
+    return (
+      <div className="gov-form">
+        <p className="gov-hint" data-testid="sign-in-refused">
+          Your organisation signed you in as {signIn.refused.name}, but the governance console
+          accepts only governance officers. Sign out to sign in with another account.
+        </p>
+        <button type="button" className="gov-button gov-primary" onClick={session.signOut}>
+          Sign out
+        </button>
+      </div>
+    );
+  return (
+    <div className="gov-form">
+      <p className="gov-hint">
+        Sign in with your organisation's account. You go to its sign-in page and come back here.
+      </p>
+      <button
+        type="button"
+        className="gov-button gov-primary"
+        disabled={signIn.status === "signing-in"}
+        onClick={session.signInWithProvider}
+      >
+        Sign in
+      </button>
+    </div>
+  );
+}
+
 /** The page shown until the governance API accepts who the officer is. */
 export function SignInPanel({ session }: { session: Session }) {
   const { identity, signIn } = session;
@@ -95,6 +129,8 @@ export function SignInPanel({ session }: { session: Session }) {
         <StatusMessage text="Checking how this gateway signs people in…" />
       ) : identity.mode === "development" ? (
         <DevelopmentSignIn users={identity.users} session={session} />
+      ) : identity.mode === "oidc" ? (
+        <ProviderSignIn session={session} />
       ) : (
         <>
           {identity.mode === "unavailable" ? (

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type OidcSession, useOidcSession } from "../browser-auth/use-oidc-session.ts";
 import { fetchDevToken, type IdentityProbe, probeIdentity } from "../console/api.ts";
 import { type ApiProblem, governanceRequest, problemsOfError } from "./api.ts";
 import { ME } from "./queries.ts";
@@ -7,7 +8,15 @@ import type { Officer } from "./types.ts";
 export type IdentityState = IdentityProbe | { readonly mode: "checking" };
 
 export type SignIn =
-  | { readonly status: "signed-out"; readonly problems?: readonly ApiProblem[] }
+  | {
+      readonly status: "signed-out";
+      readonly problems?: readonly ApiProblem[];
+      /**
+       * The identity provider signed this person in, but the governance API refused them (not an
+       * officer): signing in again would only loop back here, so they are offered sign-out.
+       */
+      readonly refused?: { readonly name: string };
+    }
   | { readonly status: "signing-in"; readonly who: string }
   | { readonly status: "signed-in"; readonly authorization: string; readonly officer: Officer };
 
@@ -16,13 +25,56 @@ export interface Session {
   readonly signIn: SignIn;
   signInAs(username: string): void;
   signInWithToken(token: string): void;
+  /** Identity mode "oidc": to the organisation's sign-in page and back. */
+  signInWithProvider(): void;
   signOut(): void;
 }
 
+/** Whether the governance API accepted the provider's user as an officer. */
+export type Confirmation =
+  | { readonly user: string; readonly officer: Officer }
+  | { readonly user: string; readonly problems: readonly ApiProblem[] };
+
+/** Where sign-in through the identity provider stands, with the governance API's answer. */
+export function providerSignInOf(
+  providerSession: OidcSession,
+  confirmation: Confirmation | undefined,
+): SignIn {
+  switch (providerSession.status) {
+    case "off":
+    case "signed-out":
+      return {
+        status: "signed-out",
+        ...(providerSession.status === "signed-out" && providerSession.message
+          ? { problems: [{ message: providerSession.message }] }
+          : {}),
+      };
+    case "working":
+      return { status: "signing-in", who: "your organisation's account" };
+    case "signed-in": {
+      if (confirmation?.user !== providerSession.user.id)
+        return { status: "signing-in", who: providerSession.user.name };
+      return "officer" in confirmation
+        ? {
+            status: "signed-in",
+            authorization: providerSession.authorization,
+            officer: confirmation.officer,
+          }
+        : {
+            status: "signed-out",
+            problems: confirmation.problems,
+            refused: { name: providerSession.user.name },
+          };
+    }
+  }
+}
+
 /**
- * Governance work spans reloads (reading a proposal, then the access log), so the token stays in
- * sessionStorage: it survives a reload but not closing the tab, and is cleared on sign-out. The
- * token grants governance of one agency's rules, never subject records.
+ * Governance work spans reloads (reading a proposal, then the access log), so a development or
+ * pasted token stays in sessionStorage: it survives a reload but not closing the tab, and is
+ * cleared on sign-out. The token grants governance of one agency's rules, never subject records.
+ * Tokens from the identity provider (mode "oidc") are kept in memory only, and renewed there; after
+ * a reload the provider's own session signs the officer in again with one redirect.
  */
 const TOKEN_KEY = "mash-governance:authorization";
 
@@ -109,11 +161,55 @@ export function useSession(): Session {
     [begin, confirm],
   );
 
+  const provider = useOidcSession(identity.mode === "oidc" ? identity.config : undefined, {
+    // One address to register with the provider, though the page also answers at /governance/.
+    redirectPath: "/governance",
+  });
+  const providerSession = provider.session;
+  const providerUser = providerSession.status === "signed-in" ? providerSession.user.id : undefined;
+  const providerAuthorization = useRef<string | undefined>(undefined);
+  providerAuthorization.current =
+    providerSession.status === "signed-in" ? providerSession.authorization : undefined;
+  const [confirmation, setConfirmation] = useState<Confirmation | undefined>();
+  // Once per user, not per renewed token: renewal does not change who the officer is.
+  useEffect(() => {
+    const authorization = providerAuthorization.current;
+    if (!providerUser || !authorization) {
+      setConfirmation(undefined);
+      return;
+    }
+    const controller = new AbortController();
+    governanceRequest<{ me: Officer }>(authorization, ME, undefined, controller.signal).then(
+      ({ me }) => {
+        if (!controller.signal.aborted) setConfirmation({ user: providerUser, officer: me });
+      },
+      (error: unknown) => {
+        if (!controller.signal.aborted)
+          setConfirmation({ user: providerUser, problems: problemsOfError(error) });
+      },
+    );
+    return () => controller.abort();
+  }, [providerUser]);
+
+  const providerSignIn = useMemo(
+    () => providerSignInOf(providerSession, confirmation),
+    [providerSession, confirmation],
+  );
+
+  const { signIn: signInWithProvider, signOut: signOutOfProvider } = provider;
   const signOut = useCallback(() => {
     attempt.current?.abort();
     storage()?.removeItem(TOKEN_KEY);
     setSignIn({ status: "signed-out" });
-  }, []);
+    signOutOfProvider();
+  }, [signOutOfProvider]);
 
-  return { identity, signIn, signInAs, signInWithToken, signOut };
+  return {
+    identity,
+    signIn: identity.mode === "oidc" ? providerSignIn : signIn,
+    signInAs,
+    signInWithToken,
+    signInWithProvider,
+    signOut,
+  };
 }

@@ -18,7 +18,20 @@ export interface IdentityConfig {
   /** Claim names that carry the user's display name, agency and roles. */
   claims: { name: string; agency: string; roles: string };
   dataDir: string;
+  /**
+   * External mode with MASH_AUTH_CLIENT_ID: the browser apps sign people in through the provider
+   * themselves (authorization code with PKCE, as this public client).
+   */
+  browserClient?: BrowserClient;
 }
+
+export interface BrowserClient {
+  clientId: string;
+  /** Space-separated, "openid" among them (MASH_AUTH_SCOPES). */
+  scopes: string;
+}
+
+export const DEFAULT_BROWSER_SCOPES = "openid profile offline_access";
 
 export const DEV_ISSUER = "urn:mash-gateway:development";
 export const DEFAULT_AUDIENCE = "mash-gateway";
@@ -52,6 +65,49 @@ function devSignInFrom(env: Env): boolean | undefined {
 }
 
 /**
+ * MASH_AUTH_CLIENT_ID and MASH_AUTH_SCOPES: the public client the browser apps sign in as. The
+ * browser fetches the provider's discovery document from the issuer, so the issuer must be a URL
+ * a browser may call: https, or http on a loopback host (a provider run for tests).
+ */
+function browserClientFrom(env: Env): BrowserClient | undefined {
+  const clientId = env.MASH_AUTH_CLIENT_ID?.trim();
+  if (!clientId) {
+    if (env.MASH_AUTH_SCOPES)
+      throw new ConfigError(
+        "MASH_AUTH_SCOPES",
+        "is set without MASH_AUTH_CLIENT_ID; set both or neither",
+      );
+    return undefined;
+  }
+  if (!env.MASH_AUTH_ISSUER)
+    throw new ConfigError(
+      "MASH_AUTH_CLIENT_ID",
+      "is set without MASH_AUTH_ISSUER: browser sign-in needs the identity provider's issuer",
+    );
+  const issuer = URL.canParse(env.MASH_AUTH_ISSUER) ? new URL(env.MASH_AUTH_ISSUER) : undefined;
+  const loopback = issuer && ["localhost", "127.0.0.1", "[::1]"].includes(issuer.hostname);
+  if (!issuer || !(issuer.protocol === "https:" || (issuer.protocol === "http:" && loopback)))
+    throw new ConfigError(
+      "MASH_AUTH_ISSUER",
+      `"${env.MASH_AUTH_ISSUER}" is not an https URL; with MASH_AUTH_CLIENT_ID the browser fetches the provider's discovery document from it`,
+    );
+  // /auth/config publishes the issuer to anyone: no credentials in it, and, as OIDC Discovery
+  // requires of an issuer, no query or fragment.
+  if (issuer.username || issuer.password || issuer.search || issuer.hash)
+    throw new ConfigError(
+      "MASH_AUTH_ISSUER",
+      "must be a plain https URL (no user name, password, query or fragment) with MASH_AUTH_CLIENT_ID",
+    );
+  const scopes = (env.MASH_AUTH_SCOPES || DEFAULT_BROWSER_SCOPES).trim().split(/\s+/);
+  if (!scopes.includes("openid"))
+    throw new ConfigError(
+      "MASH_AUTH_SCOPES",
+      `"${env.MASH_AUTH_SCOPES}" lacks "openid": sign-in needs an ID token`,
+    );
+  return { clientId, scopes: scopes.join(" ") };
+}
+
+/**
  * How people sign in. With MASH_AUTH_ISSUER, through that identity provider; without it,
  * development sign-in (fixture users, tokens the gateway signs itself), which with
  * NODE_ENV=production must be asked for with MASH_DEV_SIGN_IN=true.
@@ -65,6 +121,7 @@ export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
   const dataDir = gatewayDataDir(env);
   const audience = env.MASH_AUTH_AUDIENCE || DEFAULT_AUDIENCE;
   const devSignIn = devSignInFrom(env);
+  const browserClient = browserClientFrom(env);
   if (!env.MASH_AUTH_ISSUER) {
     if (env.MASH_AUTH_JWKS_URL) {
       throw new ConfigError(
@@ -107,6 +164,8 @@ export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
         'is not JSON; expected a JWK set such as {"keys": [...]}',
       );
     }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new ConfigError("MASH_AUTH_JWKS", 'is not a JWK set such as {"keys": [...]}');
     if (!Array.isArray(parsed.keys) || parsed.keys.length === 0) {
       throw new ConfigError("MASH_AUTH_JWKS", 'has no "keys" list');
     }
@@ -125,6 +184,7 @@ export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
       jwksCooldownMs: 0,
       claims,
       dataDir,
+      ...(browserClient ? { browserClient } : {}),
     };
   }
   if (!env.MASH_AUTH_JWKS_URL) {
@@ -154,5 +214,6 @@ export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
     jwksCooldownMs: cooldown,
     claims,
     dataDir,
+    ...(browserClient ? { browserClient } : {}),
   };
 }

@@ -20,8 +20,10 @@ import { type IdentityConfig, loadIdentityConfig } from "../identity/config.ts";
 import { loadDevSigningKey } from "../identity/dev-keys.ts";
 import { createVerifier } from "../identity/verify.ts";
 import { createSubgraphTransport } from "../transport/subgraph-transport.ts";
+import { createWorkspaceHandler } from "../workspace/serve.ts";
 import { type AccessLogStore, openAccessLog } from "./access-log-store.ts";
 import { createApolloServer } from "./apollo-server.ts";
+import { authConfigRoute, identityProviderOrigin } from "./auth-config-route.ts";
 import { loadDevOrConfiguredKey } from "./context-key.ts";
 import { devRoutes } from "./dev-routes.ts";
 import { createFederation } from "./federation.ts";
@@ -229,7 +231,12 @@ export async function startGateway(
     const unlessDraining =
       (health: (res: ServerResponse) => Promise<void>) => async (res: ServerResponse) =>
         draining ? sendJson(res, 503, { status: "draining" }) : health(res);
-    const handleConsole = createConsoleHandler();
+    const handleConsole = createConsoleHandler({
+      identityProviderOrigin: identityProviderOrigin(identity),
+    });
+    const handleWorkspace = createWorkspaceHandler({
+      identityProviderOrigin: identityProviderOrigin(identity),
+    });
     const handleDev =
       identity.mode === "development"
         ? devRoutes(await loadDevSigningKey(identity.dataDir), identity.audience)
@@ -262,7 +269,12 @@ export async function startGateway(
             return metrics.serve(req, res);
           refuseMetrics(res, config.metrics);
         },
-        assets: [(req, res) => handleConsole(req, res), handleDev],
+        assets: [
+          (req, res) => handleConsole(req, res),
+          (req, res) => handleWorkspace(req, res),
+          handleDev,
+          authConfigRoute(identity),
+        ],
         apis: { "/graphql": graph as Api, "/governance/graphql": governance as Api },
       }),
     );
@@ -296,7 +308,9 @@ export async function startGateway(
       drain() {
         if (draining) return;
         draining = true;
-        http.on("request", (_req, res) => {
+        // Before the router: an answer written at once (the 503 below, a 404, a preflight) must
+        // close its connection too.
+        http.prependListener("request", (_req, res) => {
           res.shouldKeepAlive = false;
         });
       },

@@ -1,0 +1,259 @@
+import { type MashClient, unavailableAgencies, withheldFields } from "@mash/client-kit";
+import { EnquiryActions } from "./enquiry-actions.tsx";
+import { WorkspaceEnquiryDocument, type WorkspaceEnquiryQuery } from "./generated/operations.ts";
+import { agencyName, enumWords, personName, when } from "./names.ts";
+import { LoadState, RagBadge, TimeLeft, Unavailable, WithheldList } from "./parts.tsx";
+import type { Practitioner } from "./sign-in.ts";
+import { timeLeftWords } from "./time-left.ts";
+import { useOperation } from "./use-operation.ts";
+
+type Enquiry = NonNullable<WorkspaceEnquiryQuery["enquiry"]>;
+
+const personLink = (enquiryId: string, subjectId: string) =>
+  `#/enquiry/${encodeURIComponent(enquiryId)}/person/${encodeURIComponent(subjectId)}`;
+
+function People({ enquiry }: { enquiry: Enquiry }) {
+  return (
+    <section aria-labelledby="ws-people">
+      <h2 id="ws-people">People</h2>
+      <ul className="ws-cards">
+        {(enquiry.subjects ?? []).map((subject) => (
+          <li key={subject.id} className="ws-card">
+            <h3>
+              <a href={personLink(enquiry.id, subject.id)}>{personName(subject.name)}</a>
+            </h3>
+            <p>
+              Born {when(subject.dateOfBirth) || "(withheld)"}; {subject.id}
+              {typeof subject.recentContacts === "number"
+                ? `; ${subject.recentContacts} contact${subject.recentContacts === 1 ? "" : "s"} in the last 12 months`
+                : ""}
+            </p>
+            <p className="ws-subhead">Household</p>
+            <ul>
+              {(subject.household ?? []).map((member) => (
+                <li key={member.id}>
+                  <a href={personLink(enquiry.id, member.id)}>{personName(member.name)}</a>
+                  {member.dateOfBirth ? `, born ${when(member.dateOfBirth)}` : ""}
+                </li>
+              ))}
+              {(subject.household ?? []).length === 0 ? <li>No one else recorded</li> : null}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Research({ enquiry, now }: { enquiry: Enquiry; now: Date }) {
+  const decisions = new Map((enquiry.sharingDecisions ?? []).map((d) => [d.agency, d]));
+  const agencies = [
+    ...new Set([
+      ...(enquiry.lead ? [enquiry.lead] : []),
+      ...(enquiry.research ?? []).map((r) => r.agency),
+      ...decisions.keys(),
+    ]),
+  ];
+  return (
+    <section aria-labelledby="ws-research">
+      <h2 id="ws-research">Each agency's part</h2>
+      <table className="ws-table">
+        <thead>
+          <tr>
+            <th scope="col">Agency</th>
+            <th scope="col">Research</th>
+            <th scope="col">Answer</th>
+            <th scope="col">Sharing decision</th>
+          </tr>
+        </thead>
+        <tbody>
+          {agencies.map((agency) => {
+            const request = (enquiry.research ?? []).find((r) => r.agency === agency);
+            const decision = decisions.get(agency);
+            return (
+              <tr key={agency} data-agency={agency}>
+                <th scope="row">{agencyName(agency)}</th>
+                <td>
+                  {agency === enquiry.lead && !request ? "Leads the enquiry" : null}
+                  {request?.releasedAt
+                    ? `Released ${when(request.releasedAt)}: ${request.releaseReason ?? ""}`
+                    : null}
+                  {request && !request.releasedAt ? (
+                    <>
+                      Asked {when(request.askedAt)};{" "}
+                      <TimeLeft
+                        words={timeLeftWords(
+                          { ...request, doneAt: request.answer?.answeredAt },
+                          now,
+                          "answered",
+                        )}
+                      />
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  {request?.answer
+                    ? request.answer.nothingKnown
+                      ? "Nothing known"
+                      : (request.answer.finding ?? "Withheld")
+                    : request
+                      ? "Not answered yet"
+                      : ""}
+                </td>
+                <td>
+                  {decision
+                    ? `${enumWords(decision.decision)}: ${decision.reason} (${decision.recordedBy}, ${when(decision.recordedAt)})`
+                    : "None recorded"}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function History({ enquiry }: { enquiry: Enquiry }) {
+  return (
+    <>
+      <section aria-labelledby="ws-contacts">
+        <h2 id="ws-contacts">Contacts</h2>
+        <ul>
+          {(enquiry.contacts ?? []).map((contact) => (
+            <li key={contact.id}>
+              {contact.id}, received {when(contact.receivedAt)}
+              {contact.referrer
+                ? ` from ${contact.referrer.name}${contact.referrer.agency ? ` (${contact.referrer.agency})` : ""}`
+                : ""}
+              : {contact.concern ?? "concern withheld"}
+              {(contact.repeats ?? [])
+                .filter((r) => r.contactsInLast12Months > 1)
+                .map((r) => ` — ${r.subject.id}: ${r.contactsInLast12Months} contacts in 12 months`)
+                .join("")}
+            </li>
+          ))}
+          {(enquiry.contacts ?? []).length === 0 ? <li>Opened without a contact</li> : null}
+        </ul>
+      </section>
+      <section aria-labelledby="ws-rag-history">
+        <h2 id="ws-rag-history">RAG history</h2>
+        <ol>
+          {(enquiry.ragHistory ?? []).map((change) => (
+            <li key={`${change.changedAt}:${change.rag}`}>
+              <RagBadge rag={change.rag} />
+              {change.previous ? ` (was ${change.previous})` : " (at opening)"} — {change.reason};{" "}
+              {change.changedBy}, {when(change.changedAt)}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section aria-labelledby="ws-decision">
+        <h2 id="ws-decision">Decision and disagreements</h2>
+        <p>
+          {enquiry.outcome
+            ? `Decided ${enumWords(enquiry.outcome)} by ${enquiry.decidedBy ?? "?"} on ${when(enquiry.closedAt)}: ${enquiry.closeReason ?? ""}`
+            : "Not decided yet."}
+        </p>
+        {enquiry.escalated ? <p className="ws-badge">Escalated</p> : null}
+        <ul>
+          {(enquiry.disagreements ?? []).map((d) => (
+            <li key={`${d.agency}:${d.recordedAt}`}>
+              {agencyName(d.agency)} disagrees: {d.reason} ({d.recordedBy}, {when(d.recordedAt)})
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}
+
+/** One enquiry, read under its own purpose, with the forms my role may use. */
+export function EnquiryPage({
+  client,
+  user,
+  enquiryId,
+  announce,
+}: {
+  client: MashClient;
+  user: Practitioner;
+  enquiryId: string;
+  announce: (message: string) => void;
+}) {
+  const loaded = useOperation(
+    client,
+    WorkspaceEnquiryDocument,
+    { id: enquiryId },
+    { enquiry: enquiryId },
+  );
+  const now = new Date();
+  return (
+    <>
+      <p>
+        <a href="#/">Back to the inbox</a>
+      </p>
+      <h1 tabIndex={-1} className="ws-page-title">
+        Enquiry {enquiryId}
+      </h1>
+      <LoadState loaded={loaded} what={`enquiry ${enquiryId}`}>
+        {(ready) => {
+          const enquiry = ready.data?.enquiry;
+          if (!enquiry) return <p>No enquiry {enquiryId} is visible to you.</p>;
+          if (!enquiry.takesPart) {
+            return (
+              <p>
+                {agencyName(user.agency)} does not take part in {enquiryId}.
+              </p>
+            );
+          }
+          return (
+            <>
+              <Unavailable agencies={unavailableAgencies(ready.errors)} onRetry={loaded.reload} />
+              <dl className="ws-summary">
+                <dt>Status</dt>
+                <dd>{enumWords(enquiry.status)}</dd>
+                <dt>RAG</dt>
+                <dd>
+                  <RagBadge rag={enquiry.rag} />{" "}
+                  <TimeLeft
+                    words={timeLeftWords({ ...enquiry, doneAt: enquiry.closedAt }, now, "decided")}
+                  />
+                </dd>
+                <dt>Reason</dt>
+                <dd>{enquiry.reason}</dd>
+                <dt>Lead</dt>
+                <dd>{enquiry.lead ? agencyName(enquiry.lead) : ""}</dd>
+                <dt>Opened</dt>
+                <dd>
+                  {when(enquiry.openedAt)}
+                  {enquiry.openedBy ? ` by ${enquiry.openedBy}` : ""}
+                </dd>
+              </dl>
+              <People enquiry={enquiry} />
+              <Research enquiry={enquiry} now={now} />
+              <History enquiry={enquiry} />
+              <WithheldList
+                notes={withheldFields(ready.errors)}
+                label="What the agreement withholds here"
+              />
+              <EnquiryActions
+                context={{
+                  client,
+                  user,
+                  enquiryId,
+                  open: enquiry.status === "OPEN",
+                  lead: enquiry.lead,
+                  asked: (enquiry.research ?? []).filter((r) => !r.releasedAt).map((r) => r.agency),
+                  recorded: (what) => {
+                    announce(`${what} for ${enquiryId}.`);
+                    loaded.reload();
+                  },
+                }}
+              />
+            </>
+          );
+        }}
+      </LoadState>
+    </>
+  );
+}
