@@ -121,7 +121,12 @@ function acceptsGzip(req: IncomingMessage): boolean {
   return typeof header === "string" && quality(header, ["gzip"], ["*"]) > 0;
 }
 
-function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
+export function sendText(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  text: string,
+): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     "content-type": "text/plain; charset=utf-8",
@@ -131,15 +136,18 @@ function sendText(req: IncomingMessage, res: ServerResponse, status: number, tex
   res.end(req.method === "HEAD" ? undefined : text);
 }
 
-type ServeAsset = (
+export type ServeAsset = (
   req: IncomingMessage,
   res: ServerResponse,
   name: string,
   query: string,
 ) => Promise<void>;
 
-/** Serves the files of one built app from its dist directory. */
-function staticApp(distDir: string, title: string, policy: string): ServeAsset {
+/**
+ * Serves the files of one built app from its dist directory (the consoles and the workspace):
+ * re-read when rebuilt, gzipped when the browser takes it, versioned URLs cached for good.
+ */
+export function staticApp(distDir: string, title: string, policy: string): ServeAsset {
   const cache = new Map<string, CachedFile>();
 
   // Re-stat on every request so a rebuild while the gateway runs is picked up without a restart.

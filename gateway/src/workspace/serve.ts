@@ -1,8 +1,7 @@
-import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { extname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { contentHash } from "../console/content-hash.ts";
+import { sendText, staticApp } from "../console/serve.ts";
 
 /**
  * Stricter than the consoles' (no inline styles: the workspace has no GraphiQL to allow for).
@@ -26,81 +25,24 @@ export const WORKSPACE_CONTENT_SECURITY_POLICY = workspaceContentSecurityPolicy(
 
 const DEFAULT_DIST_DIR = fileURLToPath(new URL("../../dist/workspace/", import.meta.url));
 
-const TYPES: Readonly<Record<string, string>> = {
-  "index.html": "text/html; charset=utf-8",
-  "workspace.js": "text/javascript; charset=utf-8",
-  "workspace.css": "text/css; charset=utf-8",
-};
-
-const NOT_BUILT =
-  "The MASH workspace has not been built. Run `npm run build` at the repository root " +
-  "(or `npm run build -w gateway`), then reload this page.\n";
+/** Only the two built assets by name: nothing else in (or outside) distDir is reachable. */
+const ASSETS = new Set(["workspace.js", "workspace.css"]);
 
 export type WorkspaceHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string) {
-  res.writeHead(status, {
-    "content-type": "text/plain; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-    "x-content-type-options": "nosniff",
-  });
-  res.end(req.method === "HEAD" ? undefined : text);
-}
-
 /**
- * Serves /workspace (the page) and /workspace/workspace.{js,css} from the build; any other path
- * under /workspace/ is a 404 here, and anything outside it is not the workspace's to answer.
+ * Serves /workspace (the page) and /workspace/workspace.{js,css} from the build, as the consoles
+ * are served (console/serve.ts staticApp); any other path under /workspace/ is a 404 here, and
+ * anything outside it is not the workspace's to answer.
  */
 export function createWorkspaceHandler(
   options: { distDir?: string; identityProviderOrigin?: string } = {},
 ): WorkspaceHandler {
-  const distDir = resolve(options.distDir ?? DEFAULT_DIST_DIR);
-  const policy = workspaceContentSecurityPolicy(options.identityProviderOrigin);
-  const cache = new Map<string, { mtimeMs: number; size: number; body: Buffer; hash: string }>();
-
-  // Re-stat on every request, so a rebuild while the gateway runs is served without a restart.
-  async function load(name: string) {
-    const info = await stat(join(distDir, name)).catch(() => undefined);
-    if (!info?.isFile()) return undefined;
-    const cached = cache.get(name);
-    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached;
-    const body = await readFile(join(distDir, name));
-    const file = { mtimeMs: info.mtimeMs, size: info.size, body, hash: contentHash(body) };
-    cache.set(name, file);
-    return file;
-  }
-
-  async function serve(req: IncomingMessage, res: ServerResponse, name: string, query: string) {
-    const file = await load(name);
-    if (!file) {
-      sendText(
-        req,
-        res,
-        name === "index.html" ? 503 : 404,
-        name === "index.html" ? NOT_BUILT : "Not found\n",
-      );
-      return;
-    }
-    const etag = `"${file.hash}"`;
-    const versioned = new URLSearchParams(query).get("v") === file.hash;
-    const headers: Record<string, string | number> = {
-      "content-type": TYPES[name] ?? "application/octet-stream",
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
-      etag,
-      "cache-control": versioned ? "public, max-age=31536000, immutable" : "no-cache",
-    };
-    if (extname(name) === ".html") headers["content-security-policy"] = policy;
-    if (req.headers["if-none-match"] === etag) {
-      res.writeHead(304, headers);
-      res.end();
-      return;
-    }
-    headers["content-length"] = file.body.length;
-    res.writeHead(200, headers);
-    res.end(req.method === "HEAD" ? undefined : file.body);
-  }
+  const app = staticApp(
+    resolve(options.distDir ?? DEFAULT_DIST_DIR),
+    "MASH workspace",
+    workspaceContentSecurityPolicy(options.identityProviderOrigin),
+  );
 
   return (req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") return false;
@@ -112,14 +54,13 @@ export function createWorkspaceHandler(
     if (pathname === "/workspace" || pathname === "/workspace/") name = "index.html";
     else if (pathname.startsWith("/workspace/")) {
       const asset = pathname.slice("/workspace/".length);
-      // Only the two built assets by name: nothing else in (or outside) distDir is reachable.
-      name = asset === "workspace.js" || asset === "workspace.css" ? asset : "";
+      name = ASSETS.has(asset) ? asset : "";
     } else return false;
     if (name === "") {
       sendText(req, res, 404, "Not found\n");
       return true;
     }
-    serve(req, res, name, query).catch((error: unknown) => {
+    app(req, res, name, query).catch((error: unknown) => {
       console.error("workspace: failed to serve", name, error);
       if (res.headersSent) res.destroy();
       else sendText(req, res, 500, "Internal error while serving the workspace\n");
