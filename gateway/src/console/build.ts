@@ -2,8 +2,9 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { BuildOptions, Metafile, Plugin } from "esbuild";
+import type { Metafile, Plugin } from "esbuild";
 import { buildWorkspace, DEFAULT_WORKSPACE_OUT_DIR } from "../workspace/build.ts";
+import { BROWSER_BUNDLE } from "./browser-bundle.ts";
 import { isFresh, readManifest, stampFiles, writeManifest } from "./build-manifest.ts";
 import { contentHash } from "./content-hash.ts";
 import type { ContractOperation } from "./operations.ts";
@@ -83,18 +84,6 @@ function indexHtml(page: AppPage, scriptVersion: string, styleVersion: string): 
 </html>
 `;
 }
-
-/** What both consoles are bundled as: one minified browser script, React in production mode. */
-const BROWSER_BUNDLE = {
-  write: false,
-  bundle: true,
-  minify: true,
-  format: "iife",
-  platform: "browser",
-  target: ["es2020"],
-  jsx: "automatic",
-  define: { "process.env.NODE_ENV": '"production"' },
-} as const satisfies BuildOptions;
 
 /** The files a build read, from its metafile; the contract operations' virtual module is none. */
 const inputFiles = (metafile: Metafile) =>

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BROWSER_BUNDLE } from "../console/browser-bundle.ts";
 import { contentHash } from "../console/content-hash.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,14 +47,7 @@ export async function buildWorkspace(options: { outDir?: string } = {}): Promise
   const result = await build({
     entryPoints: { workspace: ENTRY },
     outdir: outDir,
-    write: false,
-    bundle: true,
-    minify: true,
-    format: "iife",
-    platform: "browser",
-    target: ["es2020"],
-    jsx: "automatic",
-    define: { "process.env.NODE_ENV": '"production"' },
+    ...BROWSER_BUNDLE,
     logLevel: "warning",
     metafile: true,
   });
