@@ -24,6 +24,21 @@ interface PageGlobals {
   document: { cookie: string };
 }
 
+/** Every refresh token the provider's token endpoint hands this page, in order. */
+function refreshTokensSeenBy(page: Page, issuer: string): string[] {
+  const tokens: string[] = [];
+  page.on("response", (response) => {
+    if (response.url().startsWith(`${issuer}/token`))
+      response.json().then(
+        (body: { refresh_token?: string }) => {
+          if (body.refresh_token) tokens.push(body.refresh_token);
+        },
+        () => undefined,
+      );
+  });
+  return tokens;
+}
+
 /** Everything this origin's page can keep: both storages, every entry, and its cookies. */
 function keptByThePage(page: Page): Promise<string> {
   return page.evaluate(() => {
@@ -225,16 +240,7 @@ describe.skipIf(missingBrowser)("signing in through an OpenID Connect provider",
 
   it("says the sign-in expired when the provider will not renew it", async () => {
     const { context, page } = await freshPage();
-    const refreshTokens: string[] = [];
-    page.on("response", (response) => {
-      if (response.url().startsWith(`${provider.issuer}/token`))
-        response.json().then(
-          (body: { refresh_token?: string }) => {
-            if (body.refresh_token) refreshTokens.push(body.refresh_token);
-          },
-          () => undefined,
-        );
-    });
+    const refreshTokens = refreshTokensSeenBy(page, provider.issuer);
     await signInToConsole(page, "sw.patel");
     await expect.poll(() => refreshTokens.length).toBeGreaterThan(0);
     // The council ends the session at the provider: the refresh token is revoked.
@@ -364,16 +370,7 @@ describe.skipIf(missingBrowser)("signing in through an OpenID Connect provider",
 
   it("tells a practitioner on the workspace that her sign-in expired, and leaves her enquiry", async () => {
     const { context, page } = await freshPage();
-    const refreshTokens: string[] = [];
-    page.on("response", (response) => {
-      if (response.url().startsWith(`${provider.issuer}/token`))
-        response.json().then(
-          (body: { refresh_token?: string }) => {
-            if (body.refresh_token) refreshTokens.push(body.refresh_token);
-          },
-          () => undefined,
-        );
-    });
+    const refreshTokens = refreshTokensSeenBy(page, provider.issuer);
     await page.goto(`${origin}/workspace#/enquiry/ENQ-2001`, { waitUntil: "load" });
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await logInAtProvider(page, "sw.patel");
