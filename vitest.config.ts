@@ -14,6 +14,7 @@ export default defineConfig({
     include: [
       "subgraphs/*/src/**/*.test.ts",
       "gateway/src/**/*.test.ts",
+      "gateway/web/**/*.test.ts",
       "test/src/**/*.test.ts",
       "clients/*/src/**/*.test.ts",
     ],

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildConsolesIfChanged } from "../gateway/src/console/build.ts";
-import { type FileStamp, stampFiles } from "../gateway/src/console/build-manifest.ts";
+import { buildConsolesIfChanged } from "../gateway/web/build/build.ts";
+import { type FileStamp, stampFiles } from "../gateway/web/build/build-manifest.ts";
 import { root } from "./bundle-check.ts";
 import { bundleForNode } from "./bundle-for-node.ts";
 import {

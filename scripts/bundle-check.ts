@@ -1,10 +1,6 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type BuildManifest,
-  isFresh,
-  readManifest,
-} from "../gateway/src/console/build-manifest.ts";
+import { type BuildManifest, isFresh, readManifest } from "../gateway/web/build/build-manifest.ts";
 
 /**
  * Whether the bundles `npm start` runs (server-bundles.ts) are those of today's sources. Bundled

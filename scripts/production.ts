@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FileStamp, sha256Of } from "../gateway/src/console/build-manifest.ts";
+import { type FileStamp, sha256Of } from "../gateway/web/build/build-manifest.ts";
 import { root } from "./bundle-check.ts";
 import type { Prepared } from "./server-bundles.ts";
 

@@ -1,7 +1,7 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { stampFiles, writeManifest } from "../gateway/src/console/build-manifest.ts";
+import { stampFiles, writeManifest } from "../gateway/web/build/build-manifest.ts";
 import {
   bundlesKey,
   cacheDir,

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 // The kit's modules by path, not "@mash/kit": its index loads the whole server, a second of CPU
 // the launcher does not need (server-bundles.ts says why every second counts).
-import { buildConsolesIfChanged } from "../gateway/src/console/build.ts";
+import { buildConsolesIfChanged } from "../gateway/web/build/build.ts";
 import { defaultDataDir, portFrom } from "../subgraphs/kit/src/config.ts";
 import { ConfigError } from "../subgraphs/kit/src/errors.ts";
 import { devContextKey } from "../subgraphs/kit/src/trust/key-config.ts";

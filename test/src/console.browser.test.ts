@@ -2,9 +2,9 @@ import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_OPERATIONS_DIR } from "../../gateway/src/console/build.ts";
-import { EXAMPLES, suggestedSignIn, TAB_ORDER } from "../../gateway/src/console/examples.ts";
-import { loadOperations } from "../../gateway/src/console/operations.ts";
+import { DEFAULT_OPERATIONS_DIR } from "../../gateway/web/build/build.ts";
+import { loadOperations } from "../../gateway/web/build/operations.ts";
+import { EXAMPLES, suggestedSignIn, TAB_ORDER } from "../../gateway/web/console/examples.ts";
 import { browserMissing, launchBrowser } from "./browser.ts";
 import { startSystem } from "./system.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLES, suggestedSignIn, TAB_ORDER } from "../../gateway/src/console/examples.ts";
-import { fillReturnedIds, rememberReturnedId } from "../../gateway/src/console/returned-ids.ts";
+import { EXAMPLES, suggestedSignIn, TAB_ORDER } from "../../gateway/web/console/examples.ts";
+import { fillReturnedIds, rememberReturnedId } from "../../gateway/web/console/returned-ids.ts";
 import { projectOperation } from "./contract.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 

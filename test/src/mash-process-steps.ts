@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { EXAMPLES, returnedBy } from "../../gateway/src/console/examples.ts";
+import { EXAMPLES, returnedBy } from "../../gateway/web/console/examples.ts";
 import { projectOperation } from "./contract.ts";
 import type { GraphQLBody, TestSystem } from "./system.ts";
 

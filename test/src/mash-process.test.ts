@@ -1,6 +1,6 @@
 import { storeBackends } from "@mash/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLES } from "../../gateway/src/console/examples.ts";
+import { EXAMPLES } from "../../gateway/web/console/examples.ts";
 import { FRONT_DOORS, processSteps, type Row, refused, SUBJECT } from "./mash-process-steps.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 

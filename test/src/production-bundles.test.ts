@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { stampFiles } from "../../gateway/src/console/build-manifest.ts";
+import { stampFiles } from "../../gateway/web/build/build-manifest.ts";
 import { bundleForNode } from "../../scripts/bundle-for-node.ts";
 import {
   MANIFEST_FORMAT,

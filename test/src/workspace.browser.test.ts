@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_WORKSPACE_OUT_DIR } from "../../gateway/src/workspace/build.ts";
+import { DEFAULT_WORKSPACE_OUT_DIR } from "../../gateway/web/build/workspace-build.ts";
 import { browserMissing, launchBrowser } from "./browser.ts";
 import { startSystem } from "./system.ts";
 
@@ -45,13 +45,13 @@ async function attributeOfAll(locator: Locator, name: string): Promise<(string |
 const inboxRow = (page: Page, id: string) => page.locator(`tr[data-enquiry="${id}"]`);
 
 /**
- * The gateway serves gateway/dist/workspace, built by npm test's pre-build. Building it here would
+ * The gateway serves gateway/web/dist/workspace, built by npm test's pre-build. Building it here would
  * rewrite it under the gateways of suites running in parallel, so only check it is there.
  */
 function requireBuiltWorkspace(): void {
   const script = join(DEFAULT_WORKSPACE_OUT_DIR, "workspace.js");
   if (!existsSync(script)) {
-    throw new Error(`${script} is missing: run npm run build -w gateway before this suite.`);
+    throw new Error(`${script} is missing: run npm run build -w gateway/web before this suite.`);
   }
 }
 

@@ -1,8 +1,8 @@
 import { createServer } from "node:http";
 import { close, listen } from "@mash/kit/http";
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy } from "../console/serve.ts";
 import { loadIdentityConfig } from "../identity/config.ts";
+import { contentSecurityPolicy } from "../static-apps/serve.ts";
 import { authConfigOf, authConfigRoute, identityProviderOrigin } from "./auth-config-route.ts";
 
 const PROVIDER = {

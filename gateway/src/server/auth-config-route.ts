@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { AUTH_CONFIG_PATH, type AuthConfig } from "@mash/client-kit/auth-config";
 import { sendJson } from "@mash/kit/http";
-import { AUTH_CONFIG_PATH, type AuthConfig } from "../browser-auth/auth-config.ts";
 import type { IdentityConfig } from "../identity/config.ts";
 
 /** What GET /auth/config tells the browser apps: nothing secret (a public client has none). */
