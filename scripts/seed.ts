@@ -46,7 +46,7 @@ const population = generatePopulation({ subjects, seed });
 for (const agency of agencies.filter((a) => !only || only.includes(a.name))) {
   const store = await openStore({
     agency: agency.name,
-    config: storeConfigFor(agency.name),
+    config: storeConfigFor(agency.name, process.env),
     migrations: agency.migrations,
     // A damaged store is refused before anything is written to it (StoreDamaged names it).
     checkPages: true,

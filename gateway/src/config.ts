@@ -59,6 +59,11 @@ export interface GatewayConfig {
   anonymousRateLimit: Pick<RateLimitConfig, "perMinute" | "burst">;
   /** Governance API requests per officer, in a bucket of their own. */
   governanceRateLimit: Pick<RateLimitConfig, "perMinute" | "burst">;
+  /**
+   * `MASH_CONTEXT_SIGNING_KEY`: the private JWK subgraph contexts are signed with; without it, the
+   * development pair in the data directory. A secret: never logged.
+   */
+  contextSigningKey: string | undefined;
   /** The access log every answered request is recorded in. */
   audit: AuditConfig;
   /** Who may read /metrics: the operator, on an address of their own or with a credential. */
@@ -84,6 +89,11 @@ export interface AuditConfig {
    * `<MASH_NOTIFY_NATS_SUBJECT, default mash.notifications>.<agency>`, once stored.
    */
   nats: { url: string; subject: string } | undefined;
+  /**
+   * `MASH_AUDIT_SQLITE_SYNC=full`: on SQLite, a sync to disk per commit (power-loss durability)
+   * instead of WAL's NORMAL (process-crash durability, much faster).
+   */
+  sqliteFullSync: boolean;
 }
 
 /**
@@ -123,7 +133,7 @@ export function parseSubgraphUrls(raw: string): SubgraphEndpoint[] {
     });
 }
 
-export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+export function loadGatewayConfig(env: Env): GatewayConfig {
   const supergraphFile = env.MASH_SUPERGRAPH_FILE || undefined;
   // A supergraph file names its own subgraphs and records their URLs; our seven defaults would
   // only be wrong for a foreign graph (and are what our own file records anyway).
@@ -172,7 +182,12 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
       perMinute: wholeNumber(env, "MASH_GOVERNANCE_RATE_LIMIT_PER_MINUTE", 120),
       burst: wholeNumber(env, "MASH_GOVERNANCE_RATE_LIMIT_BURST", 40),
     },
-    audit: { store: auditStore(env), nats: natsConfig(env) },
+    contextSigningKey: env.MASH_CONTEXT_SIGNING_KEY || undefined,
+    audit: {
+      store: auditStore(env),
+      nats: natsConfig(env),
+      sqliteFullSync: sqliteFullSync(env),
+    },
     metrics: metricsAccessFrom(env),
     governance: {
       store: policyStoreConfig(env),
@@ -187,9 +202,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
  * which runs before the subgraphs listen. Under `npm start` the launcher hands the gateway their
  * URLs once they do (main.ts), in place of whatever MASH_SUBGRAPH_URLS says.
  */
-export function loadGatewayConfigExceptSubgraphs(
-  env: Env = process.env,
-): Omit<GatewayConfig, "subgraphs"> {
+export function loadGatewayConfigExceptSubgraphs(env: Env): Omit<GatewayConfig, "subgraphs"> {
   const { subgraphs: _givenLater, ...config } = loadGatewayConfig({
     ...env,
     MASH_SUBGRAPH_URLS: undefined,
@@ -212,6 +225,13 @@ function natsConfig(env: Env): AuditConfig["nats"] {
       "must be dot-separated tokens such as mash.notifications",
     );
   return { url, subject };
+}
+
+function sqliteFullSync(env: Env): boolean {
+  const value = env.MASH_AUDIT_SQLITE_SYNC;
+  if (value === undefined || value === "" || value === "normal") return false;
+  if (value === "full") return true;
+  throw new ConfigError("MASH_AUDIT_SQLITE_SYNC", `"${value}" is neither full nor normal`);
 }
 
 /** Where the access log lives when configured; the data directory's audit.sqlite otherwise. */

@@ -1,8 +1,9 @@
-import { ConfigError, createLogger } from "@mash/kit";
+import { ConfigError, createLogger, logLevelFrom } from "@mash/kit";
 import { PolicyError } from "./authz/policy/types.ts";
 import { CompositionError } from "./compose/compose.ts";
 import { cacheCompositionsIn } from "./compose/compose-cache.ts";
 import { type GatewayConfig, loadGatewayConfig } from "./config.ts";
+import { loadIdentityConfig } from "./identity/config.ts";
 import { startGateway } from "./server/start-gateway.ts";
 
 /** What `npm start`'s launcher sends once every subgraph listens. */
@@ -56,18 +57,21 @@ function shutdownDelayMs(raw: string | undefined): number {
   return ms;
 }
 
-const logger = createLogger("gateway");
+const logger = createLogger("gateway", logLevelFrom(process.env));
 let config: GatewayConfig | undefined;
 try {
   cacheCompositionsIn(process.env.MASH_COMPOSE_CACHE_DIR);
+  // Under npm start the launcher hands over the agencies' URLs once they listen: laid over the
+  // environment given to the parser, never written into it.
+  let env: Record<string, string | undefined> = process.env;
   if (process.env.MASH_SUBGRAPH_URLS_FROM === "launcher") {
-    process.env.MASH_SUBGRAPH_URLS = await subgraphUrlsFromLauncher();
+    env = { ...process.env, MASH_SUBGRAPH_URLS: await subgraphUrlsFromLauncher() };
   } else if (process.env.MASH_SUBGRAPH_URLS_FROM) {
     throw new ConfigError("MASH_SUBGRAPH_URLS_FROM", 'may only be "launcher" (npm start)');
   }
-  config = loadGatewayConfig();
+  config = loadGatewayConfig(env);
   const delayMs = shutdownDelayMs(process.env.MASH_SHUTDOWN_DELAY_MS);
-  const running = await startGateway(config, { logger });
+  const running = await startGateway(config, { logger, identity: loadIdentityConfig(env) });
   process.send?.({ type: "ready", name: "gateway", url: running.url });
   if (!process.send) process.stdout.write(`MASH gateway: ${running.url}\n`);
   let stopping = false;

@@ -26,6 +26,7 @@ const subgraphs: RunningSubgraph[] = [];
 for (const agency of agencies) {
   subgraphs.push(
     await startSubgraph(agency, {
+      env: process.env,
       port: 0,
       store: temp.configFor(agency.name),
       seedSubjects: Number(process.env.BENCH_SUBJECTS ?? 2000),

@@ -114,6 +114,7 @@ export async function startDamaged(
     const agency = agencies.find((a) => a.name === name);
     if (!agency) throw new Error(`no agency ${name}`);
     return startSubgraph(agency, {
+      env: process.env,
       port: 0,
       store: temp.configFor(name),
       seedSubjects: SUBJECTS,

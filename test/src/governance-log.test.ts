@@ -51,6 +51,7 @@ describe("governance officers and the access log", () => {
         audit: {
           store: undefined,
           nats: hasNats ? { url: NATS_URL, subject: subjectPrefix } : undefined,
+          sqliteFullSync: false,
         },
       },
     });

@@ -30,7 +30,7 @@ describe.each(backends)("no side doors, access log on $backend", ({ backend, una
     system = await startSystem({
       subjects: 20,
       gateway: {
-        audit: { store, nats: undefined },
+        audit: { store, nats: undefined, sqliteFullSync: false },
         anonymousRateLimit: { perMinute: 60, burst: 10 },
         governanceRateLimit: { perMinute: 60, burst: 6 },
       },

@@ -52,6 +52,7 @@ describe("HTTPS to subgraphs, with client certificates required", () => {
     for (const agency of agencies)
       subgraphs.push(
         await startSubgraph(agency, {
+          env: process.env,
           port: 0,
           store: temp.configFor(agency.name),
           seedSubjects: 20,

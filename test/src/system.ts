@@ -147,6 +147,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     for (const agency of agencies) {
       subgraphs.push(
         await startSubgraph(agency, {
+          env: process.env,
           port: 0,
           store: temp.configFor(agency.name),
           seedSubjects: options.subjects ?? 200,

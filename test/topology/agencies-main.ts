@@ -1,4 +1,4 @@
-import { createLogger, type RunningSubgraph, startSubgraph } from "@mash/kit";
+import { createLogger, logLevelFrom, type RunningSubgraph, startSubgraph } from "@mash/kit";
 import { agencies } from "../../scripts/agencies.ts";
 
 /**
@@ -8,10 +8,11 @@ import { agencies } from "../../scripts/agencies.ts";
  * environment (MASH_DATABASE_URL, MASH_DATA_DIR, MASH_SEED_SUBJECTS). Tells the parent
  * `name=url,...` when all listen, as MASH_SUBGRAPH_URLS spells it; stops on SIGTERM.
  */
-const logger = createLogger("agencies");
+const logger = createLogger("agencies", logLevelFrom(process.env));
 const running: RunningSubgraph[] = [];
 try {
-  for (const agency of agencies) running.push(await startSubgraph(agency, { port: 0, logger }));
+  for (const agency of agencies)
+    running.push(await startSubgraph(agency, { env: process.env, port: 0, logger }));
   const urls = running.map((s) => `${s.name}=${s.url}`).join(",");
   process.send?.({ type: "ready", name: "agencies", url: urls });
 } catch (error) {

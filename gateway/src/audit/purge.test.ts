@@ -328,7 +328,7 @@ describe("npm run audit:purge", () => {
     expect(made.stdout).toContain(pubFile);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     // A second keygen would orphan the checkpoints the first key signed.
-    expect(await purgeAccessLog(["--keygen", keys])).toMatchObject({
+    expect(await purgeAccessLog(["--keygen", keys], {})).toMatchObject({
       exitCode: 2,
       message: expect.stringMatching(/exists; move it away first/),
     });

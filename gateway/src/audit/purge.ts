@@ -46,7 +46,7 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
  */
 export async function purgeAccessLog(
   argv: readonly string[],
-  env: Env = process.env,
+  env: Env,
 ): Promise<PurgeOutcome> {
   try {
     return await purge(argv, env);

@@ -59,7 +59,7 @@ try {
         ? parseSubgraphUrls(process.env.MASH_SUBGRAPH_URLS)
         : defaultSubgraphs
       ).map((s) => s.name);
-  agencies = names.map((name) => ({ name, store: storeConfigFor(name) }));
+  agencies = names.map((name) => ({ name, store: storeConfigFor(name, process.env) }));
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   usage(error.message);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAuditStore } from "../audit/store.ts";
 import { aliasBomb } from "../authz/policy/hostile-yaml.ts";
 import { defaultPoliciesDir } from "../authz/policy/load.ts";
-import { holdPublishedPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
+import { holdPublishedPolicies, type PolicyHolder } from "./policy-holder.ts";
 import { supergraphFile } from "../compose/schema-files.ts";
 import { unacknowledgedNotifications } from "./inbox.ts";
 import { createLifecycle, type LifecycleRecord, type Officer } from "./lifecycle.ts";

@@ -12,12 +12,12 @@ type Env = Record<string, string | undefined>;
  * - neither: undefined; the caller uses `policies.sqlite` in the gateway's data directory.
  * Every gateway of one hub must name the same store, or they enforce different rules.
  */
-export function policyStoreConfig(env: Env = process.env): StoreConfig | undefined {
+export function policyStoreConfig(env: Env): StoreConfig | undefined {
   return storeFromEnv(env, "POLICY", "policy");
 }
 
 /** How often a gateway polls the store's change marker (ms); undefined keeps the default. */
-export function policyPollMs(env: Env = process.env): number | undefined {
+export function policyPollMs(env: Env): number | undefined {
   const raw = env.MASH_POLICY_POLL_MS;
   if (raw === undefined || raw === "") return undefined;
   const n = Number(raw);
@@ -33,7 +33,7 @@ export const DEFAULT_IMPACT_MIN_COUNT = 5;
  * `MASH_IMPACT_MIN_COUNT`: impact shows a changed type's subject count only from this many up;
  * below it (0 included), "fewer than N". Default 5; 1 shows every count but 0.
  */
-export function impactMinCount(env: Env = process.env): number {
+export function impactMinCount(env: Env): number {
   const raw = env.MASH_IMPACT_MIN_COUNT;
   if (raw === undefined || raw === "") return DEFAULT_IMPACT_MIN_COUNT;
   const n = Number(raw);

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Logger } from "@mash/kit";
-import { holdPublishedPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
+import { holdPublishedPolicies, type PolicyHolder } from "./policy-holder.ts";
 import type { GatewayConfig } from "../config.ts";
 import { openPolicyStore, type PolicyStore } from "./policy-store.ts";
 import { createShadow, type Shadow } from "./shadow.ts";

@@ -5,7 +5,7 @@ import { createLogger } from "@mash/kit";
 import { storeBackends, type TempStores, tempStores } from "@mash/kit/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultPoliciesDir } from "../authz/policy/load.ts";
-import { holdPublishedPolicies, type PolicyHolder } from "../authz/policy-holder.ts";
+import { holdPublishedPolicies, type PolicyHolder } from "./policy-holder.ts";
 import { supergraphFile } from "../compose/schema-files.ts";
 import { openPolicyStore, type PolicyStore } from "./policy-store.ts";
 

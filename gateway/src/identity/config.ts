@@ -112,7 +112,7 @@ function browserClientFrom(env: Env): BrowserClient | undefined {
  * development sign-in (fixture users, tokens the gateway signs itself), which with
  * NODE_ENV=production must be asked for with MASH_DEV_SIGN_IN=true.
  */
-export function loadIdentityConfig(env: Env = process.env): IdentityConfig {
+export function loadIdentityConfig(env: Env): IdentityConfig {
   const claims = {
     name: env.MASH_AUTH_CLAIM_NAME || "name",
     agency: env.MASH_AUTH_CLAIM_AGENCY || "agency",

@@ -11,7 +11,7 @@ import { devUserOf, parseTokenArgs, TOKEN_USAGE, TokenArgsError } from "./token-
  * Only the token goes to stdout, so `$(npm run --silent token -- ...)` captures just it.
  */
 try {
-  const config = loadIdentityConfig();
+  const config = loadIdentityConfig(process.env);
   // Checked first, and the same for both forms: with a real identity provider there is no
   // development sign-in for anyone, fixture user or not.
   if (config.mode !== "development") {

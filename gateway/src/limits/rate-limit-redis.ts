@@ -1,5 +1,6 @@
 import { createClient } from "redis";
-import type { RateLimitConfig, RateLimitDecision, RateLimitStore } from "./rate-limit.ts";
+import type { RateLimitConfig } from "./rate-limit-config.ts";
+import type { RateLimitDecision, RateLimitStore } from "./rate-limit-store.ts";
 
 export const REDIS_KEY_PREFIX = "mash:ratelimit:";
 

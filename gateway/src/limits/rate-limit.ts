@@ -2,20 +2,10 @@ import type { Logger } from "@mash/kit";
 import { RequestRefused } from "../errors/catalogue.ts";
 import type { RateLimitConfig } from "./rate-limit-config.ts";
 import { createRedisStore, type RedisRateLimitStore } from "./rate-limit-redis.ts";
+import type { RateLimitDecision, RateLimitStore } from "./rate-limit-store.ts";
 
 export { defaultRateLimit, type RateLimitConfig } from "./rate-limit-config.ts";
-
-export interface RateLimitDecision {
-  allowed: boolean;
-  /** How long until one more request would be allowed; 0 when this one was. */
-  retryAfterMs: number;
-}
-
-/** Where buckets live. Both stores apply the same token bucket, so swapping them is invisible. */
-export interface RateLimitStore {
-  take(key: string): Promise<RateLimitDecision>;
-  close(): Promise<void>;
-}
+export type { RateLimitDecision, RateLimitStore } from "./rate-limit-store.ts";
 
 export interface Bucket {
   tokens: number;

@@ -3,10 +3,14 @@ import type { IdentityConfig } from "../identity/config.ts";
 
 /** The key subgraph contexts are signed with: MASH_CONTEXT_SIGNING_KEY, else the development one. */
 export async function loadDevOrConfiguredKey(
+  configured: string | undefined,
   identity: IdentityConfig,
   logger: Logger,
 ): Promise<ContextSigningKey> {
-  const loaded = await loadContextSigningKey({ dataDir: identity.dataDir });
+  const loaded = await loadContextSigningKey({
+    env: { MASH_CONTEXT_SIGNING_KEY: configured },
+    dataDir: identity.dataDir,
+  });
   if (!loaded) throw new Error("No subgraph context signing key could be made.");
   // Development sign-in already warns that this gateway is for development; say it only otherwise.
   if (loaded.development && identity.mode !== "development")

@@ -4,7 +4,6 @@ import { close, listen, sendJson } from "@mash/kit/http";
 import { createRefusalAggregates, type RefusalAggregates } from "../audit/refusal-aggregates.ts";
 import type { AuditLog } from "../audit/store.ts";
 import { AuthorizingGateway } from "../authz/authorizing-gateway.ts";
-import type { PolicyHolder } from "../authz/policy-holder.ts";
 import { createPurposeResolver } from "../authz/purpose.ts";
 import { rawResultsAvailable } from "../authz/raw-results.ts";
 import { loadSupergraph } from "../compose/load-supergraph.ts";
@@ -12,10 +11,11 @@ import type { GatewayConfig } from "../config.ts";
 import { ensureDataDir } from "../data-dir.ts";
 import { createGovernanceApi } from "../governance/api.ts";
 import { governanceResolvers } from "../governance/mount.ts";
+import type { PolicyHolder } from "../governance/policy-holder.ts";
 import { startPolicyRuntime } from "../governance/policy-runtime.ts";
 import { followPurposeChanges, type PublicationFollower } from "../governance/policy-sync.ts";
 import { createSubjectCounts } from "../governance/subject-counts.ts";
-import { type IdentityConfig, loadIdentityConfig } from "../identity/config.ts";
+import type { IdentityConfig } from "../identity/config.ts";
 import { loadDevSigningKey } from "../identity/dev-keys.ts";
 import { createVerifier } from "../identity/verify.ts";
 import { createConsoleHandler } from "../static-apps/serve.ts";
@@ -23,6 +23,7 @@ import { createWorkspaceHandler } from "../static-apps/workspace-serve.ts";
 import { createSubgraphTransport } from "../transport/subgraph-transport.ts";
 import { type AccessLogStore, openAccessLog } from "./access-log-store.ts";
 import { createApolloServer } from "./apollo-server.ts";
+import { refuseApolloTelemetry } from "./apollo-telemetry.ts";
 import { authConfigRoute, identityProviderOrigin } from "./auth-config-route.ts";
 import { loadDevOrConfiguredKey } from "./context-key.ts";
 import { devRoutes } from "./dev-routes.ts";
@@ -60,7 +61,8 @@ export const DEVELOPMENT_IDENTITY_WARNING =
 
 export interface GatewayOptions {
   logger?: Logger;
-  identity?: IdentityConfig;
+  /** How people sign in (loadIdentityConfig, from the entry point's environment). */
+  identity: IdentityConfig;
   /**
    * "enforce" applies the sharing rules. "off" returns every field to any signed-in caller and
    * exists only so benchmarks can measure what enforcement costs; nothing else may use it.
@@ -82,20 +84,21 @@ export interface GatewayOptions {
 
 export async function startGateway(
   config: GatewayConfig,
-  options: GatewayOptions = {},
+  options: GatewayOptions,
 ): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger("gateway");
-  const identity = options.identity ?? loadIdentityConfig();
+  const { identity } = options;
   // Checked first, so a data directory that cannot be used is named as MASH_DATA_DIR.
   const usesDataDir =
     identity.mode === "development" ||
-    (!options.contextKey && !process.env.MASH_CONTEXT_SIGNING_KEY) ||
+    (!options.contextKey && !config.contextSigningKey) ||
     (!options.audit && !config.audit.store && options.authorization !== "off") ||
     !config.governance.store;
   if (usesDataDir) ensureDataDir(identity.dataDir);
-  // The gateway otherwise reports usage telemetry to Apollo; a safeguarding hub sends nothing out.
-  process.env.APOLLO_TELEMETRY_DISABLED = "true";
-  const contextKey = options.contextKey ?? (await loadDevOrConfiguredKey(identity, logger));
+  refuseApolloTelemetry();
+  const contextKey =
+    options.contextKey ??
+    (await loadDevOrConfiguredKey(config.contextSigningKey, identity, logger));
   const sign = contextSigner(contextKey);
   // Every request to a subgraph goes this way: the configured CA, the client certificate.
   const transport = createSubgraphTransport(config.subgraphTls);

@@ -1,4 +1,4 @@
 import { runAgency } from "@mash/kit";
 import { adultSocialCare } from "./index.ts";
 
-await runAgency(adultSocialCare);
+await runAgency(adultSocialCare, process.env);

@@ -1,4 +1,4 @@
 import { runAgency } from "@mash/kit";
 import { childrensServices } from "./index.ts";
 
-await runAgency(childrensServices);
+await runAgency(childrensServices, process.env);

@@ -1,4 +1,4 @@
 import { runAgency } from "@mash/kit";
 import { education } from "./index.ts";
 
-await runAgency(education);
+await runAgency(education, process.env);

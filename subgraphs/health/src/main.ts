@@ -1,4 +1,4 @@
 import { runAgency } from "@mash/kit";
 import { health } from "./index.ts";
 
-await runAgency(health);
+await runAgency(health, process.env);

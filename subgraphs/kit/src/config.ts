@@ -18,7 +18,7 @@ const agencyEnvKey = (agency: string) => agency.toUpperCase().replace(/-/g, "_")
  * (`MASH_DATABASE_URL_POLICE`, ...). On PostgreSQL each agency gets its own schema, so agencies
  * sharing one server still cannot read each other's tables by accident.
  */
-export function storeConfigFor(agency: string, env: Env = process.env): StoreConfig {
+export function storeConfigFor(agency: string, env: Env): StoreConfig {
   const ownKey = `MASH_DATABASE_URL_${agencyEnvKey(agency)}`;
   const url = env[ownKey] || env.MASH_DATABASE_URL;
   if (url) {

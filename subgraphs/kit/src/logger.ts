@@ -31,17 +31,26 @@ const REDACTED = [
 ];
 
 /**
+ * `LOG_LEVEL`, for an entry point to hand createLogger. A mistyped one should not stop a
+ * service: it logs at info, as an unset one does.
+ */
+export function logLevelFrom(env: Record<string, string | undefined>): LogLevel {
+  const level = env.LOG_LEVEL as LogLevel | undefined;
+  return level && levels.includes(level) ? level : "info";
+}
+
+/**
  * @param destination where lines go; stderr (synchronously, so nothing is lost when a signal
  *   handler exits the process) unless a test captures them.
  */
 export function createLogger(
   name: string,
-  level: LogLevel = (process.env.LOG_LEVEL as LogLevel | undefined) ?? "info",
+  level: LogLevel = "info",
   destination?: DestinationStream,
 ): Logger {
   const log = pino(
     {
-      // A mistyped LOG_LEVEL should not stop a service; it logs at info as before.
+      // A level a caller got wrong (an untyped value) logs at info rather than throwing.
       level: levels.includes(level) ? level : "info",
       // pid and hostname are the shipper's to add; keep the lines as they were.
       base: { name },

@@ -7,8 +7,8 @@ import {
   screenContact,
 } from "./contacts.ts";
 import type { RepeatCountView } from "./contacts-loaders.ts";
+import type { Context } from "./context.ts";
 import type { ResolverMap } from "./merge-resolvers.ts";
-import type { Context } from "./resolvers.ts";
 import type { EnquiryView, SubjectView } from "./store.ts";
 
 /** Contacts and their screening, and the contacts about a person or behind an enquiry. */

@@ -7,13 +7,13 @@ import {
 } from "@mash/kit";
 import { storeBackends, tempStores } from "@mash/kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Context } from "./context.ts";
 import { closeEnquiry } from "./decision.ts";
 import { recordDisagreement } from "./disagreements.ts";
 import { listEnquiries, openEnquiry } from "./enquiries.ts";
 import { at, badInput, clockSettings, okafor } from "./hub-testing.ts";
 import { createLoaders } from "./loaders.ts";
 import { processResolvers, takesPart } from "./process-resolvers.ts";
-import type { Context } from "./resolvers.ts";
 import { seed } from "./seed.ts";
 import { type EnquiryView, type MashDB, migrations } from "./store.ts";
 

@@ -1,4 +1,4 @@
 import { runAgency } from "@mash/kit";
 import { mash } from "./index.ts";
 
-await runAgency(mash);
+await runAgency(mash, process.env);

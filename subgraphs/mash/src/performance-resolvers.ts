@@ -1,6 +1,6 @@
+import type { Context } from "./context.ts";
 import type { ResolverMap } from "./merge-resolvers.ts";
 import { mashPerformance } from "./performance.ts";
-import type { Context } from "./resolvers.ts";
 
 export const performanceResolvers: ResolverMap = {
   Query: {

@@ -1,3 +1,4 @@
+import type { Context } from "./context.ts";
 import {
   type CloseEnquiryArgs,
   closeEnquiry,
@@ -7,7 +8,6 @@ import {
 import { type RecordDisagreementArgs, recordDisagreement } from "./disagreements.ts";
 import type { ResolverMap } from "./merge-resolvers.ts";
 import { type ChangeRagArgs, changeRag } from "./rag.ts";
-import type { Context } from "./resolvers.ts";
 import type { EnquiryView } from "./store.ts";
 import { decisionTimeliness } from "./timeliness.ts";
 

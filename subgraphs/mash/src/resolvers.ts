@@ -1,5 +1,6 @@
-import { badUserInput, DateScalar, DateTimeScalar, type SubgraphContext } from "@mash/kit";
+import { badUserInput, DateScalar, DateTimeScalar } from "@mash/kit";
 import { contactResolvers } from "./contacts-resolvers.ts";
+import type { Context } from "./context.ts";
 import { listEnquiries, type OpenEnquiryInput, openEnquiry } from "./enquiries.ts";
 import type { Loaders } from "./loaders.ts";
 import { mergeResolvers } from "./merge-resolvers.ts";
@@ -23,7 +24,7 @@ import {
 } from "./sharing.ts";
 import type { EnquiryView, MashDB, SubjectView } from "./store.ts";
 
-export type Context = SubgraphContext<MashDB, Loaders, MashSettings>;
+export type { Context } from "./context.ts";
 
 const MAX_IDS = 100;
 

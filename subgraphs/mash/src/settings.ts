@@ -1,10 +1,10 @@
 import { ConfigError } from "@mash/kit";
 import { defaultCalendar } from "./calendar/calendar.ts";
 import { readTimescalesFile } from "./calendar/file.ts";
+import type { Rag } from "./rag-levels.ts";
 import { type Timescales, workingTimescales } from "./timescales.ts";
 
-export type Rag = "RED" | "AMBER" | "GREEN";
-export const RAGS: readonly Rag[] = ["RED", "AMBER", "GREEN"];
+export { RAGS, type Rag } from "./rag-levels.ts";
 
 export interface MashSettings {
   /** Hours from opening to the decision being due, per RAG rating. Set locally by each hub. */

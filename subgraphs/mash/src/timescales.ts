@@ -1,6 +1,6 @@
 import { toDateTime } from "@mash/kit";
 import { type WorkingCalendar, workingWindows } from "./calendar/calendar.ts";
-import type { Rag } from "./settings.ts";
+import type { Rag } from "./rag-levels.ts";
 
 /** When something started at `from` under a RAG rating is due. */
 export interface Timescales {

@@ -1,4 +1,4 @@
 import { runAgency } from "@mash/kit";
 import { police } from "./index.ts";
 
-await runAgency(police);
+await runAgency(police, process.env);

@@ -1,4 +1,4 @@
 import { runAgency } from "@mash/kit";
 import { probation } from "./index.ts";
 
-await runAgency(probation);
+await runAgency(probation, process.env);

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { GATEWAY_SUBJECT, loadContextSigningKey, signContext } from "@mash/kit";
+import { defaultSubgraphs, parseSubgraphUrls } from "../../config.ts";
 import { devUsers } from "../../identity/dev-tokens.ts";
 import type { StatedEnquiry } from "../judge.ts";
 import { createPurposeResolver, PurposeError } from "../purpose.ts";
@@ -29,6 +30,16 @@ const { values, positionals } = withUsage(USAGE, () =>
     },
   }),
 );
+/** The subgraph's URL as the gateway would have it; a bad MASH_SUBGRAPH_URLS is said as such. */
+function subgraphUrl(name: string): string | undefined {
+  try {
+    const raw = process.env.MASH_SUBGRAPH_URLS;
+    return (raw ? parseSubgraphUrls(raw) : defaultSubgraphs).find((s) => s.name === name)?.url;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
 const fail = (message: string): never => {
   process.stderr.write(`${message}\nUsage: ${USAGE}\n`);
   process.exit(2);
@@ -69,16 +80,16 @@ if (values.as) {
 let inEnquiry = false;
 let purpose = "no enquiry stated";
 if (values.enquiry) {
+  // Where the gateway would ask: MASH_SUBGRAPH_URLS or the defaults, read by the gateway's parser.
+  const hubSubgraphName = policy.agencies.get(policy.hub)?.subgraphs[0] ?? policy.hub;
   const hubUrl =
     values["hub-url"] ??
-    process.env.MASH_SUBGRAPH_URLS?.split(",")
-      .find((s) => s.trim().startsWith(`${policy.hub}=`))
-      ?.split("=")[1] ??
-    "http://127.0.0.1:4001/graphql";
+    subgraphUrl(hubSubgraphName) ??
+    fail(`No URL for the hub's subgraph "${hubSubgraphName}": give --hub-url.`);
   // The hub answers only contexts the gateway signs: use the gateway's key if this machine has it,
   // but never mint one (without it the hub refuses, and explain says what it assumed).
-  const key = await loadContextSigningKey({ create: false });
-  const hubSubgraph = policy.agencies.get(policy.hub)?.subgraphs[0] ?? policy.hub;
+  const key = await loadContextSigningKey({ env: process.env, create: false });
+  const hubSubgraph = hubSubgraphName;
   let enquiry: StatedEnquiry | undefined;
   try {
     enquiry = await createPurposeResolver({

@@ -17,7 +17,7 @@ import {
   stopClinics,
   tempStore,
   visitsIn,
-} from "./damaged-store-helpers.ts";
+} from "./damaged-store.test-support.ts";
 
 afterEach(stopClinics);
 

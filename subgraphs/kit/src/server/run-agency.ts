@@ -1,18 +1,21 @@
 import { portFrom } from "../config.ts";
-import { createLogger } from "../logger.ts";
+import { createLogger, logLevelFrom } from "../logger.ts";
 import { terminalProgress } from "../seed/progress.ts";
 import type { AnyAgency } from "./agency.ts";
 import { startSubgraph } from "./start-subgraph.ts";
 
+type Env = Record<string, string | undefined>;
+
 /**
- * The entry point of an agency that hosts its own subgraph (`npm run start -w subgraphs/police`):
+ * The body of an agency's entry point (its main.ts hands it the environment) that hosts its own subgraph (`npm run start -w subgraphs/police`):
  * start, tell a parent launcher where it listens, and stop cleanly on a signal.
  */
-export async function runAgency(agency: AnyAgency): Promise<void> {
-  const logger = createLogger(agency.name);
+export async function runAgency(agency: AnyAgency, env: Env): Promise<void> {
+  const logger = createLogger(agency.name, logLevelFrom(env));
   try {
     const running = await startSubgraph(agency, {
-      port: portFrom(process.env, "PORT", agency.defaultPort),
+      env,
+      port: portFrom(env, "PORT", agency.defaultPort),
       progress: terminalProgress(agency.name),
       logger,
     });

@@ -39,7 +39,8 @@ type Env = Record<string, string | undefined>;
 export interface StartSubgraphOptions {
   port?: number;
   host?: string;
-  env?: Env;
+  /** The settings the agency reads (store, keys, TLS, its own), as the entry point was given them. */
+  env: Env;
   /** Where the store lives; from the environment when not given. */
   store?: StoreConfig;
   /** How many synthetic subjects to seed an empty store with (`MASH_SEED_SUBJECTS`, 2000). */
@@ -70,9 +71,9 @@ const MAX_BODY_BYTES = 1_000_000;
 
 export async function startSubgraph(
   agency: AnyAgency,
-  options: StartSubgraphOptions = {},
+  options: StartSubgraphOptions,
 ): Promise<RunningSubgraph> {
-  const env = options.env ?? process.env;
+  const { env } = options;
   const logger = options.logger ?? createLogger(agency.name);
   const settings = agency.settings?.(env);
   // Before the store opens, so a key or certificate misconfiguration stops the process naming it.

@@ -14,6 +14,7 @@ export function useRunningSubgraph(agency: AnyAgency, backend: Backend, seedSubj
   let running: RunningSubgraph | undefined;
   beforeAll(async () => {
     running = await startSubgraph(agency, {
+      env: process.env,
       port: 0,
       store: temp.configFor(agency.name),
       seedSubjects,

@@ -79,10 +79,12 @@ const dataDirOf = (env: Env, dataDir?: string) => dataDir ?? (env.MASH_DATA_DIR 
  * The gateway's signing key: `MASH_CONTEXT_SIGNING_KEY`, else the development pair in the data
  * directory (made if missing). `create: false` is for tools that must not mint a key of their own.
  */
-export async function loadContextSigningKey(
-  options: { env?: Env; dataDir?: string; create?: boolean } = {},
-): Promise<Loaded<ContextSigningKey> | undefined> {
-  const env = options.env ?? process.env;
+export async function loadContextSigningKey(options: {
+  env: Env;
+  dataDir?: string;
+  create?: boolean;
+}): Promise<Loaded<ContextSigningKey> | undefined> {
+  const { env } = options;
   if (env.MASH_CONTEXT_SIGNING_KEY) {
     return {
       value: await importSigningKey(env.MASH_CONTEXT_SIGNING_KEY),
@@ -102,10 +104,11 @@ export async function loadContextSigningKey(
  * A subgraph's trusted keys: `MASH_CONTEXT_VERIFY_KEYS`, else the public half of the development
  * pair in the data directory, made if missing so a subgraph may start before the gateway.
  */
-export async function loadContextVerifyKeys(
-  options: { env?: Env; dataDir?: string } = {},
-): Promise<Loaded<ContextVerifyKeys>> {
-  const env = options.env ?? process.env;
+export async function loadContextVerifyKeys(options: {
+  env: Env;
+  dataDir?: string;
+}): Promise<Loaded<ContextVerifyKeys>> {
+  const { env } = options;
   if (env.MASH_CONTEXT_VERIFY_KEYS) {
     return {
       value: await importVerifyKeys(env.MASH_CONTEXT_VERIFY_KEYS),

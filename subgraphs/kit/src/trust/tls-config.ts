@@ -17,7 +17,7 @@ export interface SubgraphTls {
  * `MASH_TLS_CERT_FILE` and `MASH_TLS_KEY_FILE` (PEM): the subgraph serves HTTPS. With
  * `MASH_TLS_CLIENT_CA_FILE` too, it requires a client certificate that CA issued.
  */
-export function subgraphTlsFrom(env: Env = process.env): SubgraphTls | undefined {
+export function subgraphTlsFrom(env: Env): SubgraphTls | undefined {
   const pair = readCertificateAndKey(env, "MASH_TLS_CERT_FILE", "MASH_TLS_KEY_FILE");
   const clientCa = readCertificateFile(env, "MASH_TLS_CLIENT_CA_FILE");
   if (!pair) {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ConfigError } from "@mash/kit";
 import { parse } from "yaml";
-import type { Rag } from "../settings.ts";
+import type { Rag } from "../rag-levels.ts";
 import {
   dayNumber,
   defaultCalendar,
