@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
@@ -9,11 +9,22 @@ import { browserMissing, launchBrowser } from "./browser.ts";
 import { startSystem } from "./system.ts";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/", import.meta.url));
+const DOCS = fileURLToPath(new URL("../../docs/", import.meta.url));
+
+/**
+ * A viewport's screenshot into test-artifacts/, and into docs/ (the README's pictures) when
+ * MASH_DOCS_SCREENSHOTS=1: its times change on every run, so an ordinary run leaves docs/ alone.
+ */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}${name}` });
+  if (process.env.MASH_DOCS_SCREENSHOTS === "1")
+    await copyFile(`${ARTIFACTS}${name}`, `${DOCS}${name}`);
+}
 
 /** A fresh context on the workspace, recording every URL it asks for and every page error. */
-async function openWorkspace(browser: Browser, url: string) {
+async function openWorkspace(browser: Browser, url: string, height = 900) {
   const context: BrowserContext = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
+    viewport: { width: 1280, height },
   });
   const requested: string[] = [];
   context.on("request", (request) => requested.push(request.url()));
@@ -363,6 +374,230 @@ describe.skipIf(missingBrowser)("the practitioners' workspace in a browser", () 
     await page.getByText(/^Decided early help by mgr\.okafor/).waitFor();
     // Closed: deciding is done; an agency that took part may now disagree.
     await page.getByRole("form", { name: "Disagree with the decision" }).waitFor();
+    await context.close();
+  });
+
+  it("takes a RED enquiry from the inbox to the decision: four practitioners of three agencies, through the forms", async () => {
+    // The front door's intake, which the workspace has no form for: two contacts about Leo in the
+    // last 12 months (a repeat) and a RED enquiry sw.patel opens from the second.
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const recordContact = async (
+      as: string,
+      referrer: Record<string, string>,
+      days: number,
+      concern: string,
+    ) => {
+      const recorded = await system.query<{ recordContact: { id: string } }>(
+        "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }",
+        {
+          input: {
+            referrer: { kind: "AGENCY", ...referrer },
+            receivedAt: daysAgo(days),
+            concern,
+            consentSought: false,
+            consentReason: "Seeking consent could place the child at risk of harm",
+            subjectIds: ["S-1007"],
+          },
+        },
+        { as },
+      );
+      const id = recorded.body.data?.recordContact.id;
+      if (!id) throw new Error(`recordContact: ${JSON.stringify(recorded.body.errors)}`);
+      return id;
+    };
+    await recordContact(
+      "dsl.murphy",
+      { agency: "Brook Academy", name: "Sean Murphy", role: "Designated safeguarding lead" },
+      70,
+      "Leo missing afternoon lessons; seen collected by older males in a car",
+    );
+    const nightContact = await recordContact(
+      "pc.jones",
+      { agency: "Police", name: "PC Sam Jones", role: "Response officer" },
+      0.1,
+      "Leo found at 02:00 in a car with two adult men",
+    );
+    const opened = await system.query<{ openEnquiry: { id: string } }>(
+      "mutation($input: OpenEnquiryInput!) { openEnquiry(input: $input) { id } }",
+      {
+        input: {
+          reason: "Leo found at night with adult men after missing school: risk of exploitation",
+          rag: "RED",
+          contactIds: [nightContact],
+        },
+      },
+      { as: "sw.patel" },
+    );
+    const id = opened.body.data?.openEnquiry.id;
+    if (!id) throw new Error(`openEnquiry: ${JSON.stringify(opened.body.errors)}`);
+    const row = (page: Page) => page.locator(`tr[data-enquiry="${id}"]`);
+    const form = (page: Page, name: string | RegExp) => page.getByRole("form", { name });
+
+    const { context, page, problems } = await openWorkspace(browser, origin, 800);
+    const inboxQueries: string[] = [];
+    page.on("request", (request) => {
+      if ((request.postData() ?? "").includes('"operationName":"WorkspaceInbox"'))
+        inboxQueries.push(request.headers()["x-mash-enquiry"] ?? "no purpose");
+    });
+
+    // 1. The social worker at the front door: the RED enquiry in her inbox, Leo's repeat count
+    // beside his name, from one inbox request with no purpose (the count is the front door's).
+    await signInAs(page, "sw.patel");
+    await row(page).waitFor();
+    await expect(row(page).textContent()).resolves.toMatch(/RED.*due in \d+ (min|h)/);
+    await expect(row(page).textContent()).resolves.toMatch(
+      /Leo Turner: 2 contacts in the last 12 months \(repeat contacts\)/,
+    );
+    // 0 is the graph's figure for Amelia, whom no contact is recorded about: shown as 0.
+    await expect(inboxRow(page, "ENQ-2001").textContent()).resolves.toMatch(
+      /Amelia Doe: no contacts in the last 12 months/,
+    );
+    expect(inboxQueries).toEqual(["no purpose"]);
+    await screenshot(page, "workspace-inbox.png");
+
+    // She triages: asks police, health and education to research.
+    await row(page).getByRole("link", { name: id }).click();
+    await page.getByRole("heading", { level: 1, name: `Enquiry ${id}` }).waitFor();
+    const leo = page.locator('li.ws-card[data-subject="S-1007"]');
+    await expect(leo.textContent()).resolves.toMatch(/2 contacts in the last 12 months/);
+    const ask = form(page, "Ask agencies to research");
+    for (const agency of ["Police", "Health", "Education"]) await ask.getByLabel(agency).check();
+    await ask.getByRole("button", { name: "Ask" }).click();
+    await page.locator('tr[data-agency="education"]', { hasText: "Asked" }).waitFor();
+
+    // 2. The police officer: the request waits for the police; Leo's count is withheld from his
+    // role, said once with its reason, never a 0; no lead's form for him (not his to use).
+    await signInAs(page, "pc.jones");
+    const waiting = page.locator("section", {
+      has: page.getByRole("heading", { name: "Research requests waiting for my agency" }),
+    });
+    await waiting.locator(`tr[data-enquiry="${id}"]`).waitFor();
+    await expect(waiting.locator(`tr[data-enquiry="${id}"]`).textContent()).resolves.toMatch(
+      /Leo Turner: contacts in the last 12 months: Withheld/,
+    );
+    const listed = page.locator("li.ws-withheld", { hasText: "recentContacts" });
+    await expect(listed.count()).resolves.toBe(1);
+    await expect(listed.textContent()).resolves.toMatch(/social_worker, mash_manager/);
+    await waiting.getByRole("link", { name: id }).click();
+    const answer = form(page, /Answer the research request/);
+    await answer.waitFor();
+    await expect(form(page, "Release an agency from this enquiry").count()).resolves.toBe(0);
+    await expect(form(page, "Decide the enquiry").count()).resolves.toBe(0);
+    await answer
+      .getByLabel("What my agency found that is relevant")
+      .fill("The car is registered to a man under investigation for child exploitation");
+    await answer.getByLabel("Sharing decision (required)").selectOption("SHARE_WITH_CONDITIONS");
+    await answer
+      .getByLabel(/Reason for the decision/)
+      .fill("For the strategy discussion only: an investigation is live");
+    await answer.getByRole("button", { name: "Record research answer" }).click();
+    await answer.getByText("Research answer recorded.").waitFor();
+
+    // 3. The health nurse answers, then amends her agency's sharing decision.
+    await signInAs(page, "nurse.evans");
+    await page.locator(`tr[data-enquiry="${id}"]`).getByRole("link", { name: id }).click();
+    const healthAnswer = form(page, /Answer the research request/);
+    await healthAnswer
+      .getByLabel("What my agency found that is relevant")
+      .fill("Registered at Brook Street Practice; no attendances in the last year");
+    await healthAnswer.getByLabel("Sharing decision (required)").selectOption("SHARE");
+    await healthAnswer.getByLabel(/Reason for the decision/).fill("Relevant to Leo's safety");
+    await healthAnswer.getByRole("button", { name: "Record research answer" }).click();
+    await healthAnswer.getByText("Research answer recorded.").waitFor();
+    const sharing = form(page, /sharing decision$/);
+    await sharing
+      .getByLabel("Decision (required)", { exact: true })
+      .selectOption("SHARE_WITH_CONDITIONS");
+    await sharing
+      .getByLabel(/Reason for the decision/)
+      .fill("GP details for the strategy discussion only, not onward");
+    await sharing.getByRole("button", { name: "Record sharing decision" }).click();
+    await sharing.getByText("Sharing decision recorded.").waitFor();
+    const history = page.locator("section", {
+      has: page.getByRole("heading", { name: "Sharing decisions recorded" }),
+    });
+    await history.locator('tr[data-agency="health"][data-current="true"]').waitFor();
+    await expect(
+      history.locator('tr[data-agency="health"][data-current="false"]').textContent(),
+    ).resolves.toMatch(/Health.*nurse\.evans.*Share.*Relevant to Leo's safety.*Amended/);
+
+    // 4. Back at the front door: education is released, the hub's minimum length first.
+    await signInAs(page, "sw.patel");
+    await row(page).getByRole("link", { name: id }).click();
+    const release = form(page, "Release an agency from this enquiry");
+    await release.getByLabel("Agency to release (required)").selectOption("education");
+    await release.getByLabel(/Why it is released/).fill("Not needed");
+    await release.getByRole("button", { name: "Release agency" }).click();
+    await release.getByRole("alert").waitFor();
+    await expect(release.getByRole("alert").textContent()).resolves.toMatch(
+      /Not recorded:.*reason has 10 characters; a reason of substance has at least \d+/,
+    );
+    await release
+      .getByLabel(/Why it is released/)
+      .fill("The school's concern is already in the contact; no further education research needed");
+    await release.getByRole("button", { name: "Release agency" }).click();
+    await page
+      .locator('tr[data-agency="education"]', { hasText: "Released before answering" })
+      .waitFor();
+
+    // 5. The manager reads every agency's part and the whole history, sees Leo, and decides.
+    await signInAs(page, "mgr.okafor");
+    await row(page).getByRole("link", { name: id }).click();
+    await history.locator("tbody tr").nth(2).waitFor();
+    expect(await attributeOfAll(history.locator("tbody tr"), "data-agency")).toEqual([
+      "police",
+      "health",
+      "health",
+    ]);
+    expect(await attributeOfAll(history.locator("tbody tr"), "data-current")).toEqual([
+      "true",
+      "false",
+      "true",
+    ]);
+    // The picture for the README: each agency's part and the history, not the page's top.
+    await page
+      .getByRole("heading", { name: "Each agency's part" })
+      // The test's types have no DOM: Element.scrollIntoView, as the page has it.
+      .evaluate((heading) =>
+        (heading as unknown as { scrollIntoView(options: object): void }).scrollIntoView({
+          block: "start",
+        }),
+      );
+    await screenshot(page, "workspace-enquiry.png");
+    await page
+      .locator("section", { has: page.getByRole("heading", { name: "People" }) })
+      .getByRole("link", { name: "Leo Turner" })
+      .click();
+    await page.getByRole("heading", { level: 1, name: "Leo Turner" }).waitFor();
+    await page.getByRole("region", { name: "Health" }).getByText("Brook Street Practice").waitFor();
+    await screenshot(page, "workspace-person.png");
+    await page.getByRole("link", { name: `Back to enquiry ${id}` }).click();
+    const decide = form(page, "Decide the enquiry");
+    await decide.getByLabel("Outcome (required)").selectOption("STRATEGY_DISCUSSION");
+    await decide
+      .getByLabel(/Reasons for the decision/)
+      .fill("Risk of child exploitation: strategy discussion with police and health");
+    await decide.getByLabel(/How the referrer was told/).fill("By phone to PC Jones");
+    await decide.getByRole("button", { name: "Record decision and close" }).click();
+    await page.getByText(/^Decided strategy discussion by mgr\.okafor/).waitFor();
+
+    const closed = await system.query<{
+      enquiry: {
+        status: string;
+        outcome: string;
+        research: { agency: string; releasedAt: string | null }[];
+        sharingDecisionHistory: { agency: string }[];
+      };
+    }>(
+      "query($id: ID!) { enquiry(id: $id) { status outcome research { agency releasedAt } sharingDecisionHistory { agency } } }",
+      { id },
+      { as: "mgr.okafor" },
+    );
+    const decided = closed.body.data?.enquiry;
+    expect([decided?.status, decided?.outcome]).toEqual(["CLOSED", "STRATEGY_DISCUSSION"]);
+    expect(decided?.research.find((r) => r.agency === "education")?.releasedAt).toBeTruthy();
+    expect(decided?.sharingDecisionHistory).toHaveLength(3);
+    expect(problems).toEqual([]);
     await context.close();
   });
 

@@ -1,6 +1,7 @@
 import { breakGlassHeader } from "@mash/client-kit";
 import type { GraphiQLProps } from "graphiql";
-import { GRAPHQL_ENDPOINT, messageOf } from "./api.ts";
+import { messageOf } from "../shared/message-of.ts";
+import { GRAPHQL_ENDPOINT } from "./api.ts";
 import { operationNameIn } from "./operation-name.ts";
 import { fillReturnedIds, rememberReturnedId, returnedBy } from "./returned-ids.ts";
 

@@ -1,38 +1,23 @@
-import type { OidcSession } from "../sign-in/use-oidc-session.ts";
-import type { DevUser } from "./api.ts";
+import { DEVELOPMENT_NOTICE, ProviderButton, UserPicker } from "../shared/sign-in-controls.tsx";
+import { signedOutWhy } from "../shared/sign-in-session.ts";
 import { enquiryLabel } from "./enquiry-label.ts";
 import { breakGlassHeader, MIN_BREAK_GLASS_REASON } from "./fetcher.ts";
 import { RequestStatus } from "./request-status.tsx";
-import type { ConsoleSession, EnquiryState } from "./use-session.ts";
+import type { ConsoleSession, ConsoleUser, EnquiryState } from "./use-session.ts";
 
-export const DEVELOPMENT_NOTICE = "Development sign-in: synthetic data only";
+export { DEVELOPMENT_NOTICE };
 
 const words = (slug: string) => slug.replace(/[-_]+/g, " ");
 
-function describeUser(user: Pick<DevUser, "roles"> & { readonly agency?: string }): string {
+function describeUser(user: Pick<ConsoleUser, "roles" | "agency">): string {
   const roles = user.roles.length > 0 ? words(user.roles.join(", ")) : "no roles";
   return user.agency ? `${roles}, ${words(user.agency)}` : roles;
 }
 
-function providerText(session: OidcSession): string {
-  switch (session.status) {
-    case "off":
-      return "";
-    case "working":
-      return session.message;
-    case "signed-out":
-      return `${session.message ? `${session.message} ` : ""}Not signed in: press “Sign in” to sign in with your organisation's account.`;
-    case "signed-in":
-      return `Signed in as ${session.user.name} (${session.user.id}), ${describeUser(session.user)}`;
-  }
-}
-
-function whoText({ identity, signIn, typedTokenAccepted, oidc }: ConsoleSession): string {
+function whoText({ identity, signIn, typedTokenAccepted }: ConsoleSession): string {
   switch (identity.mode) {
     case "checking":
       return "Checking how this gateway signs people in…";
-    case "oidc":
-      return providerText(oidc.session);
     case "external":
       return typedTokenAccepted
         ? "Signed in with the Authorization header in the Headers editor."
@@ -40,16 +25,23 @@ function whoText({ identity, signIn, typedTokenAccepted, oidc }: ConsoleSession)
     case "unavailable":
       return `${identity.message}. Put your own Authorization header in the Headers editor, or reload the page.`;
   }
-  switch (signIn.status) {
-    case "signed-out":
-      return "Not signed in: choose a user to run requests.";
-    case "signing-in":
-      return `Signing in as ${signIn.user.name}…`;
+  const { session } = signIn;
+  switch (session.status) {
+    case "working":
+      return session.message;
     case "signed-in":
-      return `Signed in as ${signIn.user.name} (${signIn.user.username}), ${describeUser(signIn.user)}`;
-    case "failed":
-      return `Could not sign in as ${signIn.user.username}: ${signIn.message}`;
+      return `Signed in as ${session.user.name} (${session.id}), ${describeUser(session.user)}`;
+    case "refused":
+      return `Not signed in: ${session.problems.map((problem) => problem.message).join("; ")}`;
+    case "signed-out":
+      break;
   }
+  const why = signedOutWhy(session);
+  if (identity.mode === "oidc")
+    return `${why ? `${why} ` : ""}Not signed in: press “Sign in” to sign in with your organisation's account.`;
+  return why
+    ? `Could not sign in as ${signIn.chosen}: ${why}`
+    : "Not signed in: choose a user to run requests.";
 }
 
 function enquiryHint(enquiries: EnquiryState, external: boolean): string {
@@ -88,24 +80,6 @@ function breakGlassHint(reason: string): { text: string; sending: boolean } {
   };
 }
 
-/** Sign-in through the organisation's identity provider: one button, no picker. */
-function ProviderSignIn({ session }: { session: ConsoleSession }) {
-  const { oidc } = session;
-  const signedIn = oidc.session.status === "signed-in";
-  return (
-    <div className="mash-console-field">
-      <button
-        type="button"
-        className="mash-console-copy"
-        disabled={oidc.session.status === "working"}
-        onClick={signedIn ? oidc.signOut : oidc.signIn}
-      >
-        {signedIn ? "Sign out" : "Sign in"}
-      </button>
-    </div>
-  );
-}
-
 /** The bar above GraphiQL: who the console acts as, and for which enquiry. */
 export function HeaderBar({ session }: { session: ConsoleSession }) {
   const { identity, signIn, enquiries, enquiry } = session;
@@ -116,7 +90,6 @@ export function HeaderBar({ session }: { session: ConsoleSession }) {
     enquiry && !listed.some((item) => item.id === enquiry)
       ? [...listed, { id: enquiry, rag: "", reason: "" }]
       : listed;
-  const chosenUser = signIn.status === "signed-out" ? "" : signIn.user.username;
   const glass = breakGlassHint(session.breakGlass);
 
   return (
@@ -131,24 +104,23 @@ export function HeaderBar({ session }: { session: ConsoleSession }) {
       </div>
       <fieldset className="mash-console-session">
         <legend className="mash-console-visually-hidden">Sign-in and purpose</legend>
-        {development ? (
+        {identity.mode === "development" ? (
           <div className="mash-console-field">
-            <label htmlFor="mash-sign-in">Sign in as</label>
-            <select
+            <UserPicker
               id="mash-sign-in"
-              value={chosenUser}
-              onChange={(event) => session.chooseUser(event.target.value)}
-            >
-              <option value="">Not signed in</option>
-              {identity.users.map((user) => (
-                <option key={user.username} value={user.username}>
-                  {`${user.username}: ${user.name}, ${describeUser(user)}`}
-                </option>
-              ))}
-            </select>
+              users={identity.users}
+              chosen={signIn.chosen}
+              choose={signIn.choose}
+              none="Not signed in"
+              label={(user) => `${user.username}: ${user.name}, ${describeUser(user)}`}
+            />
           </div>
         ) : null}
-        {identity.mode === "oidc" ? <ProviderSignIn session={session} /> : null}
+        {identity.mode === "oidc" ? (
+          <div className="mash-console-field">
+            <ProviderButton signIn={signIn} className="mash-console-copy" />
+          </div>
+        ) : null}
         <div className="mash-console-field mash-console-field-wide">
           <label htmlFor="mash-enquiry">Enquiry (purpose)</label>
           <select

@@ -1,25 +1,13 @@
 import type { GraphiQLProps } from "graphiql";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { type OidcSessionControls, useOidcSession } from "../sign-in/use-oidc-session.ts";
-import {
-  type DevUser,
-  type EnquiryList,
-  fetchDevToken,
-  fetchOpenEnquiries,
-  GRAPHQL_ENDPOINT,
-  type IdentityProbe,
-  messageOf,
-  probeIdentity,
-} from "./api.ts";
+import type { SignInMethod } from "../shared/dev-sign-in.ts";
+import { type SignInState, useSignIn, type Via } from "../shared/use-sign-in.ts";
+import type { SignedInUser } from "../sign-in/id-token.ts";
+import { type EnquiryList, fetchOpenEnquiries, GRAPHQL_ENDPOINT } from "./api.ts";
 import { createFetcher, type Purpose, type RequestReport } from "./fetcher.ts";
 
-export type IdentityState = IdentityProbe | { readonly mode: "checking" };
-
-export type SignIn =
-  | { readonly status: "signed-out" }
-  | { readonly status: "signing-in"; readonly user: DevUser }
-  | { readonly status: "signed-in"; readonly user: DevUser; readonly authorization: string }
-  | { readonly status: "failed"; readonly user: DevUser; readonly message: string };
+/** Whoever signs in: the console shows who and what roles, and lets the gateway decide. */
+export type ConsoleUser = SignedInUser;
 
 export type EnquiryState =
   | EnquiryList
@@ -27,19 +15,13 @@ export type EnquiryState =
   | { readonly status: "loading" };
 
 export interface ConsoleSession {
-  readonly identity: IdentityState;
-  readonly signIn: SignIn;
+  readonly identity: SignInMethod;
   /**
-   * Signs in as a development user; an empty or unknown username signs out. Either way the
-   * enquiry and the break-glass reason are cleared: they were one person's purpose, and the
-   * next person states their own.
+   * The shared sign-in (picker or identity provider). Any sign-in, sign-out or change of user
+   * clears the enquiry and the break-glass reason: they were one person's purpose, and the next
+   * person states their own.
    */
-  chooseUser(username: string): void;
-  /**
-   * Sign-in through the organisation's identity provider (identity mode "oidc"); its sign-in and
-   * sign-out clear the enquiry and the break-glass reason as chooseUser does.
-   */
-  readonly oidc: OidcSessionControls;
+  readonly signIn: SignInState<ConsoleUser>;
   readonly enquiries: EnquiryState;
   readonly enquiry: string;
   setEnquiry(id: string): void;
@@ -51,6 +33,16 @@ export interface ConsoleSession {
   readonly fetcher: GraphiQLProps["fetcher"];
   /** What became of the last request the user ran: its X-Request-Id, or why none was sent. */
   readonly lastRequest: RequestReport | undefined;
+}
+
+function consoleUserOf(via: Via): ConsoleUser {
+  if (via.via === "development") {
+    const { username, name, agency, roles } = via.user;
+    return { id: username, name, agency, roles };
+  }
+  if (via.via === "provider") return via.user;
+  // A typed token goes in the Headers editor, where the gateway, not the console, reads it.
+  throw new Error("The console takes a typed token in the Headers editor");
 }
 
 const CHECKING = "Checking how this gateway signs people in; run the request again in a moment.";
@@ -67,8 +59,6 @@ const SIGN_IN_FIRST =
  * the user, not each renewed token, so renewal re-reads neither the schema nor the list.
  */
 export function useSession(): ConsoleSession {
-  const [identity, setIdentity] = useState<IdentityState>({ mode: "checking" });
-  const [signIn, setSignIn] = useState<SignIn>({ status: "signed-out" });
   const [enquiries, setEnquiries] = useState<EnquiryState>({ status: "idle" });
   const [enquiry, setEnquiry] = useState("");
   const [breakGlass, setBreakGlass] = useState("");
@@ -77,84 +67,31 @@ export function useSession(): ConsoleSession {
   // Outlives each sign-in's fetcher: the process walk changes user between its steps.
   const returnedIds = useRef(new Map<string, string>());
 
-  useEffect(() => {
-    let live = true;
-    probeIdentity().then((probe) => {
-      if (live) setIdentity(probe);
-    });
-    return () => {
-      live = false;
-    };
-  }, []);
-
   // Read by the fetcher on every request: changing the purpose needs no new fetcher.
   const purposeRef = useRef<Purpose>({ enquiry, breakGlass });
   purposeRef.current = { enquiry, breakGlass };
 
-  const attempt = useRef<AbortController | undefined>(undefined);
   // Before anything else, so no request can go out as the new user with the old purpose.
   const forgetPurpose = useCallback(() => {
     setEnquiry("");
     setBreakGlass("");
     purposeRef.current = { enquiry: "", breakGlass: "" };
   }, []);
-  const chooseUser = useCallback(
-    (username: string) => {
-      attempt.current?.abort();
-      attempt.current = undefined;
-      const users = identity.mode === "development" ? identity.users : [];
-      const user = users.find((candidate) => candidate.username === username);
-      forgetPurpose();
-      if (!user) {
-        setSignIn({ status: "signed-out" });
-        return;
-      }
-      const controller = new AbortController();
-      attempt.current = controller;
-      setSignIn({ status: "signing-in", user });
-      fetchDevToken(user.username, controller.signal).then(
-        (token) => {
-          if (!controller.signal.aborted)
-            setSignIn({ status: "signed-in", user, authorization: `Bearer ${token}` });
-        },
-        (error: unknown) => {
-          if (!controller.signal.aborted)
-            setSignIn({ status: "failed", user, message: messageOf(error) });
-        },
-      );
-    },
-    [identity, forgetPurpose],
-  );
-
-  const provider = useOidcSession(identity.mode === "oidc" ? identity.config : undefined, {
+  const signIn = useSignIn<ConsoleUser>({
     redirectPath: GRAPHQL_ENDPOINT,
+    accept: (_authorization, via) => consoleUserOf(via),
+    idOf: (user) => user.id,
+    onSwitch: forgetPurpose,
   });
-  const { signIn: providerSignIn, signOut: providerSignOut } = provider;
-  const oidc = useMemo<OidcSessionControls>(
-    () => ({
-      session: provider.session,
-      signIn: () => {
-        forgetPurpose();
-        providerSignIn();
-      },
-      signOut: () => {
-        forgetPurpose();
-        providerSignOut();
-      },
-    }),
-    [provider.session, providerSignIn, providerSignOut, forgetPurpose],
-  );
-  const signedInThroughProvider =
-    provider.session.status === "signed-in" ? provider.session : undefined;
+  const identity = signIn.method;
+  const { session } = signIn;
 
   // The picker's or the provider's token lists the enquiries; with an external identity provider
   // and no browser sign-in, the token the user typed in the Headers editor does, once the gateway
   // has accepted it.
-  const pickedAuthorization =
-    signIn.status === "signed-in" ? signIn.authorization : signedInThroughProvider?.authorization;
+  const pickedAuthorization = session.status === "signed-in" ? session.authorization : undefined;
   // Who the token is for: a renewed token for the same user keeps the fetcher and the list.
-  const pickedKey =
-    signIn.status === "signed-in" ? signIn.authorization : signedInThroughProvider?.user.id;
+  const pickedKey = session.status === "signed-in" ? session.id : undefined;
   const authorizationRef = useRef(pickedAuthorization);
   authorizationRef.current = pickedAuthorization;
   // A token typed in the Headers editor counts unless the console signs people in itself.
@@ -212,8 +149,6 @@ export function useSession(): ConsoleSession {
   return {
     identity,
     signIn,
-    chooseUser,
-    oidc,
     enquiries,
     enquiry,
     setEnquiry,

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { StatusMessage } from "./feedback.tsx";
 import { count, when, words } from "./format.ts";
 import { ACCESS_LOG } from "./queries.ts";
 import type { AccessEntry, AccessLogFilter, AccessTraffic } from "./types.ts";

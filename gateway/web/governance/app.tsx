@@ -4,24 +4,17 @@ import "./review.css";
 import { StrictMode, useCallback, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { AccessLogPanel } from "./access-log-panel.tsx";
-import { EditorPanel } from "./editor-panel.tsx";
+import { EditorPanel, type EditorSeed } from "./editor-panel.tsx";
 import { words } from "./format.ts";
 import { InboxPanel } from "./inbox.tsx";
 import { MatrixPanel } from "./matrix-panel.tsx";
 import { NotificationsPanel } from "./notifications-panel.tsx";
-import { SignInPanel } from "./sign-in.tsx";
+import { DEVELOPMENT_NOTICE, SignInPanel } from "./sign-in.tsx";
 import { Tabs } from "./tabs.tsx";
 import type { Officer } from "./types.ts";
 import { GovernanceContext, type GovernanceContextValue } from "./use-api.ts";
 import { type Session, useSession } from "./use-session.ts";
 import { VersionsPanel } from "./versions-panel.tsx";
-
-export interface EditorSeed {
-  readonly text: string;
-  readonly label: string;
-  /** Changes on every "open in editor", so opening the same text twice still replaces edits. */
-  readonly nonce: number;
-}
 
 function Workspace({
   session,
@@ -108,13 +101,13 @@ function Workspace({
 
 function GovernanceConsole() {
   const session = useSession();
-  const { signIn } = session;
+  const signIn = session.session;
   return (
     <div className="gov-page">
       <header className="gov-header">
         <h1>MASH governance console</h1>
-        {session.identity.mode === "development" ? (
-          <p className="gov-notice gov-notice-inline">Development sign-in: synthetic data only</p>
+        {session.method.mode === "development" ? (
+          <p className="gov-notice gov-notice-inline">{DEVELOPMENT_NOTICE}</p>
         ) : null}
       </header>
       <main className="gov-main">
@@ -122,10 +115,10 @@ function GovernanceConsole() {
           <Workspace
             // A new officer starts from a clean workspace: nothing of the last one's edits. Keyed
             // by who, not by the token, which the identity provider renews under the same officer.
-            key={signIn.officer.id}
+            key={signIn.id}
             session={session}
             authorization={signIn.authorization}
-            officer={signIn.officer}
+            officer={signIn.user}
           />
         ) : (
           <SignInPanel session={session} />

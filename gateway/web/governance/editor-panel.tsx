@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from "react";
-import { type ApiProblem, governanceRequest, problemsOfError } from "./api.ts";
-import type { EditorSeed } from "./app.tsx";
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import { type ApiProblem, problemsOfError } from "../shared/api-error.ts";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { governanceRequest } from "./api.ts";
+import { StatusMessage } from "./feedback.tsx";
 import { count } from "./format.ts";
 import { ImpactView } from "./impact-view.tsx";
 import { NarrowingForm } from "./narrowing-form.tsx";
@@ -68,6 +69,14 @@ function useValidation(text: string | undefined): Check {
 }
 
 /** The agency's policy as YAML: edit, check, see the impact, simulate, save and propose. */
+/** A text to open in the editor: a rule's text, a version's, a simulation's starting point. */
+export interface EditorSeed {
+  readonly text: string;
+  readonly label: string;
+  /** Changes on every "open in editor", so opening the same text twice still replaces edits. */
+  readonly nonce: number;
+}
+
 export function EditorPanel({ seed }: { seed: EditorSeed | undefined }) {
   const { officer, changed } = useGovernance();
   const live = useQuery<{ livePolicy: AgencyPolicy }>(LIVE_POLICY, undefined);

@@ -1,4 +1,5 @@
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { StatusMessage } from "./feedback.tsx";
 import { count } from "./format.ts";
 import { INBOX } from "./queries.ts";
 import type { Inbox, PolicyVersion } from "./types.ts";

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { StatusMessage } from "./feedback.tsx";
 import { ACCESS_LABEL, accessClass, when, words } from "./format.ts";
 import { LIVE_POLICY } from "./queries.ts";
 import type { Access, AgencyPolicy, MatrixCell } from "./types.ts";

@@ -1,4 +1,4 @@
-import { ProblemAlert } from "./feedback.tsx";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
 import { PUBLISH_NARROWING, REVIEW_NARROWING } from "./queries.ts";
 import type { PolicyVersion } from "./types.ts";
 import { useGovernance, useOperation } from "./use-api.ts";

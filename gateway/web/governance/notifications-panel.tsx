@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { StatusMessage } from "./feedback.tsx";
 import { count, when, words } from "./format.ts";
 import { ACKNOWLEDGE, NOTIFICATIONS } from "./queries.ts";
 import type { Notification } from "./types.ts";

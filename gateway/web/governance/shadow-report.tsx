@@ -1,4 +1,5 @@
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { StatusMessage } from "./feedback.tsx";
 import { count, words } from "./format.ts";
 import { SHADOW_REPORT } from "./queries.ts";
 import type { ShadowReport } from "./types.ts";

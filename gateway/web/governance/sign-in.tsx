@@ -1,10 +1,12 @@
 import { type FormEvent, useState } from "react";
-import type { DevUser } from "../console/api.ts";
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import type { DevUser } from "../shared/dev-sign-in.ts";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { DEVELOPMENT_NOTICE, ProviderButton } from "../shared/sign-in-controls.tsx";
+import { StatusMessage } from "./feedback.tsx";
 import { words } from "./format.ts";
 import type { Session } from "./use-session.ts";
 
-export const DEVELOPMENT_NOTICE = "Development sign-in: synthetic data only";
+export { DEVELOPMENT_NOTICE };
 
 // Officers are whoever holds a governance role; the API, not this list, decides.
 const isOfficer = (user: DevUser) => user.roles.some((role) => role.includes("governance"));
@@ -15,7 +17,7 @@ function DevelopmentSignIn({ users, session }: { users: readonly DevUser[]; sess
   const [chosen, setChosen] = useState(officers[0]?.username ?? "");
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (chosen) session.signInAs(chosen);
+    if (chosen) session.choose(chosen);
   };
   const label = (user: DevUser) => `${user.username}: ${user.name}, ${words(user.agency)}`;
   return (
@@ -83,41 +85,29 @@ function TokenSignIn({ session }: { session: Session }) {
 
 /** Sign-in through the organisation's identity provider: one button, the provider does the rest. */
 export function ProviderSignIn({ session }: { session: Session }) {
-  const { signIn } = session;
-  // Signed in at the provider but refused here: "Sign in" would go round to the same refusal,
-  // and the provider's session (and refresh token) would live on. The way out is signing out.
-  if (signIn.status === "signed-out" && signIn.refused)
-    return (
-      <div className="gov-form">
-        <p className="gov-hint" data-testid="sign-in-refused">
-          Your organisation signed you in as {signIn.refused.name}, but the governance console
-          accepts only governance officers. Sign out to sign in with another account.
-        </p>
-        <button type="button" className="gov-button gov-primary" onClick={session.signOut}>
-          Sign out
-        </button>
-      </div>
-    );
+  const refused = session.session.status === "refused" ? session.session : undefined;
   return (
     <div className="gov-form">
-      <p className="gov-hint">
-        Sign in with your organisation's account. You go to its sign-in page and come back here.
-      </p>
-      <button
-        type="button"
-        className="gov-button gov-primary"
-        disabled={signIn.status === "signing-in"}
-        onClick={session.signInWithProvider}
-      >
-        Sign in
-      </button>
+      {refused ? (
+        // Signed in at the provider but refused here: "Sign in" would go round to the same
+        // refusal, and the provider's session (and refresh token) would live on.
+        <p className="gov-hint" data-testid="sign-in-refused">
+          Your organisation signed you in as {refused.name}, but the governance console accepts only
+          governance officers. Sign out to sign in with another account.
+        </p>
+      ) : (
+        <p className="gov-hint">
+          Sign in with your organisation's account. You go to its sign-in page and come back here.
+        </p>
+      )}
+      <ProviderButton signIn={session} className="gov-button gov-primary" />
     </div>
   );
 }
 
 /** The page shown until the governance API accepts who the officer is. */
 export function SignInPanel({ session }: { session: Session }) {
-  const { identity, signIn } = session;
+  const { method: identity, session: signIn } = session;
   return (
     <section className="gov-card gov-sign-in" aria-labelledby="gov-sign-in-heading">
       <h2 id="gov-sign-in-heading">Sign in</h2>
@@ -141,9 +131,9 @@ export function SignInPanel({ session }: { session: Session }) {
       )}
       <StatusMessage
         testId="sign-in-status"
-        text={signIn.status === "signing-in" ? `Signing in as ${signIn.who}…` : ""}
+        text={signIn.status === "working" ? signIn.message : ""}
       />
-      {signIn.status === "signed-out" ? (
+      {signIn.status === "signed-out" || signIn.status === "refused" ? (
         <ProblemAlert title="Could not sign in" problems={signIn.problems} />
       ) : null}
     </section>

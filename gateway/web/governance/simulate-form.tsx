@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { StatusMessage } from "./feedback.tsx";
 import { count, PURPOSE_LABEL, words } from "./format.ts";
 import { ProblemList } from "./policy-text.tsx";
 import { SIMULATE, SIMULATION_OPTIONS } from "./queries.ts";

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
-import { type ApiProblem, governanceRequest, problemsOfError } from "./api.ts";
+import { type ApiProblem, problemsOfError } from "../shared/api-error.ts";
+import { governanceRequest } from "./api.ts";
 import type { Officer } from "./types.ts";
 
 export interface GovernanceContextValue {

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { ProblemAlert } from "./feedback.tsx";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
 import { APPROVE, DISCARD_DRAFT, PUBLISH, REJECT, ROLLBACK } from "./queries.ts";
 import type { PolicyVersion } from "./types.ts";
 import { useGovernance, useOperation } from "./use-api.ts";

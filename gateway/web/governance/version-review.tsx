@@ -1,5 +1,6 @@
+import { ProblemAlert } from "../shared/problem-alert.tsx";
 import { DiffView } from "./diff-view.tsx";
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import { StatusMessage } from "./feedback.tsx";
 import { count } from "./format.ts";
 import { ImpactView } from "./impact-view.tsx";
 import { WideningNote } from "./narrowing-actions.tsx";

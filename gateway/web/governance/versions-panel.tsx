@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import { ProblemAlert, StatusMessage } from "./feedback.tsx";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { StatusMessage } from "./feedback.tsx";
 import { POLICY_VERSIONS } from "./queries.ts";
 import type { PolicyVersion } from "./types.ts";
 import { latest, useGovernance, useQuery } from "./use-api.ts";

@@ -1,5 +1,6 @@
 import type { UnavailableAgency, WithheldField } from "@mash/client-kit";
 import type { ReactNode } from "react";
+import { WithheldMark } from "../shared/withheld-badge.tsx";
 import { agencyName, enumWords, fieldWords, when } from "./names.ts";
 import { Unavailable, WithheldList } from "./parts.tsx";
 import { notesUnder, unavailableUnder } from "./withheld.ts";
@@ -18,7 +19,7 @@ function scalar(value: string | number | boolean): string {
 /** One value as text, a withheld badge in place of a withheld one. */
 function show(value: Value, path: string, withheld: ReadonlySet<string>): ReactNode {
   if (value === null || value === undefined) {
-    return withheld.has(path) ? <span className="ws-badge">Withheld</span> : "not recorded";
+    return withheld.has(path) ? <WithheldMark /> : "not recorded";
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return "none";

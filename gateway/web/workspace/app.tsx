@@ -2,13 +2,16 @@ import "./app.css";
 import { createClient, type MashClient } from "@mash/client-kit";
 import { StrictMode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createRoot } from "react-dom/client";
+import { describeProblem } from "../shared/api-error.ts";
+import { DEVELOPMENT_NOTICE, ProviderButton, UserPicker } from "../shared/sign-in-controls.tsx";
+import { signedInId, signedOutWhy } from "../shared/sign-in-session.ts";
+import { type SignInState, useSignIn } from "../shared/use-sign-in.ts";
 import { EnquiryPage } from "./enquiry-page.tsx";
 import { InboxPage } from "./inbox-page.tsx";
 import { agencyName } from "./names.ts";
 import { PersonPage } from "./person-page.tsx";
 import { parseRoute, type Route } from "./route.ts";
-import type { Practitioner } from "./sign-in.ts";
-import { type SignInState, useSignIn } from "./use-sign-in.ts";
+import { acceptPractitioner, type Practitioner, WORKSPACE_PATH } from "./sign-in.ts";
 
 /**
  * The route in the address bar's hash, read again whenever `who` changes: back from the identity
@@ -27,17 +30,20 @@ function useRoute(who: string): Route {
   return route;
 }
 
-function whoText({ method, session }: SignInState): string {
+type WorkspaceSignIn = SignInState<Practitioner>;
+
+function whoText({ method, session }: WorkspaceSignIn): string {
   switch (session.status) {
     case "signed-in":
       return `Signed in as ${session.user.name} (${session.user.username}), ${agencyName(session.user.agency)}`;
     case "working":
-    case "refused":
       return session.message;
+    case "refused":
+      return session.problems.map(describeProblem).join("; ");
     case "signed-out":
       break;
   }
-  const signedOut = session.message ? `${session.message} Not signed in.` : "Not signed in.";
+  const why = signedOutWhy(session);
   switch (method.mode) {
     case "checking":
       return "Checking how this gateway signs people in…";
@@ -46,30 +52,13 @@ function whoText({ method, session }: SignInState): string {
     case "unavailable":
       return method.message;
     case "oidc":
-      return `${signedOut} Press “Sign in” to sign in with your organisation's account.`;
+      return `${why ? `${why} ` : ""}Not signed in. Press “Sign in” to sign in with your organisation's account.`;
     case "development":
-      return signedOut;
+      return why ? `Could not sign in: ${why} Not signed in.` : "Not signed in.";
   }
 }
 
-/** Sign-in through the organisation's identity provider: one button, no picker. */
-function ProviderButton({ signIn }: { signIn: SignInState }) {
-  const { status } = signIn.session;
-  const signedIn = status === "signed-in" || status === "refused";
-  return (
-    <div className="ws-sign-in">
-      <button
-        type="button"
-        disabled={status === "working"}
-        onClick={signedIn ? signIn.signOut : signIn.signIn}
-      >
-        {signedIn ? "Sign out" : "Sign in"}
-      </button>
-    </div>
-  );
-}
-
-function SignInBar({ signIn }: { signIn: SignInState }) {
+function SignInBar({ signIn }: { signIn: WorkspaceSignIn }) {
   const { method } = signIn;
   return (
     <header className="ws-header">
@@ -78,25 +67,20 @@ function SignInBar({ signIn }: { signIn: SignInState }) {
       </p>
       {method.mode === "development" ? (
         <div className="ws-sign-in">
-          <label htmlFor="ws-user">Sign in as</label>{" "}
-          <select
+          <UserPicker
             id="ws-user"
-            value={signIn.chosen}
-            onChange={(e) => signIn.choose(e.currentTarget.value)}
-          >
-            <option value="">Signed out</option>
-            {method.users
-              .filter((user) => !user.roles.includes("governance_officer"))
-              .map((user) => (
-                <option key={user.username} value={user.username}>
-                  {user.name} ({user.username}, {agencyName(user.agency)})
-                </option>
-              ))}
-          </select>{" "}
-          <span className="ws-note">Development sign-in: synthetic data only</span>
+            users={method.users.filter((user) => !user.roles.includes("governance_officer"))}
+            chosen={signIn.chosen}
+            choose={signIn.choose}
+            none="Signed out"
+            label={(user) => `${user.name} (${user.username}, ${agencyName(user.agency)})`}
+          />{" "}
+          <span className="ws-note">{DEVELOPMENT_NOTICE}</span>
         </div>
       ) : method.mode === "oidc" ? (
-        <ProviderButton signIn={signIn} />
+        <div className="ws-sign-in">
+          <ProviderButton signIn={signIn} />
+        </div>
       ) : null}
       <p className="ws-who" aria-live="polite">
         {whoText(signIn)}
@@ -142,12 +126,27 @@ function Page({
 }
 
 function App() {
-  const signIn = useSignIn();
+  const [announcement, setAnnouncement] = useState("");
+  const agencyClaim = useRef<string | undefined>(undefined);
+  const signIn = useSignIn<Practitioner>({
+    // One address to register with the provider, whichever hash route the user is on.
+    redirectPath: WORKSPACE_PATH,
+    accept: (_authorization, via) => acceptPractitioner(via, agencyClaim.current),
+    idOf: (user) => user.username,
+    // Another person (or no one) now: the last one's enquiry is not theirs to carry on with.
+    // Signing in from nobody keeps the route: a link opened signed out comes back to it.
+    onSwitch: (previous) => {
+      if (!previous) return;
+      window.location.hash = "#/";
+      setAnnouncement("");
+    },
+  });
+  agencyClaim.current =
+    signIn.method.mode === "oidc" ? signIn.method.config.claims.agency : undefined;
   const session = signIn.session;
   // Who, not which token: the identity provider renews the token under the same user.
-  const username = session.status === "signed-in" ? session.user.username : "";
+  const username = signedInId(session);
   const route = useRoute(username);
-  const [announcement, setAnnouncement] = useState("");
   const main = useRef<HTMLElement>(null);
   const authorization = useRef<string | undefined>(undefined);
   authorization.current = session.status === "signed-in" ? session.authorization : undefined;
@@ -164,16 +163,6 @@ function App() {
     [username],
   );
   const announce = useCallback((message: string) => setAnnouncement(message), []);
-
-  // Another person (or no one) now: the last one's enquiry is not theirs to carry on with.
-  const previousUser = useRef(username);
-  useEffect(() => {
-    if (previousUser.current && previousUser.current !== username) {
-      window.location.hash = "#/";
-      setAnnouncement("");
-    }
-    previousUser.current = username;
-  }, [username]);
 
   // A new page moves focus to its heading, so a screen reader starts reading it there.
   const routeKey = JSON.stringify(route);

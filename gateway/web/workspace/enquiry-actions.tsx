@@ -1,30 +1,25 @@
 import {
   AnswerResearchDocument,
-  AskAgenciesDocument,
-  ChangeRagDocument,
   DecideEnquiryDocument,
   type EnquiryOutcome,
-  type MashClient,
-  type Rag,
   RecordDisagreementDocument,
   type SharingDecisionKind,
 } from "@mash/client-kit";
-import { useCallback, useMemo, useRef } from "react";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
+import { type ActionContext, useAction } from "./action-context.ts";
 import { ActionForm, ChoiceField, field, TextField } from "./form-parts.tsx";
-import { RecordSharingDecisionDocument } from "./generated/operations.ts";
+import {
+  RecordSharingDecisionDocument,
+  WorkspaceCapabilitiesDocument,
+} from "./generated/operations.ts";
+import { AskAgenciesForm, ChangeRagForm, ReleaseResearchForm } from "./lead-forms.tsx";
 import { agencyName, enumWords } from "./names.ts";
-import type { Practitioner } from "./sign-in.ts";
-import { useSubmit } from "./use-submit.ts";
+import { useOperation } from "./use-operation.ts";
 
 const SHARING: readonly (readonly [SharingDecisionKind, string])[] = [
   ["SHARE", "Share"],
   ["SHARE_WITH_CONDITIONS", "Share with conditions"],
   ["DO_NOT_SHARE", "Do not share"],
-];
-const RAGS: readonly (readonly [Rag, string])[] = [
-  ["RED", "RED"],
-  ["AMBER", "AMBER"],
-  ["GREEN", "GREEN"],
 ];
 const OUTCOMES: readonly EnquiryOutcome[] = [
   "NO_FURTHER_ACTION",
@@ -37,40 +32,6 @@ const OUTCOMES: readonly EnquiryOutcome[] = [
   "SECTION_42_ENQUIRY",
   "REFERRED_TO_OTHER_SERVICE",
 ];
-const AGENCIES = [
-  "police",
-  "health",
-  "education",
-  "probation",
-  "childrens-services",
-  "adult-social-care",
-];
-
-export interface ActionContext {
-  readonly client: MashClient;
-  readonly user: Practitioner;
-  readonly enquiryId: string;
-  readonly open: boolean;
-  readonly lead: string | null | undefined;
-  /** Agencies asked and not released. */
-  readonly asked: readonly string[];
-  /** Called after a form recorded something, with what to announce. */
-  readonly recorded: (what: string) => void;
-}
-
-function useAction<TData extends Record<string, unknown>, TVars>(
-  context: ActionContext,
-  document: Parameters<typeof useSubmit<TData, TVars>>[1],
-  announce: string,
-) {
-  const options = useMemo(() => ({ enquiry: context.enquiryId }), [context.enquiryId]);
-  // The latest page callback, without making a new submit function on every render.
-  const recorded = useRef(context.recorded);
-  recorded.current = context.recorded;
-  const onDone = useCallback(() => recorded.current(announce), [announce]);
-  return useSubmit(context.client, document, options, onDone);
-}
-
 function SharingDecisionForm({ context }: { context: ActionContext }) {
   const { submission, submit } = useAction(
     context,
@@ -179,60 +140,6 @@ function DecideForm({ context }: { context: ActionContext }) {
   );
 }
 
-function ChangeRagForm({ context }: { context: ActionContext }) {
-  const { submission, submit } = useAction(context, ChangeRagDocument, "RAG rating changed");
-  return (
-    <ActionForm
-      id="ws-rag"
-      title="Change the RAG rating"
-      submitLabel="Change rating"
-      submission={submission}
-      doneMessage="RAG rating changed."
-      onSubmit={(form) =>
-        submit({
-          enquiryId: context.enquiryId,
-          rag: field(form, "rag") as Rag,
-          reason: field(form, "reason"),
-        })
-      }
-    >
-      <ChoiceField id="ws-rag-rag" name="rag" label="New rating" choices={RAGS} />
-      <TextField id="ws-rag-reason" name="reason" label="Reason for the change" />
-    </ActionForm>
-  );
-}
-
-function AskAgenciesForm({ context }: { context: ActionContext }) {
-  const { submission, submit } = useAction(context, AskAgenciesDocument, "Agencies asked");
-  const candidates = AGENCIES.filter((a) => a !== context.lead && !context.asked.includes(a));
-  if (candidates.length === 0) return null;
-  return (
-    <ActionForm
-      id="ws-ask"
-      title="Ask agencies to research"
-      submitLabel="Ask"
-      submission={submission}
-      doneMessage="Agencies asked."
-      onSubmit={(form) =>
-        submit({
-          enquiryId: context.enquiryId,
-          agencies: form.getAll("agency").filter((a): a is string => typeof a === "string"),
-        })
-      }
-    >
-      <fieldset>
-        <legend>Agencies to ask</legend>
-        {candidates.map((agency) => (
-          <div key={agency} className="ws-field">
-            <input id={`ws-ask-${agency}`} type="checkbox" name="agency" value={agency} />
-            <label htmlFor={`ws-ask-${agency}`}>{agencyName(agency)}</label>
-          </div>
-        ))}
-      </fieldset>
-    </ActionForm>
-  );
-}
-
 function DisagreeForm({ context }: { context: ActionContext }) {
   const { submission, submit } = useAction(
     context,
@@ -254,29 +161,71 @@ function DisagreeForm({ context }: { context: ActionContext }) {
 }
 
 /**
- * The forms the user's agency and role have a use for here. The graph decides whether each is
- * allowed; showing a form only where it can succeed keeps the page short, and a refusal still
- * shows the graph's words.
+ * The forms the user's agency and role have a use for here. Which mutations the roles may ever use
+ * is the graph's word (their role schema, by introspection); whether the enquiry lets the agency
+ * use one (it leads, or was asked) the hub checks again, and a refusal shows the graph's words.
+ * Until the graph has said, no form is shown: none is offered that the agreement never allows.
  */
 export function EnquiryActions({ context }: { context: ActionContext }) {
+  const capabilities = useOperation(context.client, WorkspaceCapabilitiesDocument, {});
   const { user, open, lead, asked } = context;
   const leads = lead === user.agency;
   const isAsked = asked.includes(user.agency);
-  const manager = user.roles.includes("mash_manager");
   return (
     <section aria-labelledby="ws-actions" className="ws-actions">
       <h2 id="ws-actions">What I can record</h2>
-      {open ? (
-        <>
-          {isAsked ? <AnswerResearchForm context={context} /> : null}
-          <SharingDecisionForm context={context} />
-          {leads ? <ChangeRagForm context={context} /> : null}
-          {leads ? <AskAgenciesForm context={context} /> : null}
-          {manager ? <DecideForm context={context} /> : null}
-        </>
+      {capabilities.status === "loading" ? (
+        <p role="status">Checking what your roles may record…</p>
+      ) : capabilities.status === "failed" ? (
+        <ProblemAlert
+          title="Could not check what your roles may record"
+          problems={capabilities.problems}
+          requestId={capabilities.requestId}
+        />
       ) : (
-        <DisagreeForm context={context} />
+        <Forms
+          context={context}
+          may={new Set((capabilities.data?.__type?.fields ?? []).map((f) => f.name))}
+          leads={leads}
+          isAsked={isAsked}
+          open={open}
+        />
       )}
     </section>
   );
 }
+
+function Forms({
+  context,
+  may,
+  leads,
+  isAsked,
+  open,
+}: {
+  context: ActionContext;
+  may: ReadonlySet<string>;
+  leads: boolean;
+  isAsked: boolean;
+  open: boolean;
+}) {
+  if (!open) {
+    return may.has("recordDisagreement") ? <DisagreeForm context={context} /> : <NothingToRecord />;
+  }
+  const forms = [
+    isAsked && may.has("answerResearch") ? (
+      <AnswerResearchForm key="answer" context={context} />
+    ) : null,
+    may.has("recordSharingDecision") ? (
+      <SharingDecisionForm key="sharing" context={context} />
+    ) : null,
+    leads && may.has("changeRag") ? <ChangeRagForm key="rag" context={context} /> : null,
+    leads && may.has("requestResearch") ? <AskAgenciesForm key="ask" context={context} /> : null,
+    leads && may.has("releaseResearch") ? (
+      <ReleaseResearchForm key="release" context={context} />
+    ) : null,
+    may.has("closeEnquiry") ? <DecideForm key="decide" context={context} /> : null,
+  ].filter((form) => form !== null);
+  return forms.length > 0 ? forms : <NothingToRecord />;
+}
+
+const NothingToRecord = () => <p>Your roles record nothing in this enquiry.</p>;

@@ -1,49 +1,22 @@
-import { type MashClient, unavailableAgencies, withheldFields } from "@mash/client-kit";
+import {
+  type MashClient,
+  unavailableAgencies,
+  type WithheldField,
+  withheldFields,
+} from "@mash/client-kit";
 import { EnquiryActions } from "./enquiry-actions.tsx";
+import { People } from "./enquiry-people.tsx";
 import { WorkspaceEnquiryDocument, type WorkspaceEnquiryQuery } from "./generated/operations.ts";
-import { agencyName, enumWords, personName, when } from "./names.ts";
+import { agencyName, enumWords, when } from "./names.ts";
 import { LoadState, RagBadge, TimeLeft, Unavailable, WithheldList } from "./parts.tsx";
+import { distinctNotes, repeatCountAt } from "./repeat-contacts.ts";
+import { RepeatContacts } from "./repeat-contacts-view.tsx";
+import { SharingDecisionHistory } from "./sharing-history-view.tsx";
 import type { Practitioner } from "./sign-in.ts";
 import { timeLeftWords } from "./time-left.ts";
 import { useOperation } from "./use-operation.ts";
 
-type Enquiry = NonNullable<WorkspaceEnquiryQuery["enquiry"]>;
-
-const personLink = (enquiryId: string, subjectId: string) =>
-  `#/enquiry/${encodeURIComponent(enquiryId)}/person/${encodeURIComponent(subjectId)}`;
-
-function People({ enquiry }: { enquiry: Enquiry }) {
-  return (
-    <section aria-labelledby="ws-people">
-      <h2 id="ws-people">People</h2>
-      <ul className="ws-cards">
-        {(enquiry.subjects ?? []).map((subject) => (
-          <li key={subject.id} className="ws-card">
-            <h3>
-              <a href={personLink(enquiry.id, subject.id)}>{personName(subject.name)}</a>
-            </h3>
-            <p>
-              Born {when(subject.dateOfBirth) || "(withheld)"}; {subject.id}
-              {typeof subject.recentContacts === "number"
-                ? `; ${subject.recentContacts} contact${subject.recentContacts === 1 ? "" : "s"} in the last 12 months`
-                : ""}
-            </p>
-            <p className="ws-subhead">Household</p>
-            <ul>
-              {(subject.household ?? []).map((member) => (
-                <li key={member.id}>
-                  <a href={personLink(enquiry.id, member.id)}>{personName(member.name)}</a>
-                  {member.dateOfBirth ? `, born ${when(member.dateOfBirth)}` : ""}
-                </li>
-              ))}
-              {(subject.household ?? []).length === 0 ? <li>No one else recorded</li> : null}
-            </ul>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
+export type Enquiry = NonNullable<WorkspaceEnquiryQuery["enquiry"]>;
 
 function Research({ enquiry, now }: { enquiry: Enquiry; now: Date }) {
   const decisions = new Map((enquiry.sharingDecisions ?? []).map((d) => [d.agency, d]));
@@ -96,9 +69,11 @@ function Research({ enquiry, now }: { enquiry: Enquiry; now: Date }) {
                     ? request.answer.nothingKnown
                       ? "Nothing known"
                       : (request.answer.finding ?? "Withheld")
-                    : request
-                      ? "Not answered yet"
-                      : ""}
+                    : request?.releasedAt
+                      ? "Released before answering"
+                      : request
+                        ? "Not answered yet"
+                        : ""}
                 </td>
                 <td>
                   {decision
@@ -114,23 +89,36 @@ function Research({ enquiry, now }: { enquiry: Enquiry; now: Date }) {
   );
 }
 
-function History({ enquiry }: { enquiry: Enquiry }) {
+function History({ enquiry, notes }: { enquiry: Enquiry; notes: readonly WithheldField[] }) {
   return (
     <>
       <section aria-labelledby="ws-contacts">
         <h2 id="ws-contacts">Contacts</h2>
         <ul>
-          {(enquiry.contacts ?? []).map((contact) => (
+          {(enquiry.contacts ?? []).map((contact, index) => (
             <li key={contact.id}>
               {contact.id}, received {when(contact.receivedAt)}
               {contact.referrer
                 ? ` from ${contact.referrer.name}${contact.referrer.agency ? ` (${contact.referrer.agency})` : ""}`
                 : ""}
               : {contact.concern ?? "concern withheld"}
-              {(contact.repeats ?? [])
-                .filter((r) => r.contactsInLast12Months > 1)
-                .map((r) => ` — ${r.subject.id}: ${r.contactsInLast12Months} contacts in 12 months`)
-                .join("")}
+              {contact.repeats ? (
+                contact.repeats.map((r) => (
+                  <span key={r.subject.id}>
+                    {" "}
+                    — {r.subject.id}:{" "}
+                    <RepeatContacts count={repeatCountAt(r.contactsInLast12Months, "", [])} />
+                  </span>
+                ))
+              ) : (
+                <>
+                  {" "}
+                  —{" "}
+                  <RepeatContacts
+                    count={repeatCountAt(null, `enquiry.contacts.${index}.repeats`, notes)}
+                  />
+                </>
+              )}
             </li>
           ))}
           {(enquiry.contacts ?? []).length === 0 ? <li>Opened without a contact</li> : null}
@@ -198,6 +186,7 @@ export function EnquiryPage({
       <LoadState loaded={loaded} what={`enquiry ${enquiryId}`}>
         {(ready) => {
           const enquiry = ready.data?.enquiry;
+          const notes = withheldFields(ready.errors);
           if (!enquiry) return <p>No enquiry {enquiryId} is visible to you.</p>;
           if (!enquiry.takesPart) {
             return (
@@ -229,11 +218,12 @@ export function EnquiryPage({
                   {enquiry.openedBy ? ` by ${enquiry.openedBy}` : ""}
                 </dd>
               </dl>
-              <People enquiry={enquiry} />
+              <People enquiry={enquiry} notes={notes} />
               <Research enquiry={enquiry} now={now} />
-              <History enquiry={enquiry} />
+              <SharingDecisionHistory history={enquiry.sharingDecisionHistory} />
+              <History enquiry={enquiry} notes={notes} />
               <WithheldList
-                notes={withheldFields(ready.errors)}
+                notes={distinctNotes(notes)}
                 label="What the agreement withholds here"
               />
               <EnquiryActions

@@ -71,5 +71,7 @@ describe("the inbox order", () => {
     ]);
     // Answered: no longer waiting, still an enquiry police take part in.
     expect(inbox.enquiries.map((i) => i.enquiry.id)).toEqual(["E-3"]);
+    // Sorted, each keeps its place in the graph's list, where its errors' paths point.
+    expect([...inbox.requests, ...inbox.enquiries].map((i) => i.position)).toEqual([0, 1, 2]);
   });
 });

@@ -5,6 +5,8 @@ export type InboxEnquiry = WorkspaceInboxQuery["enquiries"][number];
 /** One line of the inbox: an enquiry, and the research request in it for my agency, if any. */
 export interface InboxItem {
   readonly enquiry: InboxEnquiry;
+  /** Its place in the graph's list: an error about it has this index in its path. */
+  readonly position: number;
   /** My agency's open research request (asked, not released, not answered); else undefined. */
   readonly request?: NonNullable<InboxEnquiry["research"]>[number];
   /** The deadline that matters to me: my request's when I am asked, else the decision's. */
@@ -40,15 +42,16 @@ export interface Inbox {
 export function buildInbox(list: readonly InboxEnquiry[], agency: string): Inbox {
   const requests: InboxItem[] = [];
   const enquiries: InboxItem[] = [];
-  for (const enquiry of list) {
+  for (const [position, enquiry] of list.entries()) {
     const request = (enquiry.research ?? []).find(
       (r) => r.agency === agency && !r.releasedAt && !r.answer,
     );
     if (request) {
-      requests.push({ enquiry, request, dueBy: request.dueBy, overdue: request.overdue });
+      requests.push({ enquiry, position, request, dueBy: request.dueBy, overdue: request.overdue });
     } else {
       enquiries.push({
         enquiry,
+        position,
         dueBy: enquiry.dueBy ?? null,
         overdue: enquiry.overdue === true,
       });

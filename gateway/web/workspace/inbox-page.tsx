@@ -1,13 +1,30 @@
-import { type MashClient, unavailableAgencies, withheldFields } from "@mash/client-kit";
+import {
+  type MashClient,
+  unavailableAgencies,
+  type WithheldField,
+  withheldFields,
+} from "@mash/client-kit";
 import { WorkspaceInboxDocument } from "./generated/operations.ts";
 import { buildInbox, type InboxItem } from "./inbox-order.ts";
 import { agencyName, personName } from "./names.ts";
 import { LoadState, RagBadge, TimeLeft, Unavailable, WithheldList } from "./parts.tsx";
+import { distinctNotes, repeatCountAt } from "./repeat-contacts.ts";
+import { RepeatContacts } from "./repeat-contacts-view.tsx";
 import type { Practitioner } from "./sign-in.ts";
 import { timeLeftWords } from "./time-left.ts";
 import { useOperation } from "./use-operation.ts";
 
-function InboxTable({ items, caption, now }: { items: InboxItem[]; caption: string; now: Date }) {
+function InboxTable({
+  items,
+  caption,
+  now,
+  notes,
+}: {
+  items: InboxItem[];
+  caption: string;
+  now: Date;
+  notes: readonly WithheldField[];
+}) {
   if (items.length === 0) return <p>None.</p>;
   return (
     <table className="ws-table">
@@ -39,12 +56,16 @@ function InboxTable({ items, caption, now }: { items: InboxItem[]; caption: stri
             <td>{item.enquiry.reason ?? "Withheld"}</td>
             <td>
               <ul className="ws-plain">
-                {(item.enquiry.subjects ?? []).map((subject) => (
+                {(item.enquiry.subjects ?? []).map((subject, index) => (
                   <li key={subject.id}>
-                    {personName(subject.name)}
-                    {typeof subject.recentContacts === "number" && subject.recentContacts > 1
-                      ? ` (${subject.recentContacts} contacts in 12 months)`
-                      : ""}
+                    {personName(subject.name)}:{" "}
+                    <RepeatContacts
+                      count={repeatCountAt(
+                        subject.recentContacts,
+                        `enquiries.${item.position}.subjects.${index}.recentContacts`,
+                        notes,
+                      )}
+                    />
                   </li>
                 ))}
               </ul>
@@ -69,6 +90,7 @@ export function InboxPage({ client, user }: { client: MashClient; user: Practiti
       <LoadState loaded={loaded} what="the inbox">
         {(ready) => {
           const inbox = buildInbox(ready.data?.enquiries ?? [], user.agency);
+          const notes = withheldFields(ready.errors);
           return (
             <>
               <Unavailable agencies={unavailableAgencies(ready.errors)} onRetry={loaded.reload} />
@@ -81,13 +103,18 @@ export function InboxPage({ client, user }: { client: MashClient; user: Practiti
               </p>
               <section aria-labelledby="ws-requests">
                 <h2 id="ws-requests">Research requests waiting for my agency</h2>
-                <InboxTable items={inbox.requests} caption="Research requests" now={now} />
+                <InboxTable
+                  items={inbox.requests}
+                  caption="Research requests"
+                  now={now}
+                  notes={notes}
+                />
               </section>
               <section aria-labelledby="ws-enquiries">
                 <h2 id="ws-enquiries">Enquiries my agency takes part in</h2>
-                <InboxTable items={inbox.enquiries} caption="Enquiries" now={now} />
+                <InboxTable items={inbox.enquiries} caption="Enquiries" now={now} notes={notes} />
               </section>
-              <WithheldList notes={withheldFields(ready.errors)} label="Withheld from this list" />
+              <WithheldList notes={distinctNotes(notes)} label="Withheld from this list" />
             </>
           );
         }}

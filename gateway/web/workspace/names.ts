@@ -1,16 +1,6 @@
 /** Agencies and enumerations in the words a practitioner reads. */
 
-const AGENCIES: Readonly<Record<string, string>> = {
-  police: "Police",
-  health: "Health",
-  education: "Education",
-  probation: "Probation",
-  "childrens-services": "Children's social care",
-  "adult-social-care": "Adult social care",
-  mash: "MASH hub",
-};
-
-export const agencyName = (agency: string): string => AGENCIES[agency] ?? agency;
+export { agencyName } from "../shared/agency-name.ts";
 
 /** `SHARE_WITH_CONDITIONS` as "share with conditions". */
 export const enumWords = (value: string | null | undefined): string =>

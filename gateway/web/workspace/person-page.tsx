@@ -1,5 +1,6 @@
 import { type MashClient, unavailableAgencies, withheldFields } from "@mash/client-kit";
 import { useEffect, useRef, useState } from "react";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
 import { AgencyCard } from "./agency-card.tsx";
 import { BreakGlass } from "./break-glass.tsx";
 import { mergeChronology, type Person } from "./chronology.ts";
@@ -188,15 +189,13 @@ export function PersonPage({
       ) : (
         <>
           {broken?.status === "failed" ? (
-            <div role="alert" className="ws-error">
-              <p>Break glass refused: {broken.message}</p>
-              {broken.requestId ? (
-                <p>
-                  Request id: <code>{broken.requestId}</code>
-                </p>
-              ) : null}
+            <ProblemAlert
+              title="Break glass refused"
+              problems={broken.problems}
+              requestId={broken.requestId}
+            >
               <p>Nothing more was shown; below is the normal view.</p>
-            </div>
+            </ProblemAlert>
           ) : null}
           <BreakGlass who={title} onBreak={breakGlass} />
         </>

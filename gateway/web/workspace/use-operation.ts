@@ -1,12 +1,7 @@
-import {
-  type MashClient,
-  MashRequestError,
-  type RequestOptions,
-  type TypedDocumentNode,
-} from "@mash/client-kit";
+import type { MashClient, RequestOptions, TypedDocumentNode } from "@mash/client-kit";
 import type { GraphQLFormattedError } from "graphql";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { messageOf } from "./sign-in.ts";
+import { type ApiProblem, problemsOfError, requestIdOf } from "../shared/api-error.ts";
 
 export type Loaded<TData> =
   | { readonly status: "loading" }
@@ -18,22 +13,13 @@ export type Loaded<TData> =
     }
   | {
       readonly status: "failed";
-      readonly message: string;
-      readonly code: string | undefined;
+      readonly problems: readonly ApiProblem[];
       readonly requestId: string | undefined;
     };
 
-/** A refusal or a transport failure, as one line the page can show. */
+/** A refusal or a transport failure, as the shared error list shows it. */
 export function failureOf(error: unknown): Extract<Loaded<never>, { status: "failed" }> {
-  if (error instanceof MashRequestError) {
-    return {
-      status: "failed",
-      message: error.message,
-      code: error.code,
-      requestId: error.requestId,
-    };
-  }
-  return { status: "failed", message: messageOf(error), code: undefined, requestId: undefined };
+  return { status: "failed", problems: problemsOfError(error), requestId: requestIdOf(error) };
 }
 
 /**

@@ -58,7 +58,7 @@ export function useSubmit<TData extends Record<string, unknown>, TVars>(
         const failed = failureOf(error);
         setSubmission({
           status: "refused",
-          messages: [failed.message],
+          messages: failed.problems.map((problem) => problem.message),
           ...(failed.requestId ? { requestId: failed.requestId } : {}),
         });
       }
