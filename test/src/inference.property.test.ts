@@ -15,7 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subjectKeys } from "../../subgraphs/mash/src/search/keys.ts";
 import type { MashDB } from "../../subgraphs/mash/src/store.ts";
-import type { PoliceDB } from "../../subgraphs/police/src/store.ts";
+import type { PoliceDB } from "../../subgraphs/police/src/declaration.ts";
 import { contractOperation } from "./contract.ts";
 import { startSystem, type TestSystem, testGatewayConfig } from "./system.ts";
 

@@ -6,7 +6,7 @@ import {
   type SeedInput,
   toDateTime,
 } from "@mash/kit";
-import type { AdultSocialCareDB } from "./store.ts";
+import type { AdultSocialCareDB } from "./declaration.ts";
 
 interface GoldenAdultSocialCareRecord {
   safeguardingEnquiries?: { id: string; openedAt: string; concern: string; status: string }[];

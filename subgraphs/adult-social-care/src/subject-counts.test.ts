@@ -1,6 +1,6 @@
 import { describeSubjectCounts } from "@mash/kit/testing";
+import { type AdultSocialCareDB, loadSections } from "./declaration.ts";
 import { adultSocialCare } from "./index.ts";
-import { type AdultSocialCareDB, loadSections } from "./store.ts";
 
 await describeSubjectCounts<AdultSocialCareDB>(adultSocialCare, async (store, ids) => {
   // The sections the graph serves, read for every seeded subject: an oracle apart from the SQL.

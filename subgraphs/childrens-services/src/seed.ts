@@ -18,7 +18,7 @@ import type {
   CaseNote,
   ChildProtectionPlan,
   ChildrensServicesDB,
-} from "./store.ts";
+} from "./declaration.ts";
 
 const AGENCY = "childrens-services";
 

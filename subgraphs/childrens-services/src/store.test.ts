@@ -1,8 +1,8 @@
 import { generatePopulation, loadFixtures, seedStore } from "@mash/kit";
 import { storeBackends, useSeededStore } from "@mash/kit/testing";
 import { describe, expect, it } from "vitest";
+import { type ChildrensServicesDB, loadSections, unknownSection } from "./declaration.ts";
 import { childrensServices } from "./index.ts";
-import { type ChildrensServicesDB, loadSections, unknownSection } from "./store.ts";
 
 const fixtures = loadFixtures();
 const golden = fixtures.records["childrens-services"] ?? {};

@@ -1,6 +1,6 @@
 import { describeSubjectCounts } from "@mash/kit/testing";
+import { type ChildrensServicesDB, loadSections } from "./declaration.ts";
 import { childrensServices } from "./index.ts";
-import { type ChildrensServicesDB, loadSections } from "./store.ts";
 
 await describeSubjectCounts<ChildrensServicesDB>(childrensServices, async (store, ids) => {
   // The sections the graph serves, read for every seeded subject: an oracle apart from the SQL.

@@ -8,7 +8,7 @@ import {
   type SeedInput,
   toFlag,
 } from "@mash/kit";
-import type { EducationDB } from "./store.ts";
+import type { EducationDB } from "./declaration.ts";
 
 interface GoldenEducationRecord {
   school?: { name: string; urn: string } | null;

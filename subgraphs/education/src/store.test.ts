@@ -1,8 +1,8 @@
 import { ageOn, generatePopulation, loadFixtures, seedStore } from "@mash/kit";
 import { storeBackends, useSeededStore } from "@mash/kit/testing";
 import { describe, expect, it } from "vitest";
+import { type EducationDB, loadSections } from "./declaration.ts";
 import { education } from "./index.ts";
-import { type EducationDB, loadSections } from "./store.ts";
 
 const fixtures = loadFixtures();
 const golden = fixtures.records.education ?? {};

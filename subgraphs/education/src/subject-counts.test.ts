@@ -1,6 +1,6 @@
 import { describeSubjectCounts } from "@mash/kit/testing";
+import { type EducationDB, loadSections } from "./declaration.ts";
 import { education } from "./index.ts";
-import { type EducationDB, loadSections } from "./store.ts";
 
 await describeSubjectCounts<EducationDB>(education, async (store, ids) => {
   // The sections the graph serves, read for every seeded subject: an oracle apart from the SQL.

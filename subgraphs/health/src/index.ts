@@ -1,18 +1,11 @@
-import { defineAgency, loadSchema } from "@mash/kit";
-import { createLoaders } from "./loaders.ts";
-import { resolvers } from "./resolvers.ts";
+import { defineAgency, sectionAgency } from "@mash/kit";
+import { section } from "./declaration.ts";
 import { seed } from "./seed.ts";
-import { countSubjects, migrations, tables } from "./store.ts";
 
 export const health = defineAgency({
   name: "health",
   title: "Health (NHS)",
   defaultPort: 4004,
-  typeDefs: loadSchema(new URL("./schema.graphql", import.meta.url)),
-  migrations,
-  tables,
-  createLoaders,
-  resolvers,
+  ...sectionAgency(section, new URL("./schema.graphql", import.meta.url)),
   seed,
-  subjectCounts: countSubjects,
 });

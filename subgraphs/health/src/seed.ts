@@ -17,7 +17,7 @@ import type {
   Maternity,
   MentalHealth,
   UnscheduledCareAttendance,
-} from "./store.ts";
+} from "./declaration.ts";
 
 const AGENCY = "health";
 

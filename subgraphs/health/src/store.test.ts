@@ -1,8 +1,8 @@
 import { ageOn, generatePopulation, loadFixtures, seedStore } from "@mash/kit";
 import { storeBackends, useSeededStore } from "@mash/kit/testing";
 import { describe, expect, it } from "vitest";
+import { type HealthDB, loadSections, type UnscheduledCareAttendance } from "./declaration.ts";
 import { health } from "./index.ts";
-import { type HealthDB, loadSections, type UnscheduledCareAttendance } from "./store.ts";
 
 const fixtures = loadFixtures();
 const golden = fixtures.records.health ?? {};

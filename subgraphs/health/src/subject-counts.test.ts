@@ -1,6 +1,6 @@
 import { describeSubjectCounts } from "@mash/kit/testing";
+import { type HealthDB, loadSections } from "./declaration.ts";
 import { health } from "./index.ts";
-import { type HealthDB, loadSections } from "./store.ts";
 
 await describeSubjectCounts<HealthDB>(health, async (store, ids) => {
   // The sections the graph serves, read for every seeded subject: an oracle apart from the SQL.

@@ -4,6 +4,7 @@ export * from "./loaders.ts";
 export * from "./logger.ts";
 export * from "./population/index.ts";
 export * from "./scalars.ts";
+export * from "./section/index.ts";
 export * from "./seed/progress.ts";
 export * from "./seed/seed-store.ts";
 export * from "./served/index.ts";

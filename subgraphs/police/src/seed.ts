@@ -7,7 +7,7 @@ import {
   type SeedInput,
   toFlag,
 } from "@mash/kit";
-import type { PoliceDB } from "./store.ts";
+import type { PoliceDB } from "./declaration.ts";
 
 interface GoldenPoliceRecord {
   warningMarkers?: string[];

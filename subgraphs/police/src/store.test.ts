@@ -1,8 +1,8 @@
 import { generatePopulation, loadFixtures, seedStore } from "@mash/kit";
 import { storeBackends, useSeededStore } from "@mash/kit/testing";
 import { describe, expect, it } from "vitest";
+import { loadSections, type PoliceDB } from "./declaration.ts";
 import { police } from "./index.ts";
-import { loadSections, type PoliceDB } from "./store.ts";
 
 const fixtures = loadFixtures();
 const golden = fixtures.records.police ?? {};

@@ -1,6 +1,6 @@
 import { describeSubjectCounts } from "@mash/kit/testing";
+import { loadSections, type PoliceDB } from "./declaration.ts";
 import { police } from "./index.ts";
-import { loadSections, type PoliceDB } from "./store.ts";
 
 await describeSubjectCounts<PoliceDB>(police, async (store, ids) => {
   // The sections the graph serves, read for every seeded subject: an oracle apart from the SQL.

@@ -1,5 +1,5 @@
 import { agencyRng, ageOn, insertBatches, REFERENCE_TIME, type SeedInput, toFlag } from "@mash/kit";
-import type { ProbationDB } from "./store.ts";
+import type { ProbationDB } from "./declaration.ts";
 
 interface GoldenProbationRecord {
   onLicence?: boolean | null;

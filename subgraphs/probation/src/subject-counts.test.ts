@@ -1,6 +1,6 @@
 import { describeSubjectCounts } from "@mash/kit/testing";
+import { loadSections, type ProbationDB } from "./declaration.ts";
 import { probation } from "./index.ts";
-import { loadSections, type ProbationDB } from "./store.ts";
 
 await describeSubjectCounts<ProbationDB>(probation, async (store, ids) => {
   // The sections the graph serves, read for every seeded subject: an oracle apart from the SQL.

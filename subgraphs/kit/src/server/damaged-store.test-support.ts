@@ -115,6 +115,7 @@ export function captureLogs() {
 
 export async function start(store: StoreConfig, logger = createLogger("clinic", "silent")) {
   const subgraph = await startSubgraph(clinic, {
+    env: process.env,
     port: 0,
     store,
     seedSubjects: SUBJECTS,
