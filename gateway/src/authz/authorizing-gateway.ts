@@ -18,6 +18,7 @@ import { createAuditCollector } from "../audit/collect.ts";
 import { Lru } from "../limits/lru.ts";
 import type { GatewayContext } from "../request/context.ts";
 import type { Authority } from "./ability.ts";
+import { ChronologyServing } from "./chronology/serving.ts";
 import { filterResult } from "./filter.ts";
 import { runCompiledPass } from "./filter-pass.ts";
 import { type CompiledOperation, compileOperation } from "./filter-plan.ts";
@@ -78,6 +79,8 @@ export class AuthorizingGateway implements GatewayInterface {
   private filterSchema: GraphQLSchema | undefined;
   /** What each role set is told the graph holds: introspection and validation errors. */
   private readonly roleSchemas = new RoleSchemas();
+  /** The chronology field: added to the served schema, expanded into the agencies' fields. */
+  private readonly chronology = new ChronologyServing();
 
   constructor(
     private readonly inner: ApolloGateway,
@@ -85,6 +88,14 @@ export class AuthorizingGateway implements GatewayInterface {
     /** Shadow mode: shown every answered request after its response is computed. */
     private readonly observe?: (observation: Observation) => void,
   ) {}
+
+  /**
+   * The schema this gateway serves over an API schema: with the chronology field the gateway
+   * answers itself, so the limits measure what a request will really fetch.
+   */
+  servedSchema(api: GraphQLSchema): GraphQLSchema {
+    return this.chronology.schemaFor(api);
+  }
 
   /**
    * The requester's role schema over this API schema, from the policy that judges their request
@@ -126,7 +137,7 @@ export class AuthorizingGateway implements GatewayInterface {
   }
 
   onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface["onSchemaLoadOrUpdate"]>[0]) {
-    return this.inner.onSchemaLoadOrUpdate(callback);
+    return this.inner.onSchemaLoadOrUpdate((context) => callback(this.chronology.served(context)));
   }
 
   stop() {
@@ -134,15 +145,18 @@ export class AuthorizingGateway implements GatewayInterface {
   }
 
   async load(options: Parameters<GatewayInterface["load"]>[0]) {
+    this.inner.onSchemaLoadOrUpdate((context) => this.chronology.served(context));
     const loaded = await this.inner.load(options);
     this.filterSchema = filterSchemaOf(loaded.schema);
     this.inner.onSchemaLoadOrUpdate(({ apiSchema }) => {
       this.filterSchema = filterSchemaOf(apiSchema);
     });
     const executor = loaded.executor;
-    if (!executor) return loaded;
+    const schema = this.chronology.schemaFor(loaded.schema);
+    if (!executor) return { ...loaded, schema };
     return {
       ...loaded,
+      schema,
       executor: (rc: GatewayGraphQLRequestContext) => this.executeWithinPolicy(rc, executor),
     };
   }
@@ -160,7 +174,11 @@ export class AuthorizingGateway implements GatewayInterface {
       outcome.operationName = rc.operationName ?? rc.request.operationName ?? null;
     }
     const collected: { collector?: ReturnType<typeof createAuditCollector> } = {};
-    const result = await this.judged(rc, executor, collected);
+    // A chronology is judged as the agencies' own fields it is made of, then put together.
+    const chronology = this.chronology.expand(rc);
+    const result = chronology.refused
+      ? { errors: chronology.refused }
+      : chronology.finish(await this.judged(chronology.rc, executor, collected));
     if (outcome) {
       const withheldByAgency = new Map<string, number>();
       for (const error of result.errors ?? []) {

@@ -21,6 +21,7 @@ import {
   validate,
 } from "graphql";
 import type { Authority } from "./ability.ts";
+import { chronologyGiven } from "./chronology/schema.ts";
 
 /** Whether some rule could ever give the role set this field (on some object, in some purpose). */
 export type MayGive = (type: string, field: string) => boolean;
@@ -231,7 +232,8 @@ export class RoleSchemas {
       // Most recently used last: the first entry is the one to drop.
       byRoles.delete(key);
     } else {
-      schema = pruneSchema(api, givenTo(authority, known));
+      // The chronology is given as the fields it is made of are (chronology/schema.ts).
+      schema = pruneSchema(api, chronologyGiven(api, givenTo(authority, known)));
       if (byRoles.size >= this.maxRoleSets) byRoles.delete(byRoles.keys().next().value as string);
     }
     byRoles.set(key, schema);

@@ -50,7 +50,7 @@ describe("the API schema (gateway/api-schema.graphql)", () => {
         ? {
             ...f,
             sdl: f.sdl
-              .replace('import: ["@key"]', 'import: ["@key", "@inaccessible"]')
+              .replace('import: ["@key", ', 'import: ["@key", "@inaccessible", ')
               .replace(
                 "type PoliceSection {",
                 "type PoliceSection {\n  custodyRecordRef: String @inaccessible",
@@ -63,6 +63,18 @@ describe("the API schema (gateway/api-schema.graphql)", () => {
     const api = apiSchemaOf(composed);
     expect(api).not.toContain("custodyRecordRef");
     expect(api).toContain("warningMarkers");
+  });
+
+  it("serves the chronology the subgraphs declare with @dated, and only while they do", () => {
+    const schema = buildSchema(readFileSync(apiSchemaFile, "utf8"));
+    const chronology = schema.getQueryType()?.getFields().subject?.type.toString();
+    expect(chronology).toBe("Subject");
+    const subject = schema.getType("Subject");
+    expect(
+      subject && "getFields" in subject && subject.getFields().chronology?.type.toString(),
+    ).toBe("[ChronologyEntry!]");
+    const undated = files.map((f) => ({ ...f, sdl: f.sdl.replace(/: (\S+) @dated/g, ": $1") }));
+    expect(apiSchemaOf(composeSupergraph(undated))).not.toMatch(/chronology|Chronology/);
   });
 
   it("prints the same text whatever order the subgraphs are given in", () => {

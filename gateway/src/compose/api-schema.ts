@@ -1,5 +1,7 @@
 import { Supergraph } from "@apollo/federation-internals";
 import { printSchema } from "graphql";
+import { deriveChronology } from "../authz/chronology/derive-paths.ts";
+import { withChronology } from "../authz/chronology/schema.ts";
 
 const HEADER = [
   "# The schema a client may query on /graphql: the API schema of gateway/supergraph.graphql,",
@@ -10,10 +12,14 @@ const HEADER = [
 
 /**
  * The client-facing SDL of a supergraph, as the gateway serves it: federation's own API schema
- * (what `@apollo/gateway` validates operations against), printed by graphql-js. Composition
- * orders the supergraph's definitions, so the same subgraphs always print the same text.
+ * (what `@apollo/gateway` plans operations against), with the chronology the supergraph's
+ * `@dated` fields declare (the gateway serves it: authz/chronology), printed by graphql-js.
+ * Composition orders the supergraph's definitions, so the same subgraphs always print the same
+ * text.
  */
 export function apiSchemaOf(supergraphSdl: string): string {
   const api = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-  return `${HEADER}\n\n${printSchema(api)}\n`;
+  const spec = deriveChronology(supergraphSdl, api);
+  const served = spec ? withChronology(api, spec) : api;
+  return `${HEADER}\n\n${printSchema(served)}\n`;
 }

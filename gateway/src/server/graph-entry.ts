@@ -109,7 +109,13 @@ export async function createGraphEntry(deps: GraphEntryDeps): Promise<GraphEntry
       maxBodyBytes: config.maxBodyBytes,
       maxTokens: config.limits.maxTokens,
       limits: config.limits,
-      schema: federation.apiSchema,
+      // The schema as served (the chronology the gateway expands counted as the lists it reads).
+      schema: authorizing
+        ? () => {
+            const api = federation.apiSchema();
+            return api && authorizing.servedSchema(api);
+          }
+        : federation.apiSchema,
       apollo,
     });
     return { graph, apollo, purposes };

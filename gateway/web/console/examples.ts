@@ -33,6 +33,7 @@ export const DEFAULT_USER = "sw.patel";
  */
 export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
   SubjectOverview: { enquiry: "ENQ-2001", variables: { id: "S-1001" } },
+  SubjectChronology: { enquiry: "ENQ-2001", variables: { id: "S-1001" } },
   FindSubject: { variables: { name: "Amelia Doe", dateOfBirth: "2017-03-14" } },
   EnquiryWorkspace: { variables: { id: "ENQ-2001" } },
   EnquiryProcess: { as: "sw.patel", variables: { id: "ENQ-2001" } },
@@ -166,6 +167,7 @@ export const EXAMPLES: Readonly<Record<string, OperationExample>> = {
 // for; the process tabs follow one enquiry from contact to decision.
 export const TAB_ORDER = [
   "SubjectOverview",
+  "SubjectChronology",
   "FindSubject",
   "EnquiryWorkspace",
   "EnquiryProcess",

@@ -1,8 +1,9 @@
 import type { WorkspacePersonQuery } from "./generated/operations.ts";
 
 export type Person = NonNullable<WorkspacePersonQuery["subject"]>;
+type Entry = NonNullable<Person["chronology"]>[number];
 
-/** One dated thing an agency (or the hub) holds about a person. */
+/** One dated thing an agency (or the hub) holds about a person, in words. */
 export interface ChronologyItem {
   /** Unique within one chronology, stable across renders. */
   readonly key: string;
@@ -10,7 +11,7 @@ export interface ChronologyItem {
   readonly at: string;
   /** The agency that holds it; the hub's contacts and steps are `mash`. */
   readonly agency: string;
-  /** What kind of record, in words: "Police incident: DOMESTIC_ABUSE". */
+  /** What kind of record, in words: "Police incident: domestic abuse". */
   readonly what: string;
   /** Its text, where the agreement releases it; null when withheld or empty. */
   readonly detail: string | null;
@@ -21,82 +22,43 @@ const words = (value: string | null | undefined) =>
 const titled = (label: string, kind: string | null | undefined) =>
   kind ? `${label}: ${words(kind)}` : label;
 
-type Draft = Omit<ChronologyItem, "at"> & { at: string | null | undefined };
+/** What an entry's item is, in words, and its text. */
+function described(item: Entry["item"]): Pick<ChronologyItem, "what" | "detail"> {
+  switch (item.__typename) {
+    case "PoliceIncident":
+      return { what: titled("Police incident", item.category), detail: item.summary };
+    case "UnscheduledCareAttendance":
+      return { what: titled("Unscheduled care", item.setting), detail: item.reason };
+    case "Exclusion":
+      return { what: titled("Exclusion", item.kind), detail: item.reason };
+    case "CaseNote":
+      return { what: "Case note", detail: item.text };
+    case "SafeguardingEnquiry":
+      return { what: titled("Safeguarding enquiry", item.status), detail: item.concern };
+    case "Offence":
+      return { what: titled("Offence", item.offenceCategory), detail: null };
+    case "Contact":
+      return { what: "Contact received", detail: item.concern };
+    case "ProcessStep":
+      return {
+        what: `MASH step: ${words(item.step) ?? "recorded"}${item.stepAgency ? ` (${item.stepAgency})` : ""}`,
+        detail: item.stepSummary,
+      };
+  }
+}
 
 /**
- * Every dated item of one person's answer in one list, newest first. It reads only what the
- * query returned, so an item the rules concealed is absent and a withheld date leaves its item
- * out (it cannot be placed): enforcement applies unchanged. Ties keep agency, then key, order.
+ * The graph's chronology (`Subject.chronology`) in words, in the graph's order (newest first).
+ * The gateway builds it from the agencies' own fields under the same rules, so an item the
+ * rules conceal, or whose date is withheld, is not in it: nothing here decides what to show.
  */
-export function mergeChronology(person: Person): ChronologyItem[] {
-  const drafts: Draft[] = [
-    ...(person.police?.incidents ?? []).map((i) => ({
-      key: `police:${i.id}`,
-      at: i.occurredAt,
-      agency: "police",
-      what: titled("Police incident", i.category),
-      detail: i.summary,
-    })),
-    ...(person.health?.unscheduledCare ?? []).map((c) => ({
-      key: `health:${c.id}`,
-      at: c.attendedAt,
-      agency: "health",
-      what: titled("Unscheduled care", c.setting),
-      detail: c.reason,
-    })),
-    ...(person.education?.exclusions ?? []).map((e) => ({
-      key: `education:${e.id}`,
-      at: e.date,
-      agency: "education",
-      what: titled("Exclusion", e.kind),
-      detail: e.reason,
-    })),
-    ...(person.socialCare?.caseNotes ?? []).map((n) => ({
-      key: `childrens-services:${n.id}`,
-      at: n.recordedAt,
-      agency: "childrens-services",
-      what: "Case note",
-      detail: n.text,
-    })),
-    ...(person.adultSocialCare?.safeguardingEnquiries ?? []).map((s) => ({
-      key: `adult-social-care:${s.id}`,
-      at: s.openedAt,
-      agency: "adult-social-care",
-      what: titled("Safeguarding enquiry", s.status),
-      detail: s.concern,
-    })),
-    ...(person.probation?.offences ?? []).map((o) => ({
-      key: `probation:${o.id}`,
-      at: o.date,
-      agency: "probation",
-      what: titled("Offence", o.category),
-      detail: null,
-    })),
-    ...(person.contacts ?? []).map((c) => ({
-      key: `mash:contact:${c.id}`,
-      at: c.receivedAt,
-      agency: "mash",
-      what: "Contact received",
-      detail: c.concern,
-    })),
-    ...(person.enquiries ?? []).flatMap((enquiry) =>
-      (enquiry.timeline ?? []).map((step, index) => ({
-        key: `mash:${enquiry.id}:${index}`,
-        at: step.at,
-        agency: "mash",
-        what: `${enquiry.id}: ${words(step.step)}${step.agency ? ` (${step.agency})` : ""}`,
-        detail: step.summary,
-      })),
-    ),
-  ];
-  return drafts
-    .filter((item): item is ChronologyItem => typeof item.at === "string" && item.at !== "")
-    .sort(
-      (a, b) =>
-        Date.parse(b.at) - Date.parse(a.at) ||
-        a.agency.localeCompare(b.agency) ||
-        a.key.localeCompare(b.key),
-    );
+export function chronologyOf(person: Person): ChronologyItem[] {
+  return (person.chronology ?? []).map((entry, index) => ({
+    key: `${entry.agency}:${"id" in entry.item && entry.item.id ? entry.item.id : `#${index}`}`,
+    at: entry.at,
+    agency: entry.agency,
+    ...described(entry.item),
+  }));
 }
 
 /** The agencies a chronology holds items from, in a fixed order for the filter. */

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import { ProblemAlert } from "../shared/problem-alert.tsx";
 import { AgencyCard } from "./agency-card.tsx";
 import { BreakGlass } from "./break-glass.tsx";
-import { mergeChronology, type Person } from "./chronology.ts";
+import { chronologyOf, type Person } from "./chronology.ts";
 import { ChronologyView } from "./chronology-view.tsx";
 import { WorkspacePersonDocument } from "./generated/operations.ts";
 import { personName, when } from "./names.ts";
@@ -97,7 +97,7 @@ function PersonView({
           ))}
         </div>
       </section>
-      <ChronologyView items={mergeChronology(person)} />
+      <ChronologyView items={chronologyOf(person)} />
     </>
   );
 }

@@ -59,6 +59,12 @@ describe("npm run schema", () => {
     expect(fieldsOf(both, "Mutation")).toContain("openEnquiry");
   });
 
+  it("shows the chronology the gateway serves, as a request's introspection does", () => {
+    const social = sdlOf(["--roles", "social_worker"]);
+    expect(fieldsOf(social, "Subject")).toContain("chronology");
+    expect(fieldsOf(social, "ChronologyEntry")).toEqual(["at", "agency", "item"]);
+  });
+
   it("reads the policies from --dir or MASH_POLICIES_DIR", () => {
     expect(
       sdlOf(["--roles", "social_worker", "--dir", widened]).getType("Maternity"),

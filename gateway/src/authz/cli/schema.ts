@@ -3,6 +3,8 @@ import { parseArgs } from "node:util";
 import { Supergraph } from "@apollo/federation-internals";
 import { type GraphQLSchema, printSchema } from "graphql";
 import { supergraphFile } from "../../compose/schema-files.ts";
+import { deriveChronology } from "../chronology/derive-paths.ts";
+import { withChronology } from "../chronology/schema.ts";
 import { RoleSchemas } from "../role-schema.ts";
 import { commonOptions, loadForCommand, withUsage } from "./args.ts";
 
@@ -49,7 +51,11 @@ if (unknown.length > 0)
 const sdlFile = values.supergraph ?? supergraphFile;
 let api: GraphQLSchema;
 try {
-  api = Supergraph.build(readFileSync(sdlFile, "utf8")).apiSchema().toGraphQLJSSchema();
+  const sdl = readFileSync(sdlFile, "utf8");
+  api = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
+  // As the gateway serves it: with the chronology it answers itself, where the graph declares one.
+  const chronology = deriveChronology(sdl, api);
+  if (chronology) api = withChronology(api, chronology);
 } catch (error) {
   api = fail(`${sdlFile} is not a supergraph: ${(error as Error).message}`);
 }
