@@ -325,6 +325,16 @@ describe.skipIf(missingBrowser)("signing in through an OpenID Connect provider",
     await page.getByRole("heading", { level: 1, name: "Enquiry ENQ-2001" }).waitFor();
     expect(new URL(page.url()).search).toBe("");
     expect(new URL(page.url()).hash).toBe("#/enquiry/ENQ-2001");
+    // She works it with the provider's token: her agency leads it, so she re-rates it.
+    const rag = page.getByRole("form", { name: "Change the RAG rating" });
+    await rag.getByLabel(/New rating/).selectOption("AMBER");
+    await rag.getByLabel(/Reason for the change/).fill("Police research shows no risk tonight");
+    await rag.getByRole("button", { name: "Change rating" }).click();
+    await page.getByText("RAG rating changed.").first().waitFor();
+    await page
+      .getByRole("region", { name: "RAG history" })
+      .getByText("Police research shows no risk tonight")
+      .waitFor();
 
     // Her inbox lists ENQ-2001: the gateway accepted the provider's token.
     await page.getByRole("link", { name: "Back to the inbox" }).click();

@@ -21,13 +21,33 @@ async function screenshot(page: Page, name: string): Promise<void> {
     await copyFile(`${ARTIFACTS}${name}`, `${DOCS}${name}`);
 }
 
+interface SentRequest {
+  readonly url: URL;
+  readonly method: string;
+  readonly authorization: string | undefined;
+}
+
+/**
+ * What the workspace may ask its gateway for besides the graph: its own page and assets, and how
+ * to sign in (the development picker and token, or the identity provider's settings).
+ */
+const NOT_DATA = /^\/(workspace(\/workspace\.(js|css))?|auth\/config|dev\/users|dev\/token)$/;
+
 /** A fresh context on the workspace, recording every URL it asks for and every page error. */
 async function openWorkspace(browser: Browser, url: string, height = 900) {
   const context: BrowserContext = await browser.newContext({
     viewport: { width: 1280, height },
   });
   const requested: string[] = [];
-  context.on("request", (request) => requested.push(request.url()));
+  const sent: SentRequest[] = [];
+  context.on("request", (request) => {
+    requested.push(request.url());
+    sent.push({
+      url: new URL(request.url()),
+      method: request.method(),
+      authorization: request.headers().authorization,
+    });
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
@@ -37,7 +57,7 @@ async function openWorkspace(browser: Browser, url: string, height = 900) {
       problems.push(`console error: ${message.text()}`);
   });
   const response = await page.goto(`${url}/workspace`, { waitUntil: "load" });
-  return { context, page, requested, problems, response };
+  return { context, page, requested, sent, problems, response };
 }
 
 async function signInAs(page: Page, username: string) {
@@ -89,7 +109,8 @@ describe.skipIf(missingBrowser)("the practitioners' workspace in a browser", () 
   });
 
   it("takes sw.patel from the inbox to Amelia's health card and records a sharing decision", async () => {
-    const { context, page, requested, problems, response } = await openWorkspace(browser, origin);
+    const opened = await openWorkspace(browser, origin);
+    const { context, page, requested, problems, response } = opened;
     expect(response?.status()).toBe(200);
     expect(response?.headers()["content-security-policy"]).toContain("script-src 'self'");
     await expect(page.title()).resolves.toBe("MASH workspace");
@@ -178,6 +199,16 @@ describe.skipIf(missingBrowser)("the practitioners' workspace in a browser", () 
     });
     expect(foreign).toEqual([]);
     expect(requested.some((url) => url.includes("/workspace/workspace.js"))).toBe(true);
+    // Its only data requests are GraphQL requests to /graphql, each with the user's token.
+    const data = opened.sent.filter((r) => !NOT_DATA.test(r.url.pathname));
+    expect(data.length).toBeGreaterThan(3);
+    const token = data[0]?.authorization;
+    expect(token).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(
+      data.filter(
+        (r) => r.url.pathname !== "/graphql" || r.method !== "POST" || r.authorization !== token,
+      ),
+    ).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });
