@@ -2,6 +2,7 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stampFiles, writeManifest } from "../gateway/web/build/build-manifest.ts";
+import { ROSTER } from "../subgraphs/kit/src/roster.ts";
 import {
   bundlesKey,
   cacheDir,
@@ -31,12 +32,9 @@ export const BUNDLES_HANDED_OVER = Symbol.for("mash.start.bundles");
 /** The builds kept: one being started from may be a build or two behind the newest. */
 const KEEP_BUILDS = 3;
 
-/** The agencies, in port order (scripts/agencies.ts). */
+/** The agencies, in port order (the roster). */
 export async function agencyNames(): Promise<string[]> {
-  // By URL, so no bundle carries the roster's imports (every agency, the whole kit).
-  const roster = pathToFileURL(join(root, "scripts/agencies.ts")).href;
-  const { agencies } = (await import(roster)) as { agencies: { name: string }[] };
-  return agencies.map((agency) => agency.name);
+  return ROSTER.map((agency) => agency.name);
 }
 
 /** Removes all but the newest builds; one still starting keeps its files for a while. */

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { buildConsolesIfChanged } from "../gateway/web/build/build.ts";
 import { defaultDataDir, portFrom } from "../subgraphs/kit/src/config.ts";
 import { ConfigError } from "../subgraphs/kit/src/errors.ts";
+import { ROSTER } from "../subgraphs/kit/src/roster.ts";
 import { devContextKey } from "../subgraphs/kit/src/trust/key-config.ts";
 import {
   type ContextJwk,
@@ -99,9 +100,7 @@ async function prepare(): Promise<Prepared> {
 
 async function agencyNames(prepared: Prepared): Promise<string[]> {
   if (prepared.kind === "bundles") return prepared.bundles.agencies;
-  const roster = pathToFileURL(join(root, "scripts/agencies.ts")).href;
-  const { agencies } = (await import(roster)) as { agencies: { name: string }[] };
-  return agencies.map((agency) => agency.name);
+  return ROSTER.map((agency) => agency.name);
 }
 
 /** The port a process listens on, from the URL it was ready at: where a restart must listen. */

@@ -1,5 +1,6 @@
 import { portFrom, type StoreConfig } from "@mash/kit/config";
 import { ConfigError } from "@mash/kit/errors";
+import { ROSTER } from "@mash/kit/roster";
 import { defaultPoliciesDir } from "./authz/policy/policies-dir.ts";
 import { impactMinCount, policyPollMs, policyStoreConfig } from "./governance/policy-config.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits-config.ts";
@@ -15,16 +16,11 @@ export interface SubgraphEndpoint {
   url: string;
 }
 
-/** The agencies of a default hub, and where `npm start` runs each. */
-export const defaultSubgraphs: SubgraphEndpoint[] = [
-  { name: "mash", url: "http://127.0.0.1:4001/graphql" },
-  { name: "police", url: "http://127.0.0.1:4002/graphql" },
-  { name: "childrens-services", url: "http://127.0.0.1:4003/graphql" },
-  { name: "health", url: "http://127.0.0.1:4004/graphql" },
-  { name: "education", url: "http://127.0.0.1:4005/graphql" },
-  { name: "probation", url: "http://127.0.0.1:4006/graphql" },
-  { name: "adult-social-care", url: "http://127.0.0.1:4007/graphql" },
-];
+/** The agencies of a default hub (the roster), where `npm start` runs each. */
+export const defaultSubgraphs: SubgraphEndpoint[] = ROSTER.map((agency) => ({
+  name: agency.name,
+  url: `http://127.0.0.1:${agency.port}/graphql`,
+}));
 
 export interface GatewayConfig {
   port: number;

@@ -3,6 +3,7 @@ export * from "./errors.ts";
 export * from "./loaders.ts";
 export * from "./logger.ts";
 export * from "./population/index.ts";
+export * from "./roster.ts";
 export * from "./scalars.ts";
 export * from "./section/index.ts";
 export * from "./seed/progress.ts";

@@ -1,4 +1,4 @@
-import { defineAgency, loadSchema } from "@mash/kit";
+import { defineAgency, loadSchema, rostered } from "@mash/kit";
 import { createLoaders } from "./loaders.ts";
 import { resolvers } from "./resolvers.ts";
 import { seed } from "./seed.ts";
@@ -8,9 +8,7 @@ import { countSubjects } from "./subject-counts.ts";
 
 /** The hub itself: subjects, households, enquiries and search. */
 export const mash = defineAgency({
-  name: "mash",
-  title: "MASH hub",
-  defaultPort: 4001,
+  ...rostered("mash"),
   typeDefs: loadSchema(new URL("./schema.graphql", import.meta.url)),
   migrations,
   tables,
