@@ -52,7 +52,13 @@ for (const agency of agencies.filter((a) => !only || only.includes(a.name))) {
     checkPages: true,
   });
   try {
-    await seedStore(agency, store, population, terminalProgress(agency.name));
+    await seedStore(
+      agency,
+      store,
+      population,
+      terminalProgress(agency.name),
+      agency.settings?.(process.env),
+    );
   } finally {
     await store.close();
   }

@@ -1,8 +1,10 @@
 import type { WithheldField } from "@mash/client-kit";
-import type { Enquiry } from "./enquiry-page.tsx";
+import type { WorkspaceEnquiryQuery } from "./generated/operations.ts";
 import { personName, when } from "./names.ts";
 import { repeatCountAt } from "./repeat-contacts.ts";
 import { RepeatContacts } from "./repeat-contacts-view.tsx";
+
+type Enquiry = NonNullable<WorkspaceEnquiryQuery["enquiry"]>;
 
 export const personLink = (enquiryId: string, subjectId: string) =>
   `#/enquiry/${encodeURIComponent(enquiryId)}/person/${encodeURIComponent(subjectId)}`;

@@ -1,12 +1,14 @@
 import { insertBatches, type SeedInput, toFlag } from "@mash/kit";
 import { dueBy } from "./enquiries.ts";
 import { subjectKeys } from "./search/keys.ts";
-import { loadSettings } from "./settings.ts";
+import { loadSettings, type MashSettings } from "./settings.ts";
 import { askedRequest, type MashDB } from "./store.ts";
 
 /** The hub's part of the population: every person, their search keys, and the enquiries. */
-export async function seed({ db, population, progress }: SeedInput<MashDB>): Promise<void> {
-  const settings = loadSettings(process.env);
+export async function seed(input: SeedInput<MashDB, MashSettings>): Promise<void> {
+  const { db, population, progress } = input;
+  // Due times follow the hub's timescales as its entry point read them; the defaults otherwise.
+  const settings = input.settings ?? loadSettings({});
   const subjects: MashDB["subjects"][] = [];
   const keys: MashDB["search_keys"][] = [];
   for (const p of population.persons) {

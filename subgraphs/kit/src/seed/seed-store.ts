@@ -23,9 +23,10 @@ export async function seedStore<DB>(
   store: Store<DB>,
   population: Population,
   progress: Progress = silentProgress,
+  settings?: unknown,
 ): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     for (const table of agency.tables) await trx.deleteFrom(table as never).execute();
-    await agency.seed({ db: trx, dialect: store.dialect, population, progress });
+    await agency.seed({ db: trx, dialect: store.dialect, population, progress, settings });
   });
 }

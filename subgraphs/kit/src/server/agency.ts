@@ -23,11 +23,13 @@ export interface SubgraphContext<DB, Loaders, Settings = undefined> {
   caller: CallerContext;
 }
 
-export interface SeedInput<DB> {
+export interface SeedInput<DB, Settings = undefined> {
   db: Kysely<DB>;
   dialect: Dialect;
   population: Population;
   progress: Progress;
+  /** The agency's settings as its entry point read them; undefined: its defaults. */
+  settings?: Settings;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface AgencyDefinition<DB, Loaders, Settings = undefined> {
   settings?: (env: Env) => Settings;
   createLoaders(store: Store<DB>): Loaders;
   resolvers: GraphQLResolverMap<SubgraphContext<DB, Loaders, Settings>>;
-  seed(input: SeedInput<DB>): Promise<void>;
+  seed(input: SeedInput<DB, Settings>): Promise<void>;
   /**
    * For governance officers weighing a sharing-rule change: per GraphQL object type this agency
    * serves per-subject records of, how many distinct subjects have at least one such record now.

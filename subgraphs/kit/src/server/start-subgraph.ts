@@ -117,6 +117,7 @@ export async function startSubgraph(
         store,
         generatePopulation({ subjects }),
         options.progress ?? silentProgress,
+        settings,
       );
       logger.info("seeded an empty store", { subjects, ms: Date.now() - started });
     }
