@@ -16,6 +16,7 @@ import {
 } from "graphql";
 import { createAuditCollector } from "../audit/collect.ts";
 import { Lru } from "../limits/lru.ts";
+import type { QueryLimits } from "../limits/query-limits-config.ts";
 import type { GatewayContext } from "../request/context.ts";
 import type { Authority } from "./ability.ts";
 import { ChronologyServing } from "./chronology/serving.ts";
@@ -80,14 +81,18 @@ export class AuthorizingGateway implements GatewayInterface {
   /** What each role set is told the graph holds: introspection and validation errors. */
   private readonly roleSchemas = new RoleSchemas();
   /** The chronology field: added to the served schema, expanded into the agencies' fields. */
-  private readonly chronology = new ChronologyServing();
+  private readonly chronology: ChronologyServing;
 
   constructor(
     private readonly inner: ApolloGateway,
     private readonly authority: () => Authority | undefined,
     /** Shadow mode: shown every answered request after its response is computed. */
     private readonly observe?: (observation: Observation) => void,
-  ) {}
+    /** The query limits, measured again on a chronology's expansion (what it really reads). */
+    limits?: QueryLimits,
+  ) {
+    this.chronology = new ChronologyServing(limits);
+  }
 
   /**
    * The schema this gateway serves over an API schema: with the chronology field the gateway

@@ -44,7 +44,7 @@ function listSize(
   return fallback;
 }
 
-interface Measure {
+export interface Measure {
   depth: number;
   aliases: number;
   cost: number;
@@ -120,6 +120,40 @@ export function measureOperation(
   return walk(operation.selectionSet, root ?? undefined, new Set());
 }
 
+/** The limits a measured operation goes past, each as the error that names it. */
+export function limitErrors(
+  m: Measure,
+  limits: QueryLimits,
+  node: OperationDefinitionNode,
+): GraphQLError[] {
+  const errors: GraphQLError[] = [];
+  if (m.depth > limits.maxDepth)
+    errors.push(
+      limitError(
+        `The query is nested ${m.depth} levels deep; the limit is ${limits.maxDepth}.`,
+        node,
+        "depth",
+      ),
+    );
+  if (m.aliases > limits.maxAliases)
+    errors.push(
+      limitError(
+        `The query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}.`,
+        node,
+        "aliases",
+      ),
+    );
+  if (m.cost > limits.maxCost)
+    errors.push(
+      limitError(
+        `The query would cost ${m.cost} (fields times list sizes); the limit is ${limits.maxCost}. Ask for fewer fields or smaller lists.`,
+        node,
+        "cost",
+      ),
+    );
+  return errors;
+}
+
 /** A validation rule: runs with the other validation, before any planning or fetching. */
 export function queryLimitsRule(limits: QueryLimits = defaultQueryLimits) {
   return (context: ValidationContext): ASTVisitor => {
@@ -130,33 +164,7 @@ export function queryLimitsRule(limits: QueryLimits = defaultQueryLimits) {
     return {
       OperationDefinition(node) {
         const m = measureOperation(context.getSchema(), node, fragments, limits);
-        if (m.depth > limits.maxDepth) {
-          context.reportError(
-            limitError(
-              `The query is nested ${m.depth} levels deep; the limit is ${limits.maxDepth}.`,
-              node,
-              "depth",
-            ),
-          );
-        }
-        if (m.aliases > limits.maxAliases) {
-          context.reportError(
-            limitError(
-              `The query uses ${m.aliases} aliases; the limit is ${limits.maxAliases}.`,
-              node,
-              "aliases",
-            ),
-          );
-        }
-        if (m.cost > limits.maxCost) {
-          context.reportError(
-            limitError(
-              `The query would cost ${m.cost} (fields times list sizes); the limit is ${limits.maxCost}. Ask for fewer fields or smaller lists.`,
-              node,
-              "cost",
-            ),
-          );
-        }
+        for (const error of limitErrors(m, limits, node)) context.reportError(error);
       },
     };
   };

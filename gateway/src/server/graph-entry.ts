@@ -75,6 +75,7 @@ export async function createGraphEntry(deps: GraphEntryDeps): Promise<GraphEntry
         gateway,
         () => policies.authority(),
         (observation) => runtime.shadow.observe(observation),
+        config.limits,
       )
     : undefined;
   const resolveEnquiry = createPurposeResolver({

@@ -11,7 +11,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from "graphql";
-import { ITEM_UNION } from "./names.ts";
+import { ITEM_UNION, RESERVED_PREFIX } from "./names.ts";
 import { ChronologyRefused } from "./refused.ts";
 
 export type EntryField = "at" | "agency" | "item" | "__typename";
@@ -37,6 +37,11 @@ export function entrySelection(node: FieldNode, variables: Variables) {
       if (!included(s, variables)) continue;
       if (s.kind === Kind.INLINE_FRAGMENT) collect(s.selectionSet);
       if (s.kind !== Kind.FIELD || !ENTRY_FIELDS.has(s.name.value)) continue;
+      if (s.alias?.value.startsWith(RESERVED_PREFIX))
+        throw new ChronologyRefused(
+          `Aliases starting with "${RESERVED_PREFIX}" are the gateway's own; choose another alias.`,
+          s,
+        );
       const key = s.alias?.value ?? s.name.value;
       if (s.name.value === "item") {
         if (itemKey !== undefined && itemKey !== key)

@@ -82,25 +82,31 @@ export function expandChronology(
   const root = schema.getType(spec.root);
   const instances: ChronologyInstance[] = [];
 
+  // Where each chronology answers (its response path): two under one key would be two lists,
+  // each sorted by what it shows, zipped into one, so that one item's fields could sit beside
+  // another's. Refused instead.
+  const answeredAt = new Set<string>();
   const walk = (
     set: SelectionSetNode,
     parent: GraphQLNamedType | undefined,
     inItem: boolean,
+    at = "",
   ): SelectionSetNode => ({
     ...set,
-    selections: set.selections.flatMap((s) => walkOne(s, parent, inItem)),
+    selections: set.selections.flatMap((s) => walkOne(s, parent, inItem, at)),
   });
   const walkOne = (
     selection: SelectionNode,
     parent: GraphQLNamedType | undefined,
     inItem: boolean,
+    at: string,
   ): SelectionNode[] => {
     if (selection.kind === Kind.INLINE_FRAGMENT) {
       const on = selection.typeCondition
         ? schema.getType(selection.typeCondition.name.value)
         : parent;
       return [
-        { ...selection, selectionSet: walk(selection.selectionSet, on ?? undefined, inItem) },
+        { ...selection, selectionSet: walk(selection.selectionSet, on ?? undefined, inItem, at) },
       ];
     }
     if (selection.kind !== Kind.FIELD) return [selection];
@@ -115,6 +121,13 @@ export function expandChronology(
           "A chronology cannot be asked for inside a chronology's item; ask for it apart.",
           selection,
         );
+      const key = `${at}.${selection.alias?.value ?? selection.name.value}`;
+      if (answeredAt.has(key))
+        throw new ChronologyRefused(
+          "Ask for a chronology once under each name; give the second one an alias of its own.",
+          selection,
+        );
+      answeredAt.add(key);
       return expandOne(selection);
     }
     if (!selection.selectionSet) return [selection];
@@ -123,7 +136,8 @@ export function expandChronology(
         ? parent.getFields()[selection.name.value]
         : undefined;
     const type = field ? getNamedType(field.type) : undefined;
-    return [{ ...selection, selectionSet: walk(selection.selectionSet, type, inItem) }];
+    const here = `${at}.${selection.alias?.value ?? selection.name.value}`;
+    return [{ ...selection, selectionSet: walk(selection.selectionSet, type, inItem, here) }];
   };
 
   const expandOne = (node: FieldNode): SelectionNode[] => {

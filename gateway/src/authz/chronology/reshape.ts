@@ -213,7 +213,8 @@ function moveErrors(errors: readonly GraphQLError[], built: Map<string, Built>):
       : `${pathDef?.fields.find((f) => f.name === name)?.parentType}.${name}`;
     const ext = error.extensions ?? {};
     const owner = String(ext.owner ?? ext.agency ?? "");
-    const key = `${keyOf(chronology)}|${String(ext.code)}|${owner}|${coordinate}`;
+    // Per rule too: each reason and whom to ask is told, still once and without a count.
+    const key = `${keyOf(chronology)}|${String(ext.code)}|${owner}|${coordinate}|${String(ext.rule ?? "")}`;
     if (!once.has(key)) once.set(key, at_(error, chronology, b.instance));
   }
   const told = [...once.entries()].sort(([a], [b]) => compareText(a, b)).map(([, e]) => e);
