@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generatePopulation } from "@mash/kit";
 import autocannon from "autocannon";
@@ -12,12 +13,44 @@ const operation = (name: string) =>
 export interface LoadResult {
   scenario: string;
   mode: "on" | "off";
+  /** Over every round of the mode. */
   requests: number;
+  /** The mean of the rounds' req/s. */
   rps: number;
   p50: number;
   p95: number;
   errors: number;
+  /** The serving process's CPU time per request (every thread: gateways and subgraphs), µs. */
+  cpuUs: number;
+  /** Its main thread's alone (the event loop), where Linux tells it. */
+  mainCpuUs?: number;
+  /** "on" rows: each round's on/off, and their median (the figure to compare runs by). */
+  ratios?: number[];
+  ratio?: number;
 }
+
+/** Rounds per scenario: off and on alternate within each, and which goes first alternates too. */
+export const ROUNDS = 4;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+/** Where each timed load was, in the clock a CPU profile's timestamps use (µs, monotonic). */
+export interface Phase {
+  scenario: string;
+  mode: "on" | "off";
+  round: number;
+  start: number;
+  end: number;
+  requests: number;
+  /** The serving process's CPU time over the load (every thread), µs. */
+  cpuUs: number;
+  mainCpuUs?: number;
+}
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 const LIST = `query List($ids: [ID!]!) { subjects(ids: $ids) { id name { given family } dateOfBirth address { postcode }
   police { known incidents { id category } } socialCare { known openCase } health { known gpPractice { name } }
@@ -47,21 +80,29 @@ async function load(
       if (status !== 200) errors++;
     },
   );
+  const started = process.hrtime.bigint();
   const result = await instance;
-  times.sort((a, b) => a - b);
-  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))] ?? 0;
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   return {
+    times,
     requests: result.requests.total,
-    rps: result.requests.average,
-    p50: pct(0.5),
-    p95: pct(0.95),
+    // autocannon's average is over whole seconds; a round is a fraction of them.
+    rps: result.requests.total / elapsed,
     errors: errors + result.errors + result.non2xx,
   };
 }
 
+type Load = Awaited<ReturnType<typeof load>>;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
 /**
  * Throughput of the gateway with the sharing rules enforced and with enforcement off, in one run
- * against the same subgraphs, for the golden SubjectOverview and a 50-subject list.
+ * against the same subgraphs, for the golden SubjectOverview and a 50-subject list. This machine
+ * is shared and noisy, so each scenario is ROUNDS rounds of seconds/ROUNDS per mode, off and on
+ * back to back with the first of them alternating, and the figure is the median round's ratio:
+ * a burst of load elsewhere then spoils one round, not the comparison.
  */
 export async function benchGateway(
   seconds = 10,
@@ -72,7 +113,7 @@ export async function benchGateway(
     : [];
   const server = spawn(process.execPath, [...profile, "--import", "tsx", "test/bench/serve.ts"], {
     cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
     env: { ...process.env, LOG_LEVEL: "error" },
   });
   try {
@@ -87,6 +128,11 @@ export async function benchGateway(
         server.on("exit", (code) => reject(new Error(`bench server exited (${code})`)));
       },
     );
+    const cpu = () =>
+      new Promise<{ all: number; main?: number }>((resolve) => {
+        server.once("message", resolve);
+        server.send("cpu");
+      });
     const overview = ["S-1001", "S-1002", "S-1003"].map((id) =>
       JSON.stringify({ query: operation("SubjectOverview"), variables: { id } }),
     );
@@ -95,22 +141,73 @@ export async function benchGateway(
       .map((p) => p.id);
     const list = [JSON.stringify({ query: LIST, variables: { ids } })];
     const results: LoadResult[] = [];
+    const phases: Phase[] = [];
+    const each = seconds / ROUNDS;
     for (const [scenario, bodies] of [
       ["SubjectOverview (golden, ENQ-2001)", overview],
       ["50-subject list", list],
     ] as const) {
-      // Warm both, then alternate so neither mode always runs on a warmer machine.
+      // Warm both first: the first requests compile, plan and fill caches.
       await load(info.off, info.headers, [...bodies], 2);
       await load(info.on, info.headers, [...bodies], 2);
-      for (const mode of ["off", "on"] as const) {
-        const r = await load(
-          mode === "on" ? info.on : info.off,
-          info.headers,
-          [...bodies],
-          seconds,
-        );
-        results.push({ scenario, mode, ...r });
+      const runs: Record<"on" | "off", Load[]> = { off: [], on: [] };
+      const cpuUs = { off: 0, on: 0 };
+      const mainCpuUs = { off: 0, on: 0 };
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const);
+        for (const mode of order) {
+          const start = nowUs();
+          const before = await cpu();
+          const run = await load(
+            mode === "on" ? info.on : info.off,
+            info.headers,
+            [...bodies],
+            each,
+          );
+          const after = await cpu();
+          const used = after.all - before.all;
+          const main =
+            after.main === undefined || before.main === undefined
+              ? undefined
+              : after.main - before.main;
+          runs[mode].push(run);
+          cpuUs[mode] += used;
+          if (main !== undefined) mainCpuUs[mode] += main;
+          phases.push({
+            scenario,
+            mode,
+            round,
+            start,
+            end: nowUs(),
+            requests: run.requests,
+            cpuUs: used,
+            ...(main === undefined ? {} : { mainCpuUs: main }),
+          });
+        }
       }
+      const ratios = runs.on.map((on, i) => on.rps / (runs.off[i]?.rps ?? Number.NaN));
+      for (const mode of ["off", "on"] as const) {
+        const list = runs[mode];
+        const times = list.flatMap((r) => r.times).sort((a, b) => a - b);
+        results.push({
+          scenario,
+          mode,
+          requests: list.reduce((n, r) => n + r.requests, 0),
+          rps: list.reduce((n, r) => n + r.rps, 0) / list.length,
+          p50: percentile(times, 0.5),
+          p95: percentile(times, 0.95),
+          errors: list.reduce((n, r) => n + r.errors, 0),
+          cpuUs: cpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
+          mainCpuUs: mainCpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
+          ...(mode === "on" ? { ratios, ratio: median(ratios) } : {}),
+        });
+      }
+    }
+    // With a profile, which samples belong to which load (for test/bench/profile-shares.ts).
+    const profileDir = process.env.MASH_BENCH_PROFILE;
+    if (profileDir) {
+      mkdirSync(profileDir, { recursive: true });
+      writeFileSync(join(profileDir, "phases.json"), `${JSON.stringify(phases)}\n`);
     }
     const cost = await benchAuthorizationCost(async (query, variables) => {
       const response = await fetch(info.off, {

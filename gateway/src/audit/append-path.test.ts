@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { storeBackends, tempStores } from "@mash/kit/testing";
+import { type Backend, storeBackends, tempStores } from "@mash/kit/testing";
 import { describe, expect, it } from "vitest";
 import { agencyRows, notificationRows, subjectRows } from "./index-rows.ts";
 import { columnsOf, linkBatch } from "./link-batch.ts";
@@ -98,12 +98,35 @@ describe("linking a batch", () => {
   });
 });
 
-for (const { backend, unavailable } of await storeBackends()) {
-  describe.skipIf(unavailable)(`the append path on ${backend}`, () => {
+// On SQLite the statements run on the store's writing thread, or on the caller's where no thread
+// can be had (sqlite-append-thread.ts): both ways are held to the same rows.
+const appendPaths = (await storeBackends()).flatMap(
+  ({
+    backend,
+    unavailable,
+  }): {
+    backend: Backend;
+    unavailable: string | undefined;
+    thread: boolean;
+    name: string;
+  }[] =>
+    backend === "sqlite"
+      ? [
+          { backend, unavailable, thread: true, name: "sqlite, on its writing thread" },
+          { backend, unavailable, thread: false, name: "sqlite, on the caller's thread" },
+        ]
+      : [{ backend, unavailable, thread: true, name: backend }],
+);
+
+for (const { backend, unavailable, thread, name } of appendPaths) {
+  describe.skipIf(unavailable)(`the append path on ${name}`, () => {
     it("writes the records, search columns, index rows and notifications as before", async () => {
       const temp = tempStores(backend);
-      const log = await openAuditStore(temp.configFor("audit"));
+      const log = await openAuditStore(temp.configFor("audit"), { thread });
       try {
+        expect(log.writer).toBe(
+          backend === "postgres" ? "postgres" : thread ? "thread" : "event loop",
+        );
         // One batch of two, then one alone: batched and single appends link the same.
         await Promise.all([
           log.append(entries[0] as AuditEntry),
@@ -162,7 +185,7 @@ for (const { backend, unavailable } of await storeBackends()) {
 
     it("appends while another transaction on the store spans a turn of the event loop", async () => {
       const temp = tempStores(backend);
-      const log = await openAuditStore(temp.configFor("audit"));
+      const log = await openAuditStore(temp.configFor("audit"), { thread });
       try {
         await log.append(entries[0] as AuditEntry);
         const { db } = log.store;
@@ -185,7 +208,7 @@ for (const { backend, unavailable } of await storeBackends()) {
 
     it("appends while a purge's transaction is open, and both finish", async () => {
       const temp = tempStores(backend);
-      const log = await openAuditStore(temp.configFor("audit"));
+      const log = await openAuditStore(temp.configFor("audit"), { thread });
       try {
         for (const entry of entries) await log.append(entry);
         const { privateKey } = generateKeyPairSync("ed25519");

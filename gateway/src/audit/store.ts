@@ -12,6 +12,7 @@ import { type ChainHead, columnsOf, type LogRow } from "./link-batch.ts";
 import { appendOnPostgres } from "./postgres-append.ts";
 import { type AuditEntry, type AuditRecord, canonicalJson, GENESIS } from "./record.ts";
 import { openSqliteAppender, type SqliteAppender } from "./sqlite-append.ts";
+import { startThreadedAppender, type ThreadedAppender } from "./sqlite-append-thread.ts";
 
 export interface AuditTables {
   audit_log: LogRow;
@@ -199,6 +200,8 @@ export interface AuditStore extends AuditLog {
   purgeThrough(upTo: number, sign: (body: string) => string): Promise<CheckpointRow>;
   /** Called after each batch commits with the records it held (notifications go out from here). */
   onCommitted(listener: (records: AuditRecord[]) => void): void;
+  /** Where the next batch is written: SQLite's writing thread, the event loop, or PostgreSQL. */
+  readonly writer: "thread" | "event loop" | "postgres";
 }
 
 const afterThisTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -229,12 +232,17 @@ interface Pending {
  * statements prepared once (sqlite-append.ts), on PostgreSQL in one statement per batch
  * (postgres-append.ts); Kysely keeps the migrations, purges and reads.
  */
-export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
+export async function openAuditStore(
+  config: StoreConfig,
+  /** `thread: false`: SQLite's statements on the caller's thread (tests of that path). */
+  options: { thread?: boolean } = {},
+): Promise<AuditStore> {
   const store = await openStore<AuditTables>({ agency: "audit", config, migrations });
   const { db } = store;
-  // SQLite runs on the event loop: a fsync per commit (synchronous = FULL) would stall every
-  // request. WAL with NORMAL keeps each commit across a process crash (kill -9, tested); a
-  // power cut may lose the last commits, which is why production keeps the log in PostgreSQL.
+  // SQLite's commit blocks the thread that runs it: a fsync per commit (synchronous = FULL)
+  // would stall every append. WAL with NORMAL keeps each commit across a process crash (kill -9,
+  // tested); a power cut may lose the last commits, which is why production keeps the log in
+  // PostgreSQL.
   // MASH_AUDIT_SQLITE_SYNC=full trades throughput for power-loss durability on SQLite.
   const fullSync = process.env.MASH_AUDIT_SQLITE_SYNC === "full";
   if (store.dialect === "sqlite" && fullSync) await sql`pragma synchronous = FULL`.execute(db);
@@ -245,6 +253,11 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
     await store.close();
     throw error;
   }
+  // The same statements on a thread of their own (sqlite-append-thread.ts); where one cannot
+  // be had, or once it has stopped, the appender above writes on this one.
+  let threaded: ThreadedAppender | undefined;
+  if (config.kind === "sqlite" && options.thread !== false)
+    threaded = await startThreadedAppender(config.file, { fullSync });
   let head: ChainHead | undefined;
   const pending: Pending[] = [];
   let flushing: Promise<void> | undefined;
@@ -276,7 +289,18 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
   // Kysely transaction on this store must not wait for an append.
   const write = async (entries: AuditEntry[]) =>
     appender
-      ? db.connection().execute(async () => appender.append(entries, head))
+      ? db.connection().execute(async () => {
+          const thread = threaded;
+          if (!thread) return appender.append(entries, head);
+          try {
+            return await thread.append(entries, head);
+          } catch (error) {
+            // A thread that stopped fails its batch (closed: no answer without its record);
+            // the batches after it are written here.
+            if (thread.stopped) threaded = undefined;
+            throw error;
+          }
+        })
       : appendOnPostgres(db, entries, head ?? (await readHead(db)));
 
   const writeBatch = async (entries: AuditEntry[]): Promise<AuditRecord[]> => {
@@ -314,12 +338,15 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
 
   return {
     store,
+    get writer() {
+      return threaded ? "thread" : appender ? "event loop" : "postgres";
+    },
     append(entry) {
       return new Promise<number>((resolve, reject) => {
         pending.push({ entry, resolve, reject });
-        // SQLite commits synchronously, so nothing could join a batch while one is written:
-        // the first append waits for the rest of this turn of the event loop (the requests
-        // finishing with it) and they share one commit. PostgreSQL's round trip does that itself.
+        // On SQLite the first append waits for the rest of this turn of the event loop (the
+        // requests finishing with it) and they share one commit; what comes while the writing
+        // thread commits joins the next. PostgreSQL's round trip does that itself.
         flushing ??= appender ? afterThisTurn().then(flush) : flush();
       });
     },
@@ -371,6 +398,7 @@ export async function openAuditStore(config: StoreConfig): Promise<AuditStore> {
     },
     async close() {
       while (flushing) await flushing;
+      await threaded?.close();
       appender?.close();
       await store.close();
     },

@@ -4,9 +4,9 @@ import {
   type GraphQLLeafType,
   type GraphQLObjectType,
   getArgumentValues,
-  getVariableValues,
 } from "graphql";
 import type { AuditCollector } from "../audit/collect.ts";
+import { coerceVariables } from "./coerce-variables.ts";
 import {
   acceptsRuntimeType,
   type CompiledOperation,
@@ -52,11 +52,9 @@ export function runCompiledPass(options: {
     const definitions = compiled.operation.variableDefinitions ?? [];
     let variables: Record<string, unknown> = {};
     if (definitions.length > 0) {
-      const coerced = getVariableValues(compiled.schema, definitions, options.variables ?? {}, {
-        maxErrors: 50,
-      });
-      if (coerced.errors) return undefined;
-      variables = coerced.coerced;
+      const coerced = coerceVariables(compiled.schema, definitions, options.variables ?? {});
+      if (!coerced) return undefined;
+      variables = coerced;
     }
     const shape = shapeFor(compiled, variables, judge);
     const pass = new Pass(compiled, shape, judge, options.collect, variables, options.raw === true);

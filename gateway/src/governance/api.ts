@@ -58,7 +58,7 @@ function useOfficer(authority: () => Authority): Stage<GovernanceRequest> {
 /** The record of a governance request that made no step (a step is its own record). */
 function governanceRecord(
   request: PipelineRequest<GovernanceRequest>,
-  refusal: string | undefined,
+  refusal: () => string | undefined,
 ): AuditEntry | undefined {
   const context = request.context;
   if (context && context.steps > 0) return undefined;
@@ -74,7 +74,9 @@ function governanceRecord(
       action: context?.action ?? "refused",
       agency: context?.officer?.agency ?? principal?.agency ?? "",
     },
-    ...(refusal !== undefined && request.reply && request.reply.status >= 400 ? { refusal } : {}),
+    ...(request.reply && request.reply.status >= 400 && refusal() !== undefined
+      ? { refusal: refusal() }
+      : {}),
     outcome: context?.outcome ?? "refused",
   };
 }

@@ -9,7 +9,8 @@ import type { PipelineRequest } from "./pipeline.ts";
  */
 export function graphRecord<C extends GatewayContext<unknown>>(
   request: PipelineRequest<C>,
-  refusal: string | undefined,
+  /** Read only when the record names a refusal (use-access-log.ts says why). */
+  refusal: () => string | undefined,
 ): AuditEntry {
   const context = request.context ?? {
     requestId: request.requestId,
@@ -22,12 +23,12 @@ export function graphRecord<C extends GatewayContext<unknown>>(
     const entry = auditEntry({ context: context as GatewayContext, answered });
     // An answer the access log or a later stage replaced is recorded as what the client got.
     if (request.refusal || (request.reply && request.reply.status >= 400))
-      return { ...entry, refusal: refusal ?? "REFUSED", outcome: "refused" };
+      return { ...entry, refusal: refusal() ?? "REFUSED", outcome: "refused" };
     return entry;
   }
   return refusedEntry({
     context,
-    code: refusal ?? "REFUSED",
+    code: refusal() ?? "REFUSED",
     queryText: request.payload?.query,
     operationName: request.payload?.operationName,
   });

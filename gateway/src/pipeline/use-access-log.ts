@@ -11,8 +11,15 @@ export interface AccessLogOptions<C> {
   logger: Logger;
   /** Which API this list serves: the aggregates are kept apart per API. */
   api: string;
-  /** The record of a signed-in request, or undefined when it recorded itself (a governance step). */
-  entryFor: (request: PipelineRequest<C>, refusal: string | undefined) => AuditEntry | undefined;
+  /**
+   * The record of a signed-in request, or undefined when it recorded itself (a governance step).
+   * `refusal` reads the code the request was refused with: called only by a record that names
+   * one, because finding an answer's first error code scans its reply (often 100 KB and more).
+   */
+  entryFor: (
+    request: PipelineRequest<C>,
+    refusal: () => string | undefined,
+  ) => AuditEntry | undefined;
 }
 
 /** Why a request that was not answered was refused: its error code. */
@@ -30,20 +37,23 @@ export function useAccessLog<C>(options: AccessLogOptions<C>): Stage<C> {
     name: "access log",
     onRequest() {
       return async (request) => {
-        const refusal = refusalOf(request);
         // Strangers, and anyone past their budget, are counted, not recorded one by one: a
         // flood (with no token, or one captured token) must not bury the log's real entries.
         if (!request.principal || request.refusal?.code === "RATE_LIMITED") {
           options.aggregates.count(
             request.address,
-            refusal ?? "REFUSED",
+            refusalOf(request) ?? "REFUSED",
             options.api,
             request.requestId,
             request.principal,
           );
           return;
         }
-        const entry = options.entryFor(request, refusal);
+        let refusal: { code: string | undefined } | undefined;
+        const entry = options.entryFor(request, () => {
+          refusal ??= { code: refusalOf(request) };
+          return refusal.code;
+        });
         if (!entry) return;
         try {
           await options.audit.append(entry);

@@ -13,6 +13,21 @@ describe("formatting errors for clients", () => {
     });
   });
 
+  it("passes an error written for clients without a stack trace on as Apollo formatted it", () => {
+    // A list answer has hundreds of withheld fields, each formatted here: none is copied.
+    const formatted = {
+      message: "Withheld",
+      path: ["subjects", 3, "address"],
+      extensions: { code: "UNAUTHORIZED_FIELD_OR_TYPE", rule: "default-deny", owner: "mash" },
+    };
+    expect(formatError(formatted)).toBe(formatted);
+    expect(formatError(formatted)).toEqual({
+      message: "Withheld",
+      path: ["subjects", 3, "address"],
+      extensions: { code: "UNAUTHORIZED_FIELD_OR_TYPE", rule: "default-deny", owner: "mash" },
+    });
+  });
+
   it("names the subgraph whose resolver failed, at its path, and keeps its message out", () => {
     const shown = formatError({
       message: 'relation "cases" does not exist at 10.0.0.7',

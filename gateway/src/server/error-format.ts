@@ -31,6 +31,10 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
   const path = formatted.path ? { path: formatted.path } : {};
   switch (shownAs(formatted)) {
     case "client": {
+      // Apollo hands every error here as a fresh object of its own: without a stack trace to
+      // strip it goes out as it is (a list answer has hundreds of withheld fields, each one here).
+      if (formatted.extensions && !Object.hasOwn(formatted.extensions, "stacktrace"))
+        return formatted;
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
