@@ -19,6 +19,19 @@ describe("gateway configuration", () => {
     );
   });
 
+  it("reads the access log's SQLite sync and the context signing key with the rest", () => {
+    expect(loadGatewayConfig({}).audit.sqliteFullSync).toBe(false);
+    expect(loadGatewayConfig({ MASH_AUDIT_SQLITE_SYNC: "normal" }).audit.sqliteFullSync).toBe(
+      false,
+    );
+    expect(loadGatewayConfig({ MASH_AUDIT_SQLITE_SYNC: "full" }).audit.sqliteFullSync).toBe(true);
+    expect(() => loadGatewayConfig({ MASH_AUDIT_SQLITE_SYNC: "fsync" })).toThrow(
+      /MASH_AUDIT_SQLITE_SYNC.*"fsync" is neither full nor normal/,
+    );
+    expect(loadGatewayConfig({}).contextSigningKey).toBeUndefined();
+    expect(loadGatewayConfig({ MASH_CONTEXT_SIGNING_KEY: "{}" }).contextSigningKey).toBe("{}");
+  });
+
   it("defaults to the seven local subgraphs on port 4000", () => {
     const config = loadGatewayConfig({});
     expect(config.port).toBe(4000);

@@ -153,11 +153,10 @@ for (const { backend, unavailable } of await storeBackends()) {
 describe("access log durability on SQLite", () => {
   it("commits at synchronous NORMAL (crash-safe in WAL) unless FULL is asked for", async () => {
     const temp = tempStores("sqlite");
-    const mode = async (env: string | undefined) => {
-      const saved = process.env.MASH_AUDIT_SQLITE_SYNC;
-      if (env === undefined) delete process.env.MASH_AUDIT_SQLITE_SYNC;
-      else process.env.MASH_AUDIT_SQLITE_SYNC = env;
-      const log = await openAuditStore(temp.configFor(`audit_${env ?? "default"}`));
+    const mode = async (fullSync: boolean | undefined) => {
+      const log = await openAuditStore(temp.configFor(`audit_${fullSync ?? "default"}`), {
+        fullSync,
+      });
       try {
         const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(
           log.store.db,
@@ -165,13 +164,11 @@ describe("access log durability on SQLite", () => {
         return rows[0]?.synchronous;
       } finally {
         await log.close();
-        if (saved === undefined) delete process.env.MASH_AUDIT_SQLITE_SYNC;
-        else process.env.MASH_AUDIT_SQLITE_SYNC = saved;
       }
     };
     try {
       expect(await mode(undefined)).toBe(1);
-      expect(await mode("full")).toBe(2);
+      expect(await mode(true)).toBe(2);
     } finally {
       await temp.cleanup();
     }

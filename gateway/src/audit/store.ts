@@ -234,8 +234,12 @@ interface Pending {
  */
 export async function openAuditStore(
   config: StoreConfig,
-  /** `thread: false`: SQLite's statements on the caller's thread (tests of that path). */
-  options: { thread?: boolean } = {},
+  options: {
+    /** `false`: SQLite's statements on the caller's thread (tests of that path). */
+    thread?: boolean;
+    /** On SQLite, a sync to disk per commit (`MASH_AUDIT_SQLITE_SYNC=full`, config.audit). */
+    fullSync?: boolean;
+  } = {},
 ): Promise<AuditStore> {
   const store = await openStore<AuditTables>({ agency: "audit", config, migrations });
   const { db } = store;
@@ -244,7 +248,7 @@ export async function openAuditStore(
   // tested); a power cut may lose the last commits, which is why production keeps the log in
   // PostgreSQL.
   // MASH_AUDIT_SQLITE_SYNC=full trades throughput for power-loss durability on SQLite.
-  const fullSync = process.env.MASH_AUDIT_SQLITE_SYNC === "full";
+  const fullSync = options.fullSync === true;
   if (store.dialect === "sqlite" && fullSync) await sql`pragma synchronous = FULL`.execute(db);
   let appender: SqliteAppender | undefined;
   try {

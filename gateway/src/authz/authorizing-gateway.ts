@@ -14,7 +14,6 @@ import {
   type GraphQLSchema,
   print,
 } from "graphql";
-import { createAuditCollector } from "../audit/collect.ts";
 import { Lru } from "../limits/lru.ts";
 import type { QueryLimits } from "../limits/query-limits-config.ts";
 import type { GatewayContext } from "../request/context.ts";
@@ -26,6 +25,7 @@ import { type CompiledOperation, compileOperation } from "./filter-plan.ts";
 import { filterSchemaOf } from "./filter-schema.ts";
 import { createJudge, type Judge, type RequestAuthorization, WITHHELD } from "./judge.ts";
 import { rawResults, requestRaw, shapedResult } from "./raw-results.ts";
+import { createAuditCollector } from "./release-collector.ts";
 import { rewriteForAuthorization } from "./rewrite.ts";
 import { introspectionIn, RoleSchemas, validationErrorsFor } from "./role-schema.ts";
 

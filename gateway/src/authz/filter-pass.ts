@@ -5,7 +5,6 @@ import {
   type GraphQLObjectType,
   getArgumentValues,
 } from "graphql";
-import type { AuditCollector } from "../audit/collect.ts";
 import { coerceVariables } from "./coerce-variables.ts";
 import {
   acceptsRuntimeType,
@@ -22,6 +21,7 @@ import {
 import type { Judge } from "./judge.ts";
 import { located } from "./located-error.ts";
 import { helpersValid, objectValid, runtimeTypeOf, subtreeValid, validLeaf } from "./raw-checks.ts";
+import type { AuditCollector } from "./release-collector.ts";
 import { helperAlias, TYPENAME_ALIAS } from "./rewrite.ts";
 
 /** Thrown inside the pass when graphql-js would do something it does not: re-execute instead. */

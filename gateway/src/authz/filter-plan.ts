@@ -27,7 +27,7 @@ import {
   visit,
 } from "graphql";
 import { collectFields, collectSubfields } from "graphql/execution/collectFields.js";
-import type { FieldSlot } from "../audit/collect.ts";
+import type { FieldSlot } from "./release-collector.ts";
 import type { Judge } from "./judge.ts";
 
 type Row = Record<string, unknown>;

@@ -54,7 +54,7 @@ export interface PlanJudge {
 export interface AnsweredRequest {
   operationName: string | null;
   queryText: string;
-  /** The filter's collector (audit/collect.ts); opaque here. */
+  /** The filter's collector (authz/release-collector.ts); opaque here. */
   collected: unknown;
   /** Whether the answer carries errors and data, for the record's outcome. */
   hasErrors: boolean;

@@ -22,6 +22,7 @@ export async function openAccessLog(deps: {
   if (deps.enforce && !options.audit) {
     ownAudit = await openAuditStore(
       config.audit.store ?? { kind: "sqlite", file: join(deps.dataDir, "audit.sqlite") },
+      { fullSync: config.audit.sqliteFullSync },
     );
   }
   const audit = options.audit ?? ownAudit;
