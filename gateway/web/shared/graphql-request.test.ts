@@ -92,10 +92,13 @@ describe("the apps' one GraphQL request", () => {
     );
     const broken = fakeFetch(() => new Response("<html>", { status: 502 }));
     expect((await failure(graphqlRequest(request(broken.fetch)))).message).toMatch(/HTTP 502/);
-    const down = fakeFetch(() => Promise.reject(new TypeError("Failed to fetch")));
-    expect((await failure(graphqlRequest(request(down.fetch)))).message).toBe(
-      "Could not reach the gateway: Failed to fetch",
+    // fetch's own words are never shown: a browser may quote the header it could not send.
+    const down = fakeFetch(() =>
+      Promise.reject(new TypeError("Invalid header value: Bearer eyJhbGciOi.secret")),
     );
+    const unreachable = (await failure(graphqlRequest(request(down.fetch)))).message;
+    expect(unreachable).toBe("Could not reach the gateway: check the connection and try again.");
+    expect(unreachable).not.toContain("eyJ");
     const empty = fakeFetch(() => Response.json({ data: null }));
     expect((await failure(graphqlRequest(request(empty.fetch)))).problems[0]?.code).toBe("NO_DATA");
   });

@@ -61,8 +61,11 @@ export async function graphqlAnswer<T>(request: GraphQLRequest): Promise<MashRes
   } catch (error) {
     if (signal?.aborted) throw error;
     if (!(error instanceof MashRequestError)) {
-      // Nothing came back: fetch itself failed (the network, the gateway down).
-      throw new ApiError([{ message: `Could not reach the gateway: ${messageOf(error)}` }]);
+      // Nothing came back: fetch itself failed (the network, the gateway down). Its own words
+      // are not shown: for a header it could not send, some browsers quote the header's value.
+      throw new ApiError([
+        { message: "Could not reach the gateway: check the connection and try again." },
+      ]);
     }
     const problems =
       error.status === 404 && error.errors.length === 0

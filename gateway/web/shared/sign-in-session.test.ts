@@ -77,7 +77,23 @@ describe("bearer", () => {
     ["abc.def.ghi", "Bearer abc.def.ghi"],
     ["  Bearer abc.def.ghi \n", "Bearer abc.def.ghi"],
     ["bearer   abc", "Bearer abc"],
+    // A paste that wrapped across lines in the text area.
+    [
+      "eyJhbGciOi\nJFZERTQSJ9.eyJzdWIi\r\nOiJ4In0.c2ln",
+      "Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln",
+    ],
   ])("%j -> %j", (typed, expected) => {
     expect(bearer(typed)).toBe(expected);
+  });
+
+  it("refuses what a header cannot carry, without repeating the token", () => {
+    for (const typed of ["", "   ", "abc.dé.ghi", "abc\u0000def"]) {
+      expect(() => bearer(typed)).toThrow(/paste it again/);
+      try {
+        bearer(typed);
+      } catch (error) {
+        if (typed.trim()) expect((error as Error).message).not.toContain(typed.trim());
+      }
+    }
   });
 });

@@ -70,7 +70,14 @@ export function signedOutWhy(session: Session<unknown>): string | undefined {
   return session.problems.map(describeProblem).join("; ");
 }
 
-/** An Authorization value from a bare token or one pasted with its "Bearer " prefix. */
+/**
+ * An Authorization value from a bare token or one pasted with its "Bearer " prefix. A token has
+ * no spaces, so line breaks a paste brought in are dropped; anything an HTTP header cannot carry
+ * is refused here, in words that never repeat the token (a browser's own error may quote it).
+ */
 export function bearer(token: string): string {
-  return `Bearer ${token.trim().replace(/^bearer\s+/i, "")}`;
+  const bare = token.trim().replace(/^bearer\s+/i, "").replace(/\s+/g, "");
+  if (!/^[\x21-\x7e]+$/.test(bare))
+    throw new Error("The pasted token holds characters a token cannot have: paste it again.");
+  return `Bearer ${bare}`;
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { SignedInUser } from "../sign-in/id-token.ts";
 import { useOidcSession } from "../sign-in/use-oidc-session.ts";
 import { problemsOfError } from "./api-error.ts";
+import { messageOf } from "./message-of.ts";
 import { type DevUser, fetchDevToken, probeIdentity, type SignInMethod } from "./dev-sign-in.ts";
 import {
   type Acceptance,
@@ -162,8 +163,16 @@ export function useSignIn<U>(options: SignInOptions<U>): SignInState<U> {
   );
 
   const signInWithToken = useCallback(
-    (token: string) =>
-      confirm(bearer(token), { via: "token" }, "Signing in with the pasted token…", begin()),
+    (token: string) => {
+      let authorization: string;
+      try {
+        authorization = bearer(token);
+      } catch (error) {
+        setLocal({ status: "signed-out", problems: [{ message: messageOf(error) }] });
+        return;
+      }
+      confirm(authorization, { via: "token" }, "Signing in with the pasted token…", begin());
+    },
     [begin, confirm],
   );
 

@@ -4,6 +4,8 @@ import {
   type WithheldField,
   withheldFields,
 } from "@mash/client-kit";
+import { problemsOf } from "../shared/api-error.ts";
+import { ProblemAlert } from "../shared/problem-alert.tsx";
 import { WorkspaceInboxDocument } from "./generated/operations.ts";
 import { buildInbox, type InboxItem } from "./inbox-order.ts";
 import { agencyName, personName } from "./names.ts";
@@ -89,8 +91,21 @@ export function InboxPage({ client, user }: { client: MashClient; user: Practiti
       </h1>
       <LoadState loaded={loaded} what="the inbox">
         {(ready) => {
-          const inbox = buildInbox(ready.data?.enquiries ?? [], user.agency);
           const notes = withheldFields(ready.errors);
+          // No list at all (withheld, or the hub not answering) is not an empty inbox: say so,
+          // never "0 requests waiting".
+          if (!ready.data?.enquiries)
+            return (
+              <>
+                <Unavailable agencies={unavailableAgencies(ready.errors)} onRetry={loaded.reload} />
+                <ProblemAlert
+                  title="The inbox could not be listed"
+                  problems={problemsOf(ready.errors)}
+                />
+                <WithheldList notes={distinctNotes(notes)} label="Withheld from this list" />
+              </>
+            );
+          const inbox = buildInbox(ready.data.enquiries, user.agency);
           return (
             <>
               <Unavailable agencies={unavailableAgencies(ready.errors)} onRetry={loaded.reload} />

@@ -8,6 +8,8 @@ import { ChronologyView } from "./chronology-view.tsx";
 import { WorkspacePersonDocument } from "./generated/operations.ts";
 import { personName, when } from "./names.ts";
 import { LoadState, Unavailable, WithheldList } from "./parts.tsx";
+import { repeatCountAt } from "./repeat-contacts.ts";
+import { RepeatContacts } from "./repeat-contacts-view.tsx";
 import { failureOf, type Loaded, useOperation } from "./use-operation.ts";
 import { notesUnder } from "./withheld.ts";
 
@@ -23,7 +25,7 @@ const PARTS = [
   ["adult-social-care", "adultSocialCare"],
 ] as const;
 
-const IDENTITY = ["name", "dateOfBirth", "nhsNumber", "address", "sealed"];
+const IDENTITY = ["name", "dateOfBirth", "nhsNumber", "address", "sealed", "recentContacts"];
 
 function PersonView({
   answer,
@@ -61,7 +63,11 @@ function PersonView({
               : "withheld or not recorded"}
           </dd>
           <dt>Contacts in the last 12 months</dt>
-          <dd>{person.recentContacts ?? "withheld"}</dd>
+          <dd>
+            <RepeatContacts
+              count={repeatCountAt(person.recentContacts, "subject.recentContacts", notes)}
+            />
+          </dd>
         </dl>
         {person.sealed ? <p className="ws-badge">Sealed record</p> : null}
         <WithheldList notes={identityNotes} label="Identity details withheld" />

@@ -1,6 +1,6 @@
 import type { MashClient, RequestOptions, TypedDocumentNode } from "@mash/client-kit";
 import type { GraphQLFormattedError } from "graphql";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { failureOf } from "./use-operation.ts";
 
 export type Submission =
@@ -30,6 +30,15 @@ export function useSubmit<TData extends Record<string, unknown>, TVars>(
   onDone: (data: TData) => void,
 ) {
   const [submission, setSubmission] = useState<Submission>({ status: "idle" });
+  // A form unmounts when its page goes (another enquiry, a change of user): an answer that
+  // arrives after that is nobody's now, so it neither updates the form nor announces itself.
+  const live = useRef(true);
+  useEffect(() => {
+    live.current = true;
+    return () => {
+      live.current = false;
+    };
+  }, []);
   const submit = useCallback(
     async (variables: TVars) => {
       setSubmission({ status: "sending" });
@@ -41,6 +50,7 @@ export function useSubmit<TData extends Record<string, unknown>, TVars>(
       ) => ReturnType<MashClient["request"]>;
       try {
         const result = await send(document, variables, options);
+        if (!live.current) return;
         const data = result.data as TData | null | undefined;
         const refused = !data || Object.values(data).some((value) => value === null);
         if (refused || result.errors.length > 0) {
@@ -55,6 +65,7 @@ export function useSubmit<TData extends Record<string, unknown>, TVars>(
         setSubmission({ status: "done", requestId: result.requestId });
         onDone(data);
       } catch (error) {
+        if (!live.current) return;
         const failed = failureOf(error);
         setSubmission({
           status: "refused",
