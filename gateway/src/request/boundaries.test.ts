@@ -1,17 +1,16 @@
-import { readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { relativeImportsOf, repoRoot } from "../code-graph.test-support.ts";
 import { sourceFiles } from "../source-files.test-support.ts";
 
 const src = fileURLToPath(new URL("..", import.meta.url));
 
 /** Every relative import of a file, type-only ones included, as paths under src. */
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, "utf8");
-  const found = [...text.matchAll(/(?:import|export)[^"']*?from\s+["'](\.[^"']+)["']/g)];
-  return found.map((m) => relative(src, resolve(dirname(file), m[1] as string)));
-}
+const importsOf = (file: string): string[] =>
+  relativeImportsOf(relative(repoRoot, file)).map((target) =>
+    relative(src, join(repoRoot, target)),
+  );
 
 /** The folder a path under src belongs to ("authz", "audit", ...); top-level files are their own. */
 const folderOf = (path: string) => path.split("/")[0] as string;
