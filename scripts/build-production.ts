@@ -1,9 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { rm } from "node:fs/promises";
+import { relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildConsolesIfChanged } from "../gateway/web/build/build.ts";
-import { type FileStamp, stampFiles } from "../gateway/web/build/build-manifest.ts";
+import { stampFiles } from "../gateway/web/build/build-manifest.ts";
 import { root } from "./bundle-check.ts";
 import { bundleForNode } from "./bundle-for-node.ts";
 import {
@@ -12,6 +11,14 @@ import {
   PRODUCTION_MANIFEST,
   type ProductionManifest,
 } from "./production.ts";
+import { entriesOf, nodeTarget } from "./production-entries.ts";
+import {
+  posix,
+  previousOutputs,
+  pruneChunks,
+  relativeTo,
+  writeJson,
+} from "./production-outputs.ts";
 import { agencyNames, shapingFiles } from "./server-bundles.ts";
 
 /**
@@ -25,48 +32,6 @@ import { agencyNames, shapingFiles } from "./server-bundles.ts";
  * `npm run start:prod` runs a build only while it is of the code on disk (production.ts).
  */
 
-interface Entry {
-  source: string;
-  /** The bundle is `<outRoot>/<outName>.mjs`. */
-  outName: string;
-  /** Where the code it shares with the other entries of its group goes (as deep as they are). */
-  chunks: string;
-}
-
-const SERVER_CHUNKS = "dist/chunks";
-const AGENCY_CHUNKS = "dist/chunks/agencies";
-
-/** Each bundle's source, by entry name. */
-function entriesOf(agencies: string[]): Record<string, Entry> {
-  const server = (source: string, outName: string) => ({ source, outName, chunks: SERVER_CHUNKS });
-  const entries: Record<string, Entry> = {
-    launcher: server("scripts/start.ts", "scripts/dist/start"),
-    gateway: server("gateway/src/main.ts", "gateway/dist/main"),
-    // What an operator runs against a production gateway's stores; `token` is development only.
-    "audit-verify": server("gateway/src/audit/cli.ts", "gateway/dist/audit-verify"),
-    "audit-purge": server("gateway/src/audit/purge-cli.ts", "gateway/dist/audit-purge"),
-    "audit-reconcile": server("gateway/src/audit/reconcile-cli.ts", "gateway/dist/audit-reconcile"),
-    "policies-check": server("gateway/src/authz/cli/check.ts", "gateway/dist/policies-check"),
-  };
-  for (const name of agencies) {
-    entries[`agency-${name}`] = {
-      source: `subgraphs/${name}/src/main.ts`,
-      outName: `subgraphs/${name}/dist/main`,
-      chunks: AGENCY_CHUNKS,
-    };
-  }
-  return entries;
-}
-
-/** The oldest Node.js the repository supports (package.json `engines`), as esbuild's target. */
-async function nodeTarget(): Promise<string> {
-  const pkg = JSON.parse(await readFile(resolve(root, "package.json"), "utf8")) as {
-    engines?: { node?: string };
-  };
-  const least = /^>=\s*(\d+(?:\.\d+){0,2})$/.exec(pkg.engines?.node ?? "")?.[1];
-  return `node${least ?? process.versions.node}`;
-}
-
 /** Run first in every bundle: production unless told otherwise, and where its manifest is. */
 function productionBanner(depth: number): string {
   const manifest = `${"../".repeat(depth)}dist/production.json`;
@@ -75,51 +40,6 @@ function productionBanner(depth: number): string {
     'if (!process.env.NODE_ENV) process.env.NODE_ENV = "production";',
     `globalThis[Symbol.for(${JSON.stringify(PRODUCTION_MANIFEST.description)})] = new URL(${JSON.stringify(manifest)}, import.meta.url).href;`,
   ].join("\n");
-}
-
-const posix = (path: string) => path.split(sep).join("/");
-
-/** Stamps keyed by path relative to `base`, so the manifest stays true wherever the build moves. */
-function relativeTo(base: string, stamps: Record<string, FileStamp>): Record<string, FileStamp> {
-  return Object.fromEntries(
-    Object.entries(stamps).map(([file, stamp]) => [posix(relative(base, file)), stamp]),
-  );
-}
-
-/** Written whole or not at all, so a start beside the build never reads half of it. */
-async function writeJson(file: string, value: unknown): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${randomUUID()}.tmp`;
-  await writeFile(temp, `${JSON.stringify(value, null, 1)}\n`);
-  await rename(temp, file);
-}
-
-/** What the last build wrote, relative to the build's root: none if there was none. */
-async function previousOutputs(outRoot: string): Promise<string[]> {
-  try {
-    const manifest = JSON.parse(await readFile(manifestFileIn(outRoot), "utf8")) as {
-      outputs?: Record<string, unknown>;
-    };
-    return Object.keys(manifest.outputs ?? {});
-  } catch {
-    return [];
-  }
-}
-
-/**
- * Chunks are named by their content, so each build adds its own. Those of this build and the
- * last are kept: servers still running the last one load some of theirs only when first needed.
- */
-async function pruneChunks(outRoot: string, kept: Set<string>): Promise<void> {
-  const dir = resolve(outRoot, SERVER_CHUNKS);
-  const files = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  await Promise.all(
-    files
-      .filter((file) => file.isFile())
-      .map((file) => join(file.parentPath, file.name))
-      .filter((file) => !kept.has(posix(relative(outRoot, file))))
-      .map((file) => rm(file, { force: true })),
-  );
 }
 
 export interface ProductionBuild {
@@ -180,7 +100,11 @@ export async function buildProduction(
     ...shapingFiles(agencies),
     // How the bundles are made is part of what they are.
     fileURLToPath(import.meta.url),
+    fileURLToPath(new URL("./production-entries.ts", import.meta.url)),
     fileURLToPath(new URL("./bundle-for-node.ts", import.meta.url)),
+    fileURLToPath(new URL("./as-node-runs-it.ts", import.meta.url)),
+    fileURLToPath(new URL("./own-location.ts", import.meta.url)),
+    fileURLToPath(new URL("./package-type.ts", import.meta.url)),
   ]);
   const outputs = await stampFiles(built.flatMap((b) => b.outputs));
   const bundleOf = (outName: string) => `${outName}.mjs`;

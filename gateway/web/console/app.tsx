@@ -4,7 +4,7 @@ import operations from "mash:contract-operations";
 import { GraphiQL } from "graphiql";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { buildDefaultTabs } from "./examples.ts";
+import { buildDefaultTabs } from "./default-tabs.ts";
 import { HeaderBar } from "./header-bar.tsx";
 import { useSession } from "./use-session.ts";
 

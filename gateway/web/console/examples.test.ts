@@ -4,14 +4,8 @@ import { Kind, type OperationDefinitionNode, parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_OPERATIONS_DIR } from "../build/build.ts";
 import { loadOperations } from "../build/operations.ts";
-import {
-  buildDefaultTabs,
-  DEFAULT_USER,
-  EXAMPLES,
-  suggestedSignIn,
-  TAB_ORDER,
-  tabHeader,
-} from "./examples.ts";
+import { buildDefaultTabs, tabHeader } from "./default-tabs.ts";
+import { DEFAULT_USER, EXAMPLES, suggestedSignIn, TAB_ORDER } from "./examples.ts";
 import { returnedBy, stepsNamedIn } from "./returned-ids.ts";
 
 const operations = await loadOperations(DEFAULT_OPERATIONS_DIR);

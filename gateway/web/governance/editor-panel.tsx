@@ -1,74 +1,16 @@
 import { useEffect, useRef, useState } from "react";
-import { type ApiProblem, problemsOfError } from "../shared/api-error.ts";
 import { ProblemAlert } from "../shared/problem-alert.tsx";
-import { governanceRequest } from "./api.ts";
 import { StatusMessage } from "./feedback.tsx";
-import { count } from "./format.ts";
-import { ImpactView } from "./impact-view.tsx";
+import { ImpactCard } from "./impact-card.tsx";
 import { NarrowingForm } from "./narrowing-form.tsx";
 import { goToLine, PolicyText, ProblemList } from "./policy-text.tsx";
 import { ProposeForm } from "./propose-form.tsx";
-import { IMPACT, LIVE_POLICY, PROPOSE, SAVE_DRAFT, VALIDATE_POLICY } from "./queries.ts";
+import { IMPACT, LIVE_POLICY, PROPOSE, SAVE_DRAFT } from "./queries.ts";
 import { SimulateForm } from "./simulate-form.tsx";
-import type { AgencyPolicy, Impact, PolicyProblem, PolicyVersion } from "./types.ts";
+import type { AgencyPolicy, Impact, PolicyVersion } from "./types.ts";
 import { latest, useGovernance, useOperation, useQuery } from "./use-api.ts";
+import { checkText, useValidation } from "./use-validation.ts";
 
-/** Long enough that typing does not send a request per key; short enough to feel live. */
-const VALIDATE_DELAY_MS = 400;
-
-type Check =
-  | { readonly status: "idle" | "checking" }
-  | { readonly status: "checked"; readonly problems: readonly PolicyProblem[] }
-  | { readonly status: "error"; readonly problems: readonly ApiProblem[] };
-
-function checkText(check: Check): string {
-  switch (check.status) {
-    case "idle":
-      return "";
-    case "checking":
-      return "Checking the text…";
-    case "error":
-      return "The text could not be checked.";
-    case "checked":
-      return check.problems.length === 0
-        ? "No problems found."
-        : `${check.problems.length} ${check.problems.length === 1 ? "problem" : "problems"} found.`;
-  }
-}
-
-/** Validates `text` a moment after the officer stops typing; an older answer never wins. */
-function useValidation(text: string | undefined): Check {
-  const { authorization } = useGovernance();
-  const [check, setCheck] = useState<Check>({ status: "idle" });
-  useEffect(() => {
-    if (text === undefined) return;
-    setCheck({ status: "checking" });
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      governanceRequest<{ validatePolicy: PolicyProblem[] }>(
-        authorization,
-        VALIDATE_POLICY,
-        { text },
-        controller.signal,
-      ).then(
-        ({ validatePolicy }) => {
-          if (!controller.signal.aborted) setCheck({ status: "checked", problems: validatePolicy });
-        },
-        (error: unknown) => {
-          if (!controller.signal.aborted)
-            setCheck({ status: "error", problems: problemsOfError(error) });
-        },
-      );
-    }, VALIDATE_DELAY_MS);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [text, authorization]);
-  return check;
-}
-
-/** The agency's policy as YAML: edit, check, see the impact, simulate, save and propose. */
 /** A text to open in the editor: a rule's text, a version's, a simulation's starting point. */
 export interface EditorSeed {
   readonly text: string;
@@ -77,6 +19,7 @@ export interface EditorSeed {
   readonly nonce: number;
 }
 
+/** The agency's policy as YAML: edit, check, see the impact, simulate, save and propose. */
 export function EditorPanel({ seed }: { seed: EditorSeed | undefined }) {
   const { officer, changed } = useGovernance();
   const live = useQuery<{ livePolicy: AgencyPolicy }>(LIVE_POLICY, undefined);
@@ -147,7 +90,6 @@ export function EditorPanel({ seed }: { seed: EditorSeed | undefined }) {
     return true;
   };
 
-  const impactResult = impact.outcome.status === "done" ? impact.outcome.data.impact : undefined;
   const busy = save.outcome.status === "running" || propose.outcome.status === "running";
 
   return (
@@ -220,33 +162,7 @@ export function EditorPanel({ seed }: { seed: EditorSeed | undefined }) {
             problems={save.outcome.status === "error" ? save.outcome.problems : undefined}
           />
 
-          <section className="gov-card" aria-labelledby="gov-impact-heading">
-            <h3 id="gov-impact-heading">Impact</h3>
-            <StatusMessage
-              testId="impact-status"
-              text={
-                impact.outcome.status === "running"
-                  ? "Working out the impact…"
-                  : impactResult
-                    ? `${count(impactResult.changes.length, "change")} of access.`
-                    : "Choose Show impact to compare the edited text with the policy in force."
-              }
-            />
-            <ProblemAlert
-              title="Could not work out the impact"
-              problems={impact.outcome.status === "error" ? impact.outcome.problems : undefined}
-            />
-            {impactResult ? (
-              <>
-                <ProblemList
-                  id="gov-impact-problems"
-                  problems={impactResult.problems}
-                  onGoTo={goTo}
-                />
-                <ImpactView impact={impactResult} />
-              </>
-            ) : null}
-          </section>
+          <ImpactCard outcome={impact.outcome} onGoTo={goTo} />
 
           <SimulateForm roles={livePolicy?.matrix.roles ?? []} text={text} onGoTo={goTo} />
 

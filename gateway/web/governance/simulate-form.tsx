@@ -1,82 +1,19 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { ProblemAlert } from "../shared/problem-alert.tsx";
 import { StatusMessage } from "./feedback.tsx";
-import { count, PURPOSE_LABEL, words } from "./format.ts";
+import { count, words } from "./format.ts";
 import { ProblemList } from "./policy-text.tsx";
 import { SIMULATE, SIMULATION_OPTIONS } from "./queries.ts";
+import { AttributeInput, PurposeChoice } from "./simulate-fields.tsx";
 import { SimulationTable, simulationSummary } from "./simulation-table.tsx";
 import type {
   Simulation,
-  SimulationAttributeKind,
   SimulationExample,
   SimulationOptions,
   SimulationPurpose,
-} from "./types.ts";
+} from "./simulation-types.ts";
 import { latest, useOperation, useQuery } from "./use-api.ts";
-
-const PURPOSES: readonly { value: SimulationPurpose; label: string; hint: string }[] = [
-  { value: "OUTSIDE", label: PURPOSE_LABEL.outside ?? "Outside an enquiry", hint: "no enquiry" },
-  {
-    value: "IN_ENQUIRY",
-    label: PURPOSE_LABEL.inEnquiry ?? "In an enquiry",
-    hint: "the person is linked to an open enquiry the requester's agency takes part in",
-  },
-  {
-    value: "BREAK_GLASS",
-    label: PURPOSE_LABEL.breakGlass ?? "Break glass",
-    hint: "the same, with the glass broken (only roles allowed to break it)",
-  },
-];
-
-/** The text after it has stopped changing for a moment: options follow the draft, not each key. */
-function useSettled(text: string, ms = 600): string {
-  const [settled, setSettled] = useState(text);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(text), ms);
-    return () => clearTimeout(timer);
-  }, [text, ms]);
-  return settled;
-}
-
-/** One value of the record: a choice for an enum or Boolean, else free text. */
-function AttributeInput({
-  kind,
-  value,
-  onChange,
-}: {
-  kind: SimulationAttributeKind;
-  value: string;
-  onChange(value: string): void;
-}) {
-  const id = `gov-sim-attr-${kind.field}`;
-  const hint = `${id}-hint`;
-  return (
-    <div className="gov-field">
-      <label htmlFor={id}>{kind.field}</label>
-      {kind.values.length > 0 && !kind.list ? (
-        <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-          <option value="">(no value)</option>
-          {kind.values.map((v) => (
-            <option key={v} value={v}>
-              {v}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <input
-          id={id}
-          value={value}
-          aria-describedby={hint}
-          placeholder={kind.list ? '["A", "B"]' : ""}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
-      <span id={hint} className="gov-hint">
-        {kind.list ? `a JSON list of ${kind.kind}` : kind.kind}
-      </span>
-    </div>
-  );
-}
+import { useSettled } from "./use-settled.ts";
 
 /**
  * What a requester would see of a hypothetical record: the officer picks one of their agency's
@@ -214,26 +151,7 @@ export function SimulateForm({
             </span>
           </div>
         </div>
-        <fieldset className="gov-form gov-form-row">
-          <legend className="gov-label">Purpose</legend>
-          {PURPOSES.map((p) => (
-            <div className="gov-check" key={p.value}>
-              <input
-                type="radio"
-                id={`gov-sim-purpose-${p.value}`}
-                name="gov-sim-purpose"
-                value={p.value}
-                checked={purpose === p.value}
-                aria-describedby={`gov-sim-purpose-${p.value}-hint`}
-                onChange={() => setPurpose(p.value)}
-              />
-              <label htmlFor={`gov-sim-purpose-${p.value}`}>{p.label}</label>
-              <span id={`gov-sim-purpose-${p.value}-hint`} className="gov-hint">
-                ({p.hint})
-              </span>
-            </div>
-          ))}
-        </fieldset>
+        <PurposeChoice purpose={purpose} onChange={setPurpose} />
         <fieldset className="gov-form gov-form-row">
           <legend className="gov-label">The record's values</legend>
           {type && type.attributes.length > 0 ? (

@@ -1,5 +1,5 @@
 import { count, words } from "./format.ts";
-import type { Simulation } from "./types.ts";
+import type { Simulation } from "./simulation-types.ts";
 
 /** One line for the live region: how much is visible, the purpose, and whether it is listed. */
 export function simulationSummary(result: Simulation): string {

@@ -1,7 +1,7 @@
 /**
  * The shapes of gateway/src/governance/schema.graphql that this console reads, written out by
  * hand: the console selects only what it shows, and a build step to generate them would be
- * heavier than the dozen types it saves.
+ * heavier than the dozen types it saves. The simulation's are in simulation-types.ts.
  */
 
 export type Access = "ALLOWED" | "CONDITIONAL" | "DENIED";
@@ -130,69 +130,6 @@ export interface Impact {
   readonly changes: readonly AccessChange[];
   readonly affectedSubjects: readonly AffectedCount[];
   readonly caseChanges: readonly PolicyCaseChange[];
-}
-
-export type SimulationPurpose = "OUTSIDE" | "IN_ENQUIRY" | "BREAK_GLASS";
-
-export interface SimulationAttribute {
-  readonly field: string;
-  readonly value: string | null;
-}
-
-/** A hypothetical record: the officer gives its values, never a real person's id. */
-export interface SimulationInput {
-  readonly roles: readonly string[];
-  readonly purpose: SimulationPurpose;
-  readonly type: string;
-  readonly attributes: readonly SimulationAttribute[];
-  readonly text?: string;
-}
-
-export interface SimulatedField {
-  readonly field: string;
-  readonly visible: boolean;
-  readonly rule: string;
-  readonly reason: string;
-  readonly toldRule: string | null;
-}
-
-export interface Simulation {
-  readonly problems: readonly PolicyProblem[];
-  readonly type: string;
-  readonly roles: readonly string[];
-  readonly purpose: SimulationPurpose;
-  readonly inEnquiry: boolean;
-  readonly breakGlass: boolean;
-  readonly listed: boolean;
-  readonly unlistedBy: string | null;
-  readonly attributes: readonly SimulationAttribute[];
-  readonly fields: readonly SimulatedField[];
-}
-
-export interface SimulationAttributeKind {
-  readonly field: string;
-  readonly kind: string;
-  readonly list: boolean;
-  readonly values: readonly string[];
-}
-
-export interface SimulationExample {
-  readonly name: string;
-  readonly roles: readonly string[];
-  readonly purpose: SimulationPurpose;
-  readonly attributes: readonly SimulationAttribute[];
-}
-
-export interface SimulationType {
-  readonly type: string;
-  readonly fields: readonly string[];
-  readonly attributes: readonly SimulationAttributeKind[];
-  readonly examples: readonly SimulationExample[];
-}
-
-export interface SimulationOptions {
-  readonly types: readonly SimulationType[];
-  readonly testProblems: readonly PolicyProblem[];
 }
 
 export interface ShadowReport {

@@ -1,7 +1,6 @@
 import { badUserInput, type CallerContext, type Store, toDateTime, toFlag } from "@mash/kit";
 import type { Kysely } from "kysely";
-import { callerAgency } from "./agencies.ts";
-import { screenedAs } from "./contacts-enquiry.ts";
+import { type ContactRow, type ContactView, toContact } from "./contact-view.ts";
 import {
   optionalText,
   requireIdList,
@@ -9,10 +8,20 @@ import {
   requireReceivedAt,
   requireText,
 } from "./contacts-input.ts";
-import { isUniqueViolation, requireReason } from "./enquiries.ts";
 import { lockNumbering } from "./numbering.ts";
+import { requireReason } from "./require-reason.ts";
 import type { MashSettings } from "./settings.ts";
 import type { MashDB } from "./store.ts";
+import { isUniqueViolation } from "./unique-violation.ts";
+
+export type { ContactRow, ContactView, ScreeningView } from "./contact-view.ts";
+export { toContact } from "./contact-view.ts";
+export {
+  SCREENING_OUTCOMES,
+  type ScreenContactArgs,
+  type ScreeningOutcome,
+  screenContact,
+} from "./screen-contact.ts";
 
 /** Far more people than one contact is about; it bounds one statement, and a careless paste. */
 export const MAX_CONTACT_SUBJECTS = 50;
@@ -20,72 +29,6 @@ const MAX_NAME = 200;
 const MAX_HOW_TO_REACH = 500;
 
 export const REFERRER_KINDS = ["AGENCY", "PUBLIC"] as const;
-export const SCREENING_OUTCOMES = [
-  "NO_FURTHER_ACTION_OR_ADVICE",
-  "PASS_TO_ALLOCATED_WORKER",
-  "PROGRESS_TO_ENQUIRY",
-] as const;
-export type ScreeningOutcome = (typeof SCREENING_OUTCOMES)[number];
-
-export type ContactRow = MashDB["contacts"];
-
-export interface ScreeningView {
-  outcome: string;
-  reason: string;
-  agency: string;
-  screenedBy: string;
-  screenedAt: string;
-}
-
-export interface ContactView {
-  id: string;
-  receivedAt: string;
-  recordedAt: string;
-  recordedBy: string;
-  referrer: {
-    kind: string;
-    agency: string | null;
-    name: string;
-    role: string | null;
-    howToReach: string | null;
-  };
-  concern: string;
-  consentSought: boolean;
-  consentReason: string;
-  screening: ScreeningView | null;
-  /** The enquiry it was progressed to; null until one is opened from it. */
-  enquiryId: string | null;
-}
-
-export function toContact(row: ContactRow): ContactView {
-  return {
-    id: row.id,
-    receivedAt: row.received_at,
-    recordedAt: row.recorded_at,
-    recordedBy: row.recorded_by,
-    referrer: {
-      kind: row.referrer_kind,
-      agency: row.referrer_agency,
-      name: row.referrer_name,
-      role: row.referrer_role,
-      howToReach: row.referrer_how,
-    },
-    concern: row.concern,
-    consentSought: row.consent_sought === 1,
-    consentReason: row.consent_reason,
-    screening:
-      row.screening_outcome && row.screened_at
-        ? {
-            outcome: row.screening_outcome,
-            reason: row.screening_reason ?? "",
-            agency: row.screened_agency ?? "",
-            screenedBy: row.screened_by ?? "",
-            screenedAt: row.screened_at,
-          }
-        : null,
-    enquiryId: row.enquiry_id,
-  };
-}
 
 export interface RecordContactInput {
   referrer: {
@@ -214,62 +157,6 @@ async function nextContactNumber(db: Kysely<MashDB>): Promise<number> {
     .select((eb) => eb.fn.max("number").as("max"))
     .executeTakeFirst();
   return Number(row?.max ?? 0) + 1;
-}
-
-export interface ScreenContactArgs {
-  id: string;
-  outcome: string;
-  reason: string;
-}
-
-/**
- * The front door's screening of a contact, once, recorded with the screener's agency (as the
- * gateway signed it) and the reason. PASS_TO_ALLOCATED_WORKER and NO_FURTHER_ACTION_OR_ADVICE
- * end the contact there; PROGRESS_TO_ENQUIRY leaves it ready for openEnquiry. Which roles may
- * screen is the sharing agreement's to say, at the gateway.
- */
-export async function screenContact(
-  store: Store<MashDB>,
-  settings: MashSettings,
-  caller: CallerContext,
-  args: ScreenContactArgs,
-  now = new Date(),
-): Promise<ContactView> {
-  const agency = callerAgency(caller, "a contact is screened by an agency's front door");
-  const id = args.id.trim();
-  const outcome = requireOutcome(args.outcome);
-  const reason = requireReason(args.reason, "reason", settings.minReasonLength);
-
-  return store.db.transaction().execute(async (trx) => {
-    // Locked on PostgreSQL so a screening and an opening from the same contact cannot both pass.
-    let query = trx.selectFrom("contacts").where("id", "=", id).selectAll();
-    if (store.dialect === "postgres") query = query.forUpdate();
-    const contact = await query.executeTakeFirst();
-    if (!contact) throw badUserInput(`There is no contact ${id}.`, "id");
-    if (contact.screening_outcome !== null) {
-      throw badUserInput(`${id} ${screenedAs(contact)}: a contact is screened once.`, "id");
-    }
-    const screened = {
-      screening_outcome: outcome,
-      screening_reason: reason,
-      screened_agency: agency,
-      screened_by: caller.sub,
-      screened_at: toDateTime(now),
-    };
-    await trx.updateTable("contacts").set(screened).where("id", "=", id).execute();
-    return toContact({ ...contact, ...screened });
-  });
-}
-
-function requireOutcome(outcome: string): ScreeningOutcome {
-  const found = SCREENING_OUTCOMES.find((o) => o === outcome);
-  if (!found) {
-    throw badUserInput(
-      `outcome must be one of ${SCREENING_OUTCOMES.join(", ")}; got ${JSON.stringify(outcome)}.`,
-      "outcome",
-    );
-  }
-  return found;
 }
 
 /** Contacts, newest first: all, only the screened, or (screened: false) those awaiting screening. */

@@ -1,7 +1,13 @@
 import { badUserInput, type CallerContext, type Dialect, type Store, toDateTime } from "@mash/kit";
 import type { Transaction } from "kysely";
 import { callerAgency } from "./agencies.ts";
-import { requireReason } from "./enquiries.ts";
+import { requireOutcomeFits } from "./outcome-fits.ts";
+import {
+  givenAfterOpening,
+  type ReferrerFeedbackInput,
+  requireFeedback,
+} from "./referrer-feedback.ts";
+import { requireReason } from "./require-reason.ts";
 import type { MashSettings } from "./settings.ts";
 import { type EnquiryRow, type EnquiryView, type MashDB, toEnquiry } from "./store.ts";
 
@@ -17,24 +23,7 @@ export const ENQUIRY_OUTCOMES = [
   "REFERRED_TO_OTHER_SERVICE",
 ] as const;
 export type EnquiryOutcome = (typeof ENQUIRY_OUTCOMES)[number];
-
-/** Children Act 1989 (s17, s47) and early help are for children; Care Act 2014 s42 for adults. */
-const FOR_A_CHILD: readonly string[] = [
-  "SECTION_17_ASSESSMENT",
-  "STRATEGY_DISCUSSION",
-  "SECTION_47_ENQUIRY",
-  "EARLY_HELP",
-];
-const FOR_AN_ADULT: readonly string[] = ["SECTION_42_ENQUIRY"];
-
-/** A clock a few minutes fast on a manager's device is not a feedback given in the future. */
-const CLOCK_SKEW_MS = 5 * 60_000;
-const MAX_HOW = 200;
-
-export interface ReferrerFeedbackInput {
-  givenAt?: string | null;
-  how: string;
-}
+export type { ReferrerFeedbackInput } from "./referrer-feedback.ts";
 
 export interface CloseEnquiryArgs {
   id: string;
@@ -210,88 +199,4 @@ export async function enquiryForUpdate(
   const enquiry = await query.executeTakeFirst();
   if (!enquiry) throw badUserInput(`There is no enquiry ${enquiryId}.`, field);
   return enquiry;
-}
-
-/** The feedback's parts, checked alone; when it was given is checked against the enquiry too. */
-function requireFeedback(
-  input: ReferrerFeedbackInput,
-  now: Date,
-): { givenAt: string; how: string } {
-  const how = input.how.trim();
-  if (!how) {
-    throw badUserInput(
-      "feedback.how is empty: say how the referrer was told (phone, letter, email, in person).",
-      "feedback.how",
-    );
-  }
-  if (how.length > MAX_HOW)
-    throw badUserInput(`feedback.how is longer than ${MAX_HOW} characters.`, "feedback.how");
-  if (input.givenAt === null || input.givenAt === undefined)
-    return { givenAt: toDateTime(now), how };
-  const given = Date.parse(input.givenAt);
-  if (Number.isNaN(given))
-    throw badUserInput(`feedback.givenAt is not a date and time.`, "feedback.givenAt");
-  if (given > now.getTime() + CLOCK_SKEW_MS) {
-    throw badUserInput(
-      `feedback.givenAt (${toDateTime(given)}) is in the future: record feedback once it is given.`,
-      "feedback.givenAt",
-    );
-  }
-  return { givenAt: toDateTime(given), how };
-}
-
-function givenAfterOpening(givenAt: string, enquiry: EnquiryRow): void {
-  if (Date.parse(givenAt) < Date.parse(enquiry.opened_at)) {
-    throw badUserInput(
-      `feedback.givenAt (${givenAt}) is before ${enquiry.id} opened (${enquiry.opened_at}).`,
-      "feedback.givenAt",
-    );
-  }
-}
-
-/**
- * Refuses an outcome that fits none of the people the enquiry links: a s42 enquiry needs an
- * adult, and the children's outcomes a child, on the day of the decision. A person whose date of
- * birth is unknown may be either, so never stands in the way.
- */
-async function requireOutcomeFits(
-  trx: Transaction<MashDB>,
-  enquiryId: string,
-  outcome: string,
-  now: Date,
-): Promise<void> {
-  const needsChild = FOR_A_CHILD.includes(outcome);
-  if (!needsChild && !FOR_AN_ADULT.includes(outcome)) return;
-  const people = await trx
-    .selectFrom("enquiry_subjects as l")
-    .innerJoin("subjects as s", "s.id", "l.subject_id")
-    .where("l.enquiry_id", "=", enquiryId)
-    .select("s.date_of_birth")
-    .execute();
-  const today = londonDate(now);
-  const fits = people.some((p) => {
-    if (!p.date_of_birth) return true;
-    const adult = ageOn(p.date_of_birth, today) >= 18;
-    return needsChild ? !adult : adult;
-  });
-  if (!fits) {
-    const who = needsChild ? "a child" : "an adult (18 or over)";
-    throw badUserInput(
-      people.length === 0
-        ? `${outcome} is for ${who}, and ${enquiryId} links no one.`
-        : `${outcome} is for ${who}, and ${enquiryId} links none on the day of the decision.`,
-      "outcome",
-    );
-  }
-}
-
-/** The calendar date in England, where a MASH decides: ages turn at local midnight. */
-function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London" }).format(at);
-}
-
-/** Whole years from a YYYY-MM-DD birth date to a YYYY-MM-DD date. */
-function ageOn(dateOfBirth: string, date: string): number {
-  const years = Number(date.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
-  return date.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
 }

@@ -4,12 +4,17 @@ import { callerAgency, refuseLead, requireAgencyList } from "./agencies.ts";
 import { contactsToOpen, MAX_ENQUIRY_CONTACTS, takeContacts } from "./contacts-enquiry.ts";
 import { requireIdList, requireKnownSubjects } from "./contacts-input.ts";
 import { lockNumbering } from "./numbering.ts";
+import { requireReason } from "./require-reason.ts";
 import type { MashSettings, Rag } from "./settings.ts";
 import { askedRequest, type EnquiryView, type MashDB, toEnquiry } from "./store.ts";
 import { dueAt } from "./timescales.ts";
+import { isUniqueViolation } from "./unique-violation.ts";
+
+export { listEnquiries } from "./list-enquiries.ts";
+export { requireReason } from "./require-reason.ts";
+export { isUniqueViolation } from "./unique-violation.ts";
 
 const MAX_SUBJECTS = 50;
-const MAX_REASON = 2000;
 
 export interface OpenEnquiryInput {
   reason: string;
@@ -20,26 +25,6 @@ export interface OpenEnquiryInput {
   contactIds?: string[] | null;
   /** Agencies to rag in at opening; the same as asking them with requestResearch just after. */
   ask?: string[] | null;
-}
-
-/**
- * A reason of substance, trimmed: refused (naming `field`) when empty, shorter than `min`
- * characters (the hub's configured minimum, where a reason must say why), or too long.
- */
-export function requireReason(reason: string, field: string, min = 1): string {
-  const trimmed = reason.trim();
-  if (!trimmed)
-    throw badUserInput(`${field} is empty: record why, in words a reviewer can follow.`, field);
-  if (trimmed.length < min) {
-    throw badUserInput(
-      `${field} has ${trimmed.length} characters; a reason of substance has at least ${min}: say why, in words a reviewer can follow.`,
-      field,
-    );
-  }
-  if (trimmed.length > MAX_REASON) {
-    throw badUserInput(`${field} is longer than ${MAX_REASON} characters.`, field);
-  }
-  return trimmed;
 }
 
 /** When an enquiry opened at `openedAt` with this rating must be decided. */
@@ -169,55 +154,4 @@ async function nextNumber(db: Kysely<MashDB>): Promise<number> {
     .select((eb) => eb.fn.max("number").as("max"))
     .executeTakeFirst();
   return Number(row?.max ?? 0) + 1;
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string };
-  return (
-    e?.code === "23505" ||
-    e?.code === "SQLITE_CONSTRAINT_UNIQUE" ||
-    e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY"
-  );
-}
-
-/**
- * Enquiries, newest first. `takingPart` keeps those the caller's agency takes part in (true) or
- * not (false), by the same rule as Enquiry.takesPart: it leads, or has a research request in it
- * that was not released. A caller with no agency takes part in none.
- */
-export async function listEnquiries(
-  store: Store<MashDB>,
-  args: { status?: string | null; takingPart?: boolean | null; first?: number | null },
-  agency?: string,
-): Promise<EnquiryView[]> {
-  const first = args.first ?? 50;
-  if (!Number.isInteger(first) || first < 1 || first > 500) {
-    throw badUserInput(`first must be between 1 and 500; got ${first}.`, "first");
-  }
-  let query = store.db
-    .selectFrom("enquiries as e")
-    .selectAll("e")
-    .orderBy("e.opened_at", "desc")
-    .orderBy("e.id")
-    .limit(first);
-  if (args.status) query = query.where("e.status", "=", args.status);
-  if (typeof args.takingPart === "boolean") {
-    const mine = agency?.trim() ?? "";
-    query = query.where((eb) => {
-      // `lead is not null` keeps the negation two-valued: NOT (NULL = x) would drop the row.
-      const takesPart = eb.or([
-        eb.and([eb("e.lead", "is not", null), eb("e.lead", "=", mine)]),
-        eb.exists(
-          eb
-            .selectFrom("research_requests as r")
-            .whereRef("r.enquiry_id", "=", "e.id")
-            .where("r.agency", "=", mine)
-            .where("r.released_at", "is", null)
-            .select("r.agency"),
-        ),
-      ]);
-      return args.takingPart ? takesPart : eb.not(takesPart);
-    });
-  }
-  return (await query.execute()).map(toEnquiry);
 }

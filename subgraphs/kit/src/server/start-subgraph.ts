@@ -1,36 +1,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
-import { buildSubgraphSchema } from "@apollo/subgraph";
-import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { countFrom, type StoreConfig, storeConfigFor } from "../config.ts";
-import { close, graphqlHandler, listen, sendGraphQLError, sendJson } from "../http/index.ts";
+import { close, listen, sendJson } from "../http/index.ts";
 import { createLogger, type Logger } from "../logger.ts";
 import { DEFAULT_SUBJECTS, generatePopulation } from "../population/generate.ts";
 import { type Progress, silentProgress } from "../seed/progress.ts";
 import { seedStore, storeIsEmpty } from "../seed/seed-store.ts";
-import { BodyTooLarge, createGate, readRawBody, withBody } from "../served/gate.ts";
-import {
-  noOperation,
-  OPERATION_FACTS,
-  type OperationFacts,
-  operationFactsPlugin,
-} from "../served/operation-facts.ts";
+import { createGate } from "../served/gate.ts";
 import { createServedLog, type ServedLog } from "../served/served-log.ts";
 import { SERVED_TABLE, servedMigrations } from "../served/table.ts";
 import { checkStore } from "../store/check-store.ts";
 import { openStore, type Store } from "../store/open-store.ts";
-import { type CallerContext, createContextVerifier } from "../trust/context.ts";
+import { createContextVerifier } from "../trust/context.ts";
 import { loadContextVerifyKeys } from "../trust/key-config.ts";
 import { type ContextJwk, importVerifyKeys } from "../trust/keys.ts";
 import { httpsServer, type SubgraphTls, subgraphTlsFrom } from "../trust/tls-config.ts";
 import type { AnyAgency } from "./agency.ts";
-import {
-  answerHealth,
-  logStoreDamage,
-  sendStoreDamaged,
-  storeDamagePlugin,
-} from "./store-unavailable.ts";
+import { graphqlRoute } from "./graphql-route.ts";
+import { readBodyOrRefuse } from "./read-body.ts";
+import { answerHealth, logStoreDamage, sendStoreDamaged } from "./store-unavailable.ts";
+import { startSubgraphApollo } from "./subgraph-apollo.ts";
 import { SUBJECT_COUNTS_PATH } from "./subject-counts.ts";
 import { subjectCountsRoute } from "./subject-counts-route.ts";
 
@@ -65,9 +53,6 @@ export interface RunningSubgraph {
   servedLog: Pick<ServedLog, "flush">;
   stop(): Promise<void>;
 }
-
-/** The largest body a subgraph reads: an `_entities` call naming every subject of a long list. */
-const MAX_BODY_BYTES = 1_000_000;
 
 export async function startSubgraph(
   agency: AnyAgency,
@@ -122,92 +107,15 @@ export async function startSubgraph(
       logger.info("seeded an empty store", { subjects, ms: Date.now() - started });
     }
 
-    const apollo = new ApolloServer({
-      // The entry points own SIGINT/SIGTERM (drain, then exit); Apollo's own handlers would race them.
-      stopOnTerminationSignals: false,
-      schema: buildSubgraphSchema({
-        typeDefs: agency.typeDefs,
-        // The map is typed against this agency's context; Apollo's builder only knows `unknown`.
-        resolvers: agency.resolvers as GraphQLResolverMap<unknown>,
-      }),
-      plugins: [
-        // Traces would carry timing of other agencies' data to whoever asks; nothing reports them.
-        ApolloServerPluginInlineTraceDisabled(),
-        // What each request's operation was, for its served-log entry.
-        operationFactsPlugin(),
-        // A damaged store: 503 to all but the schema, so the gateway names the agency unavailable.
-        storeDamagePlugin(store),
-      ],
-      includeStacktraceInErrorResponses: false,
+    const apollo = await startSubgraphApollo(agency, store);
+    const graphql = graphqlRoute({ apollo, agency, store, settings, gate, logger });
+    const subjectCounts = subjectCountsRoute({
+      agency,
+      store,
+      gate,
+      logger,
+      bodyOf: readBodyOrRefuse,
     });
-    await apollo.start();
-
-    const admitted = new WeakMap<
-      IncomingMessage,
-      { caller: CallerContext; facts: OperationFacts }
-    >();
-    const handleGraphQL = graphqlHandler({
-      server: apollo,
-      maxBodyBytes: MAX_BODY_BYTES,
-      context: async (req) => {
-        const request = admitted.get(req);
-        return {
-          store,
-          settings,
-          loaders: agency.createLoaders(store),
-          caller: request?.caller,
-          [OPERATION_FACTS]: request?.facts,
-        };
-      },
-    });
-
-    /** The body as it came, read before anything else: the context is checked against it. */
-    const bodyOf = async (req: IncomingMessage, refuse: (message: string) => void) => {
-      try {
-        return await readRawBody(req, MAX_BODY_BYTES);
-      } catch (error) {
-        if (!(error instanceof BodyTooLarge)) throw error;
-        refuse(error.message);
-        return undefined;
-      }
-    };
-
-    // Every GraphQL request, _entities and _service included, must carry the gateway's signature
-    // over this very body, used once: a subgraph reachable on the network must be no way around
-    // the gateway's authorization, nor a token taken from its traffic a key to this subgraph.
-    const graphql = async (req: IncomingMessage, res: ServerResponse) => {
-      const refuse = (status: number, message: string, code: string) =>
-        sendGraphQLError(res, status, message, code);
-      const body = await bodyOf(req, (message) => refuse(413, message, "PAYLOAD_TOO_LARGE"));
-      if (!body) return;
-      const request = await gate.admit(req, body, refuse, "a request");
-      if (!request) return;
-      const { caller } = request.verified;
-      // The gateway only POSTs: a GET carries its operation in the URL, which no context covers.
-      if (req.method !== "POST") {
-        gate.refused(request, "method", 405);
-        res.setHeader("allow", "POST");
-        refuse(405, "This subgraph answers GraphQL over POST only.", "METHOD_NOT_ALLOWED");
-        return;
-      }
-      const facts = noOperation();
-      const again = withBody(req, body);
-      admitted.set(again, { caller, facts });
-      // At the end, so the entry and the line carry the outcome; rid joins them to the gateway's.
-      const started = performance.now();
-      res.once("close", () => {
-        const status = res.writableFinished ? res.statusCode : 499;
-        gate.served(request, facts, status);
-        logger.info("graphql request", {
-          rid: caller.rid,
-          status,
-          ms: Math.round(performance.now() - started),
-        });
-      });
-      await handleGraphQL(again, res);
-    };
-
-    const subjectCounts = subjectCountsRoute({ agency, store, gate, logger, bodyOf });
 
     const route = (req: IncomingMessage, res: ServerResponse) => {
       const path = (req.url ?? "/").split("?")[0];

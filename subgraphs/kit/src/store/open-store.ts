@@ -1,11 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, type Migration, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { StoreConfig } from "../config.ts";
+import { checkPages } from "./check-pages.ts";
 import { closeAsFound } from "./close-as-found.ts";
 import { createDamageGuard } from "./damage-guard.ts";
+import { KIT_MIGRATION_TABLES, migrateStore } from "./migrate-store.ts";
+import { ensureSchema, quoteIdent } from "./postgres-schema.ts";
 import { PRIVATE_DIR_MODE, privateSqliteFile } from "./private-files.ts";
 import { damageIn, type StoreDamage, StoreDamaged, storeLocation } from "./store-damage.ts";
 
@@ -70,33 +73,6 @@ export interface OpenStoreOptions {
 /** The kit's own tables, written beside a request (served/table.ts SERVED_TABLE). */
 const KIT_TABLES = /\bserved_requests\b/;
 
-/** Where Kysely keeps track of the kit's migrations, apart from the agency's. */
-const KIT_MIGRATION_TABLES = {
-  migrationTableName: "kit_migration",
-  migrationLockTableName: "kit_migration_lock",
-};
-
-/** How much of quick_check's report a damage keeps: enough to say where, not a page per line. */
-const PROBLEMS_KEPT = 3;
-
-/**
- * `PRAGMA quick_check` reads every page once (about 2 ms for the hub's store of 2,000 people,
- * about 100 ms at 100,000). Damage it can walk past is reported as rows; what stops it throws
- * SQLITE_CORRUPT, which the caller's handler marks.
- */
-function checkPages(database: Database.Database, guard: ReturnType<typeof createDamageGuard>) {
-  const problems = (database.pragma("quick_check") as { quick_check: string }[])
-    .map((row) => row.quick_check)
-    .filter((line) => line !== "ok");
-  if (problems.length > 0)
-    guard.mark(
-      "SQLITE_CORRUPT",
-      `quick_check: ${problems.slice(0, PROBLEMS_KEPT).join("; ").replace(/\s+/g, " ")}`,
-    );
-}
-
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 export async function openStore<DB>(options: OpenStoreOptions): Promise<Store<DB>> {
   const { agency, config } = options;
   const stats = { statements: 0, kitStatements: 0 };
@@ -157,9 +133,15 @@ export async function openStore<DB>(options: OpenStoreOptions): Promise<Store<DB
       : db.destroy();
   try {
     const schema = config.kind === "postgres" ? config.schema : undefined;
-    if (!guard.damage) await migrate(db, options.migrations, agency, schema);
+    if (!guard.damage) await migrateStore(db, options.migrations, agency, schema);
     if (options.kitMigrations && !guard.damage)
-      await migrate(db, options.kitMigrations(config.kind), agency, schema, KIT_MIGRATION_TABLES);
+      await migrateStore(
+        db,
+        options.kitMigrations(config.kind),
+        agency,
+        schema,
+        KIT_MIGRATION_TABLES,
+      );
   } catch (error) {
     // A migration that failed on damage leaves the store for onDamage's caller to report.
     if (!guard.damage) {
@@ -188,42 +170,4 @@ export async function openStore<DB>(options: OpenStoreOptions): Promise<Store<DB
     },
     close,
   };
-}
-
-async function ensureSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`create schema if not exists ${quoteIdent(schema)}`);
-  } catch (error) {
-    // Two agencies starting together can race on the catalogue; the schema exists either way.
-    if ((error as { code?: string }).code !== "23505") throw error;
-  } finally {
-    await client.end();
-  }
-}
-
-async function migrate<DB>(
-  db: Kysely<DB>,
-  migrations: Record<string, Migration>,
-  agency: string,
-  schema: string | undefined,
-  tables: Partial<typeof KIT_MIGRATION_TABLES> = {},
-) {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    ...tables,
-    // Kysely looks for its bookkeeping tables in every schema unless told which: another store's
-    // schema on the same database would make it skip creating this one's, then fail.
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === "Error");
-    const where = failed ? ` in migration ${failed.migrationName}` : "";
-    throw new Error(`${agency} store: migration failed${where}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
 }
