@@ -1,6 +1,5 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { stampFiles, writeManifest } from "../gateway/web/build/build-manifest.ts";
 import { ROSTER } from "../subgraphs/kit/src/roster.ts";
 import {

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 // The kit's modules by path, not "@mash/kit": its index loads the whole server, a second of CPU
 // the launcher does not need (server-bundles.ts says why every second counts).
 import { buildConsolesIfChanged } from "../gateway/web/build/build.ts";

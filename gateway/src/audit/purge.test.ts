@@ -8,7 +8,8 @@ import type { StoreConfig } from "@mash/kit";
 import { storeBackends, type TempStores, tempStores } from "@mash/kit/testing";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, purgeAccessLog } from "./purge.ts";
+import { PRIVATE_KEY_FILE, PUBLIC_KEY_FILE } from "./checkpoint-keys.ts";
+import { runPurgeCommand } from "./purge-command.ts";
 import { type AuditEntry, type AuditRecord, canonicalJson } from "./record.ts";
 import { type AuditStore, openAuditStore } from "./store.ts";
 import { checkpointVerifier, verifyChain } from "./verify.ts";
@@ -72,7 +73,7 @@ for (const { backend, unavailable } of await storeBackends()) {
 
     const run = (args: string[], env: Record<string, string> = {}) => {
       const where = target(config);
-      return purgeAccessLog([...where.args, ...args], {
+      return runPurgeCommand([...where.args, ...args], {
         MASH_AUDIT_CHECKPOINT_PRIVATE_KEY: keys.privatePem,
         ...where.env,
         ...env,
@@ -328,7 +329,7 @@ describe("npm run audit:purge", () => {
     expect(made.stdout).toContain(pubFile);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     // A second keygen would orphan the checkpoints the first key signed.
-    expect(await purgeAccessLog(["--keygen", keys], {})).toMatchObject({
+    expect(await runPurgeCommand(["--keygen", keys], {})).toMatchObject({
       exitCode: 2,
       message: expect.stringMatching(/exists; move it away first/),
     });

@@ -1,24 +1,15 @@
 import {
   type DirectiveNode,
   type DocumentNode,
-  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLError,
-  type GraphQLField,
   GraphQLIncludeDirective,
-  type GraphQLNamedType,
   type GraphQLObjectType,
-  type GraphQLOutputType,
   type GraphQLSchema,
   GraphQLSkipDirective,
-  getArgumentValues,
   getDirectiveValues,
   getLocation,
-  getNamedType,
   isAbstractType,
-  isLeafType,
-  isListType,
-  isNonNullType,
   isObjectType,
   Kind,
   type OperationDefinitionNode,
@@ -26,84 +17,21 @@ import {
   type SourceLocation,
   visit,
 } from "graphql";
-import { collectFields, collectSubfields } from "graphql/execution/collectFields.js";
-import type { FieldSlot } from "./release-collector.ts";
+import { collectFields } from "graphql/execution/collectFields.js";
+import type { CompiledOperation, FieldPlan, ObjectPlan, Shape, Vars } from "./filter-plan-types.ts";
 import type { Judge } from "./judge.ts";
+import { objectPlan } from "./object-plan.ts";
 
-type Row = Record<string, unknown>;
-type Vars = Record<string, unknown>;
-
-/** A field of one object type as the compiled pass completes it, decided once where it can be. */
-export interface FieldPlan {
-  responseKey: string;
-  fieldName: string;
-  nodes: readonly FieldNode[];
-  /** `__typename`: graphql-js answers it from the type, never asking the resolver or the judge. */
-  typename: boolean;
-  type: GraphQLOutputType;
-  /** The return type's wrappers, read once (graphql-js's type predicates are slow when false). */
-  wrap: Wrap;
-  /** The named return type, and whether its values are judged as the object type each one is. */
-  named: GraphQLNamedType;
-  abstract: boolean;
-  composite: boolean;
-  /** Arguments read from variables: graphql-js coerces them per field, and that can fail. */
-  variableArguments: GraphQLField<unknown, unknown> | undefined;
-  /** The audit's coordinate and owner. */
-  slot: FieldSlot;
-  /**
-   * Without conditions on the type, the verdict for each purpose (outside, linked): null when
-   * the field may be seen, the withheld template otherwise; undefined until first asked.
-   */
-  fixed: [GraphQLError | null | undefined, GraphQLError | null | undefined] | undefined;
-  locations: readonly SourceLocation[] | undefined;
-  /** The selection each concrete type gets under this field, built when first met. */
-  children: Map<GraphQLObjectType, ObjectPlan> | undefined;
-}
-
-/** One level of a return type: whether it may be null, and its items' level when it is a list. */
-export interface Wrap {
-  nonNull: boolean;
-  item: Wrap | undefined;
-}
-
-function wrapOf(type: GraphQLOutputType | undefined): Wrap {
-  if (type && isNonNullType(type)) return { ...wrapOf(type.ofType), nonNull: true };
-  return { nonNull: false, item: type && isListType(type) ? wrapOf(type.ofType) : undefined };
-}
-
-export interface ObjectPlan {
-  type: GraphQLObjectType;
-  fields: FieldPlan[];
-  /** Conditions read the type's objects (and some field is judged on them). */
-  conditional: boolean;
-}
-
-/**
- * What the result filter must do for one document, operation and authorization context,
- * compiled once: the operation's fields as graphql-js collects them for each concrete type
- * (collectFields itself, so fragments, aliases and merging are its own), the verdicts that do not
- * depend on the object, and the locations errors carry. @skip and @include are read from the
- * request's variables; each combination of them gets its own shape.
- */
-export interface CompiledOperation {
-  schema: GraphQLSchema;
-  judgeKey: string;
-  operation: OperationDefinitionNode;
-  fragments: Record<string, FragmentDefinitionNode>;
-  rootType: GraphQLObjectType;
-  /** Every node carrying @skip or @include, in document order. */
-  conditional: readonly { directives?: readonly DirectiveNode[] }[];
-  /** Shapes by the @skip/@include outcome ("" without either). */
-  shapes: Map<string, Shape>;
-}
-
-/** The plans for one @skip/@include outcome. */
-export interface Shape {
-  root: ObjectPlan;
-  /** The variables whose directive outcome this shape was collected with (graphql-js's own). */
-  variables: Vars;
-}
+// Re-exported: the result filter (filter-pass.ts, raw-checks.ts) takes its plans from here.
+export type {
+  CompiledOperation,
+  FieldPlan,
+  ObjectPlan,
+  Row,
+  Shape,
+  Wrap,
+} from "./filter-plan-types.ts";
+export { childPlan, Unsupported } from "./object-plan.ts";
 
 const MAX_SHAPES = 32;
 
@@ -184,98 +112,6 @@ export function shapeFor(compiled: CompiledOperation, variables: Vars, judge: Ju
   }
   return shape;
 }
-
-/** The compiled pass cannot answer this request exactly as graphql-js would: re-execute it. */
-export class Unsupported extends Error {}
-
-function objectPlan(
-  type: GraphQLObjectType,
-  collected: Map<string, readonly FieldNode[]>,
-  judge: Judge,
-): ObjectPlan {
-  const defs = type.getFields();
-  const fields: FieldPlan[] = [];
-  for (const [responseKey, nodes] of collected) {
-    const first = nodes[0] as FieldNode;
-    const fieldName = first.name.value;
-    const typename = fieldName === "__typename";
-    const def = typename ? undefined : defs[fieldName];
-    // graphql-js leaves out a field the type does not have (executeField returns nothing);
-    // root introspection it answers itself, and the gateway answers apart (role-schema.ts).
-    if (!typename && !def) {
-      if (fieldName === "__schema" || fieldName === "__type") throw new Unsupported();
-      continue;
-    }
-    const fieldType = def?.type as GraphQLOutputType;
-    const named = def ? getNamedType(fieldType) : (undefined as unknown as GraphQLNamedType);
-    const reads = def ? argumentsRead(first) : false;
-    if (def && !reads && def.args.length > 0) {
-      // Literal arguments are the same on every request: if graphql-js would refuse them, it
-      // would every time, and the compiled pass leaves the document to it.
-      try {
-        getArgumentValues(def, first, {});
-      } catch {
-        throw new Unsupported();
-      }
-    }
-    fields.push({
-      responseKey,
-      fieldName,
-      nodes,
-      typename,
-      type: fieldType,
-      wrap: wrapOf(fieldType),
-      named,
-      abstract: def ? isAbstractType(named) : false,
-      composite: def ? !isLeafType(named) : false,
-      variableArguments: reads ? def : undefined,
-      slot: {
-        key: `${type.name}.${fieldName}`,
-        agency: judge.ownerOf(type.name, fieldName).agency,
-      },
-      fixed: judge.fixed(type.name) ? [undefined, undefined] : undefined,
-      locations: undefined,
-      children: undefined,
-    });
-  }
-  return { type, fields, conditional: !judge.fixed(type.name) && fields.some((f) => !f.typename) };
-}
-
-const argumentsRead = (node: FieldNode) =>
-  node.arguments?.some((arg) => {
-    let reads = false;
-    visit(arg.value, {
-      Variable() {
-        reads = true;
-      },
-    });
-    return reads;
-  }) ?? false;
-
-/** The plan for `field`'s value when it is an object of `type`, collected as graphql-js would. */
-export function childPlan(
-  compiled: CompiledOperation,
-  shape: Shape,
-  field: FieldPlan,
-  type: GraphQLObjectType,
-  judge: Judge,
-): ObjectPlan {
-  field.children ??= new Map();
-  let plan = field.children.get(type);
-  if (!plan) {
-    const collected = collectSubfields(
-      compiled.schema,
-      compiled.fragments,
-      shape.variables,
-      type,
-      field.nodes as FieldNode[],
-    );
-    plan = objectPlan(type, collected, judge);
-    field.children.set(type, plan);
-  }
-  return plan;
-}
-
 /** The verdict on a field whose type no condition reads, for one purpose; decided once. */
 export function fixedVerdict(
   plan: ObjectPlan,
@@ -318,5 +154,3 @@ export function acceptsRuntimeType(
     return undefined;
   return type;
 }
-
-export type { Row };

@@ -16,16 +16,11 @@ import { describe, expect, it } from "vitest";
 import { supergraphFile } from "../compose/schema-files.ts";
 import { Authority } from "./ability.ts";
 import { type AuthorizationContext, AuthorizingGateway } from "./authorizing-gateway.ts";
+import { introspectionIn } from "./introspection-in.ts";
 import { defaultPoliciesDir, loadPolicyTexts, readPolicyDir } from "./policy/load.ts";
-import {
-  givenTo,
-  introspectionIn,
-  MAX_ROLE_SETS,
-  type MayGive,
-  pruneSchema,
-  RoleSchemas,
-  validationErrorsFor,
-} from "./role-schema.ts";
+import { type MayGive, pruneSchema } from "./prune-schema.ts";
+import { givenTo, MAX_ROLE_SETS, RoleSchemas } from "./role-schema.ts";
+import { validationErrorsFor } from "./validation-errors-for.ts";
 
 const supergraphSdl = readFileSync(supergraphFile, "utf8");
 const api = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { GraphQLError } from "graphql";
 import type { Authority } from "../authz/ability.ts";
 import type { PolicyText } from "../authz/policy/load.ts";
 import type { PolicyProblem } from "../authz/policy/types.ts";
@@ -10,12 +9,13 @@ import {
   type Lifecycle,
   type LifecycleRecord,
   type Officer,
-  type StepOptions,
 } from "./lifecycle.ts";
 import { agencyMatrix } from "./matrix.ts";
 import { createImpact, type ImpactDeps } from "./policy-impact.ts";
+import { createPolicyMutations } from "./policy-mutations.ts";
 import type { PolicyStore, PolicyVersion } from "./policy-store.ts";
 import { agencyFileOf, agencyTextOf, problemViews } from "./policy-texts.ts";
+import { guarded, type Resolver } from "./resolver-errors.ts";
 import type { Shadow } from "./shadow.ts";
 
 export interface PolicyApiDeps extends ImpactDeps {
@@ -37,41 +37,7 @@ export interface PolicyApiDeps extends ImpactDeps {
   unacknowledgedNotifications?: (agency: string) => Promise<number | null>;
 }
 
-type Args = Record<string, unknown>;
-type Resolver = (parent: unknown, args: Args, context: unknown) => unknown;
-
-const CODES: Record<GovernanceError["code"], string> = {
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  BAD_INPUT: "BAD_USER_INPUT",
-  BAD_STATE: "BAD_STATE",
-  INVALID_POLICY: "INVALID_POLICY",
-};
-
-/** A lifecycle refusal as the client sees it; anything else passes on to be masked and logged. */
-function toGraphQLError(error: unknown, ownFile?: string): unknown {
-  if (!(error instanceof GovernanceError)) return error;
-  return new GraphQLError(error.message, {
-    extensions: {
-      code: CODES[error.code],
-      ...(error.problems.length ? { problems: problemViews(error.problems, ownFile) } : {}),
-    },
-  });
-}
-
-/** Wraps a resolver so a GovernanceError thrown anywhere in it reaches the client with its code. */
-const guarded =
-  (fn: Resolver): Resolver =>
-  async (parent, args, context) => {
-    try {
-      return await fn(parent, args, context);
-    } catch (error) {
-      throw toGraphQLError(error);
-    }
-  };
-
 const MAX_VERSIONS = 200;
-const optional = (value: unknown) => (typeof value === "string" ? value : null);
 
 /**
  * Resolvers for the policy half of the governance schema (schema.graphql): plain graphql-js
@@ -103,23 +69,6 @@ export function createPolicyResolvers(deps: PolicyApiDeps) {
     const version = await deps.store.get(id);
     return version && version.agency === agency ? version : undefined;
   };
-
-  const step =
-    (
-      run: (officer: Officer, args: Args, options: StepOptions) => Promise<PolicyVersion>,
-    ): Resolver =>
-    async (_parent, args, context) => {
-      const officer = deps.officer(context);
-      const record = deps.record;
-      const options: StepOptions = record ? { record: (a) => record(context, a) } : {};
-      try {
-        const version = await run(officer, args, options);
-        await deps.pendingChanged?.();
-        return version;
-      } catch (error) {
-        throw toGraphQLError(error, officer.agency && ownFile(officer.agency));
-      }
-    };
 
   const Query: Record<string, Resolver> = {
     livePolicy: guarded(async (_p, _a, context) => {
@@ -170,50 +119,7 @@ export function createPolicyResolvers(deps: PolicyApiDeps) {
     }),
   };
 
-  const Mutation: Record<string, Resolver> = {
-    saveDraft: step((officer, args, o) =>
-      deps.lifecycle.saveDraft(
-        officer,
-        { text: String(args.text ?? ""), note: optional(args.note) },
-        o,
-      ),
-    ),
-    discardDraft: step((officer, args, o) =>
-      deps.lifecycle.discardDraft(officer, String(args.versionId), o),
-    ),
-    propose: step((officer, args, o) =>
-      deps.lifecycle.propose(officer, String(args.versionId), String(args.reason ?? ""), o),
-    ),
-    approve: step((officer, args, o) =>
-      deps.lifecycle.approve(officer, String(args.versionId), optional(args.comment), o),
-    ),
-    reject: step((officer, args, o) =>
-      deps.lifecycle.reject(officer, String(args.versionId), String(args.reason ?? ""), o),
-    ),
-    publish: step((officer, args, o) => deps.lifecycle.publish(officer, String(args.versionId), o)),
-    rollback: step((officer, args, o) =>
-      deps.lifecycle.rollback(officer, String(args.toVersionId), String(args.reason ?? ""), o),
-    ),
-    publishNarrowing: step((officer, args, o) =>
-      deps.lifecycle.publishNarrowing(
-        officer,
-        {
-          versionId: optional(args.versionId),
-          text: optional(args.text),
-          reason: String(args.reason ?? ""),
-        },
-        o,
-      ),
-    ),
-    reviewNarrowing: step((officer, args, o) =>
-      deps.lifecycle.reviewNarrowing(
-        officer,
-        String(args.versionId),
-        String(args.comment ?? ""),
-        o,
-      ),
-    ),
-  };
+  const Mutation = createPolicyMutations(deps, ownFile);
 
   const PolicyVersionResolvers: Record<string, Resolver> = {
     problems: (version) =>

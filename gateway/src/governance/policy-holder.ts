@@ -1,11 +1,11 @@
 import { type FSWatcher, watch } from "node:fs";
 import type { Logger } from "@mash/kit";
-import type { PolicyStore } from "./policy-store.ts";
-import { followPublications, type PublicationFollower } from "./policy-sync.ts";
-import { overlayPublished } from "./policy-texts.ts";
 import { Authority } from "../authz/ability.ts";
 import { loadPolicyTexts, type PolicyText, readPolicyDir } from "../authz/policy/load.ts";
 import { formatProblem, PolicyError } from "../authz/policy/types.ts";
+import type { PolicyStore } from "./policy-store.ts";
+import { followPublications, type PublicationFollower } from "./policy-sync.ts";
+import { overlayPublished } from "./policy-texts.ts";
 
 export interface PolicyHolder {
   /** The policy in force; always one that passed every check. */

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Logger } from "@mash/kit";
-import { holdPublishedPolicies, type PolicyHolder } from "./policy-holder.ts";
 import type { GatewayConfig } from "../config.ts";
+import { holdPublishedPolicies, type PolicyHolder } from "./policy-holder.ts";
 import { openPolicyStore, type PolicyStore } from "./policy-store.ts";
 import { createShadow, type Shadow } from "./shadow.ts";
 import { createShadowCandidates, type ShadowCandidates } from "./shadow-candidates.ts";

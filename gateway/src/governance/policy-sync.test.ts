@@ -5,8 +5,8 @@ import { createLogger } from "@mash/kit";
 import { storeBackends, type TempStores, tempStores } from "@mash/kit/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultPoliciesDir } from "../authz/policy/load.ts";
-import { holdPublishedPolicies, type PolicyHolder } from "./policy-holder.ts";
 import { supergraphFile } from "../compose/schema-files.ts";
+import { holdPublishedPolicies, type PolicyHolder } from "./policy-holder.ts";
 import { openPolicyStore, type PolicyStore } from "./policy-store.ts";
 
 const supergraphSdl = readFileSync(supergraphFile, "utf8");

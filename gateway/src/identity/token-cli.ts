@@ -1,9 +1,7 @@
-import { ConfigError, type DevUser } from "@mash/kit";
-import { ensureDataDir } from "../data-dir.ts";
+import { ConfigError } from "@mash/kit";
 import { loadIdentityConfig } from "./config.ts";
-import { loadDevSigningKey } from "./dev-keys.ts";
-import { devUsers, signDevToken } from "./dev-tokens.ts";
-import { devUserOf, parseTokenArgs, TOKEN_USAGE, TokenArgsError } from "./token-args.ts";
+import { developmentOnly, issueDevToken } from "./issue-dev-token.ts";
+import { parseTokenArgs, TOKEN_USAGE, TokenArgsError } from "./token-args.ts";
 
 /**
  * `npm run --silent token -- <username>`: a development token for a fixture user;
@@ -12,33 +10,12 @@ import { devUserOf, parseTokenArgs, TOKEN_USAGE, TokenArgsError } from "./token-
  */
 try {
   const config = loadIdentityConfig(process.env);
-  // Checked first, and the same for both forms: with a real identity provider there is no
-  // development sign-in for anyone, fixture user or not.
-  if (config.mode !== "development") {
-    process.stderr.write(
-      "token: refused; the gateway trusts an external identity provider (MASH_AUTH_ISSUER). Sign in there.\n",
-    );
-    process.exit(1);
-  }
-  let user: DevUser | undefined;
-  const request = parseTokenArgs(process.argv.slice(2));
-  if (request.kind === "identity") {
-    user = devUserOf(request);
-  } else {
-    const users = devUsers();
-    user = users.find((u) => u.username === request.username);
-    if (!user) {
-      process.stderr.write(
-        `token: ${request.username ? `no development user "${request.username}"` : "name a development user"}. Users: ${users.map((u) => u.username).join(", ")}\n${TOKEN_USAGE}\n`,
-      );
-      process.exit(2);
-    }
-  }
-  ensureDataDir(config.dataDir);
-  const key = await loadDevSigningKey(config.dataDir);
-  process.stdout.write(
-    `${await signDevToken(key, user, { audience: config.audience, claims: config.claims })}\n`,
-  );
+  // Refused before the arguments are read: the same answer for every form of them.
+  const { exitCode, message } =
+    developmentOnly(config) ??
+    (await issueDevToken({ config, request: parseTokenArgs(process.argv.slice(2)) }));
+  (exitCode === 0 ? process.stdout : process.stderr).write(`${message}\n`);
+  process.exitCode = exitCode;
 } catch (error) {
   if (error instanceof TokenArgsError) {
     process.stderr.write(`token: ${error.message}\n${TOKEN_USAGE}\n`);

@@ -10,7 +10,9 @@ import { parse as parseYaml } from "yaml";
 import { loadPolicyTexts, type PolicyText } from "../authz/policy/load.ts";
 import { formatProblem, type PolicySet } from "../authz/policy/types.ts";
 import { supergraphFile } from "../compose/schema-files.ts";
-import { agencyNameFor, InitError, initPolicies } from "./init.ts";
+import { agencyNameFor } from "./agency-names.ts";
+import { initPolicies } from "./init.ts";
+import { InitError } from "./init-error.ts";
 
 const fed = (...imports: string[]) =>
   `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: [${imports

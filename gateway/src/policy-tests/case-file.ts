@@ -2,32 +2,15 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import { defaultPoliciesDir } from "../authz/policy/load.ts";
-import { parseYamlText, type YamlFile } from "../authz/policy/read-yaml.ts";
+import { parseYamlText } from "../authz/policy/read-yaml.ts";
 import { describeSchemaError } from "../authz/policy/schema-errors.ts";
 import type { PolicyProblem, PolicySet } from "../authz/policy/types.ts";
-import type { Purpose } from "../governance/matrix.ts";
 import type { RecordSchema } from "../governance/record-attributes.ts";
-import { agencyTypes, questionProblems, type RecordQuestion } from "../governance/simulate.ts";
+import type { CaseProblem, PolicyCase } from "./case-types.ts";
+import { type RawCase, readCase } from "./read-case.ts";
 
-/** One named case of an agency's policy tests, with the line of each thing it expects. */
-export interface PolicyCase {
-  name: string;
-  agency: string;
-  /** The file as read (policies/tests/police.yaml) and the line the case starts on. */
-  file: string;
-  line: number;
-  question: RecordQuestion;
-  expect: { field: string; visible: boolean; line: number }[];
-  listed?: { value: boolean; line: number };
-}
-
-/** A problem of a case file: its file, line and case, and what is wrong. */
-export interface CaseProblem {
-  file: string;
-  line?: number;
-  case?: string;
-  message: string;
-}
+// Re-exported: the runner, the governance API and the report take the case types from here.
+export type { CaseProblem, PolicyCase } from "./case-types.ts";
 
 export const formatCaseProblem = (p: CaseProblem): string =>
   `${p.line ? `${p.file}:${p.line}` : p.file}${p.case ? ` case "${p.case}"` : ""}: ${p.message}`;
@@ -46,18 +29,6 @@ const shape = () => {
   );
   return validate;
 };
-
-interface RawCase {
-  name: string;
-  role?: string;
-  roles?: string[];
-  purpose: Purpose;
-  type: string;
-  attributes?: Record<string, unknown>;
-  visible?: string[];
-  withheld?: string[];
-  listed?: boolean;
-}
 
 /**
  * Reads one agency's case file and checks every case against the policy: roles, the type (one
@@ -120,72 +91,6 @@ export function readCaseText(options: {
   // The cases that are well formed still run: one bad case must not hide another's failure.
   return { cases: cases.filter((c) => !repeats.has(c)), agency, problems };
 }
-
-function readCase(
-  yaml: YamlFile,
-  agency: string,
-  raw: RawCase,
-  i: number,
-  options: { file: string; policy: PolicySet; schema: RecordSchema },
-  problems: CaseProblem[],
-): PolicyCase[] {
-  const { file, policy, schema } = options;
-  const at = (...path: (string | number)[]) => yaml.lineOf(["cases", i, ...path]);
-  const before = problems.length;
-  const fail = (message: string, line: number | undefined) =>
-    problems.push({ file, line, case: raw.name, message });
-  const question: RecordQuestion = {
-    roles: raw.roles ?? (raw.role ? [raw.role] : []),
-    purpose: raw.purpose,
-    type: raw.type,
-    attributes: raw.attributes ?? {},
-  };
-  for (const problem of questionProblems(policy, schema, agency, question)) {
-    const [part, field] = problem.at;
-    const key = raw.roles ? "roles" : "role";
-    fail(
-      problem.message,
-      part === "roles" ? at(key) : field ? at("attributes", field) : at(part ?? ""),
-    );
-  }
-  if (problems.length > before) return [];
-  const own = new Set(agencyTypes(policy, agency).get(raw.type) ?? []);
-  const expect: PolicyCase["expect"] = [];
-  const stated = new Map<string, number | undefined>();
-  for (const key of ["visible", "withheld"] as const) {
-    (raw[key] ?? []).forEach((field, j) => {
-      const line = at(key, j);
-      if (!own.has(field))
-        fail(
-          `${raw.type}.${field} is not one of ${agency}'s fields (${[...own].join(", ")})`,
-          line,
-        );
-      else if (stated.has(field))
-        fail(`${field} is expected twice (also on line ${stated.get(field)})`, line);
-      else {
-        stated.set(field, line);
-        expect.push({ field, visible: key === "visible", line: line ?? 0 });
-      }
-    });
-  }
-  if (!raw.visible?.length && !raw.withheld?.length && raw.listed === undefined)
-    fail("expects nothing: list visible or withheld fields, or listed", at());
-  if (problems.length > before) return [];
-  return [
-    {
-      name: raw.name,
-      agency,
-      file,
-      line: at() ?? 0,
-      question,
-      expect,
-      ...(raw.listed !== undefined
-        ? { listed: { value: raw.listed, line: at("listed") ?? 0 } }
-        : {}),
-    },
-  ];
-}
-
 /** Every agency's case file in a policies folder's tests/ (none when it has no tests/). */
 export function readCaseDir(
   policiesDir: string,

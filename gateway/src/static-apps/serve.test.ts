@@ -11,7 +11,8 @@ import {
   buildGovernanceConsole,
 } from "@mash/web/build";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createConsoleHandler, prefersHtml } from "./serve.ts";
+import { prefersHtml } from "./prefers-html.ts";
+import { createConsoleHandler } from "./serve.ts";
 
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 const FALLBACK = "handled by the gateway";
@@ -102,6 +103,7 @@ describe("console build", () => {
       "RecordReferrerFeedback",
       "ReleaseAgency",
       "ScreenContact",
+      "SubjectChronology",
       "SubjectOverview",
     ]);
     const script = await readFile(join(built.outDir, "console.js"), "utf8");

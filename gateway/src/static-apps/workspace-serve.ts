@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { DIST_DIRS } from "@mash/web/dist-dirs";
-import { sendText, staticApp } from "./serve.ts";
+import { sendText, staticApp } from "./static-app.ts";
 
 /**
  * Stricter than the consoles' (no inline styles: the workspace has no GraphiQL to allow for).

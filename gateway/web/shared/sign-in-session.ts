@@ -76,7 +76,10 @@ export function signedOutWhy(session: Session<unknown>): string | undefined {
  * is refused here, in words that never repeat the token (a browser's own error may quote it).
  */
 export function bearer(token: string): string {
-  const bare = token.trim().replace(/^bearer\s+/i, "").replace(/\s+/g, "");
+  const bare = token
+    .trim()
+    .replace(/^bearer\s+/i, "")
+    .replace(/\s+/g, "");
   if (!/^[\x21-\x7e]+$/.test(bare))
     throw new Error("The pasted token holds characters a token cannot have: paste it again.");
   return `Bearer ${bare}`;

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { SignedInUser } from "../sign-in/id-token.ts";
 import { useOidcSession } from "../sign-in/use-oidc-session.ts";
 import { problemsOfError } from "./api-error.ts";
-import { messageOf } from "./message-of.ts";
 import { type DevUser, fetchDevToken, probeIdentity, type SignInMethod } from "./dev-sign-in.ts";
+import { messageOf } from "./message-of.ts";
 import {
   type Acceptance,
   bearer,

@@ -2,7 +2,6 @@ import { badUserInput, DateScalar, DateTimeScalar } from "@mash/kit";
 import { contactResolvers } from "./contacts-resolvers.ts";
 import type { Context } from "./context.ts";
 import { listEnquiries, type OpenEnquiryInput, openEnquiry } from "./enquiries.ts";
-import type { Loaders } from "./loaders.ts";
 import { mergeResolvers } from "./merge-resolvers.ts";
 import { performanceResolvers } from "./performance-resolvers.ts";
 import { processResolvers } from "./process-resolvers.ts";
@@ -16,13 +15,12 @@ import { researchResolvers } from "./research-resolvers.ts";
 import { accessOf } from "./search/access.ts";
 import type { SearchCriteria } from "./search/score.ts";
 import { searchSubjects } from "./search/search.ts";
-import type { MashSettings } from "./settings.ts";
 import {
   currentDecisions,
   type RecordSharingDecisionArgs,
   recordSharingDecision,
 } from "./sharing.ts";
-import type { EnquiryView, MashDB, SubjectView } from "./store.ts";
+import type { EnquiryView, SubjectView } from "./store.ts";
 
 export type { Context } from "./context.ts";
 

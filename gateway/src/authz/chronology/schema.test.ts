@@ -1,6 +1,6 @@
 import { extendSchema, type GraphQLObjectType, type GraphQLUnionType, parse } from "graphql";
 import { describe, expect, it } from "vitest";
-import { type MayGive, pruneSchema } from "../role-schema.ts";
+import { type MayGive, pruneSchema } from "../prune-schema.ts";
 import { api, served, spec } from "./fixture.test-support.ts";
 import { chronologyGiven, chronologyOf, withChronology } from "./schema.ts";
 

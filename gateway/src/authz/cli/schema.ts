@@ -1,12 +1,8 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { Supergraph } from "@apollo/federation-internals";
-import { type GraphQLSchema, printSchema } from "graphql";
 import { supergraphFile } from "../../compose/schema-files.ts";
-import { deriveChronology } from "../chronology/derive-paths.ts";
-import { withChronology } from "../chronology/schema.ts";
-import { RoleSchemas } from "../role-schema.ts";
 import { commonOptions, loadForCommand, withUsage } from "./args.ts";
+import { NotASupergraphError, roleSchemaSdl } from "./role-schema-sdl.ts";
 
 const USAGE =
   "npm run schema -- --roles <role>[,<role>...] [--dir policies] [--supergraph gateway/supergraph.graphql]";
@@ -49,23 +45,17 @@ if (unknown.length > 0)
 
 // loadForCommand has read this file already, or exited saying why it could not.
 const sdlFile = values.supergraph ?? supergraphFile;
-let api: GraphQLSchema;
+const notSupergraph = (error: unknown) =>
+  fail(`${sdlFile} is not a supergraph: ${(error as Error).message}`);
+let supergraphSdl = "";
 try {
-  const sdl = readFileSync(sdlFile, "utf8");
-  api = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
-  // As the gateway serves it: with the chronology it answers itself, where the graph declares one.
-  const chronology = deriveChronology(sdl, api);
-  if (chronology) api = withChronology(api, chronology);
+  supergraphSdl = readFileSync(sdlFile, "utf8");
 } catch (error) {
-  api = fail(`${sdlFile} is not a supergraph: ${(error as Error).message}`);
+  notSupergraph(error);
 }
-const schema = new RoleSchemas().schemaFor(api, authority, roles);
-const nothing = Object.keys(schema.getQueryType()?.getFields() ?? {}).length === 0;
-process.stdout.write(
-  [
-    `# The schema of ${roles.join(", ")} under policy version ${policy.version}.`,
-    ...(nothing ? ["# The sharing agreement gives these roles nothing on /graphql."] : []),
-    printSchema(schema),
-    "",
-  ].join("\n"),
-);
+try {
+  process.stdout.write(roleSchemaSdl({ authority, roles, supergraphSdl }));
+} catch (error) {
+  if (!(error instanceof NotASupergraphError)) throw error;
+  notSupergraph(error);
+}

@@ -1,13 +1,6 @@
-import {
-  GraphQLEnumType,
-  type GraphQLNamedType,
-  GraphQLScalarType,
-  type GraphQLSchema,
-  getNamedType,
-  isInterfaceType,
-  isLeafType,
-  isObjectType,
-} from "graphql";
+import { type GraphQLSchema, isInterfaceType, isObjectType } from "graphql";
+import { checkConditions } from "./check-conditions.ts";
+import { implementationsOf } from "./implementations.ts";
 import type { FieldOwnership } from "./ownership.ts";
 import type { YamlFile } from "./read-yaml.ts";
 import type {
@@ -38,20 +31,6 @@ export interface RawPolicyFile {
   arguments?: Record<string, Record<string, string>>;
 }
 
-/** Operators CASL's default matcher reads correctly. Compound ones ($or, $and) it would read as field names. */
-const OPERATORS = new Set(["$eq", "$ne", "$in", "$nin", "$gt", "$gte", "$lt", "$lte", "$exists"]);
-const COMPOUND = new Set([
-  "$or",
-  "$and",
-  "$nor",
-  "$not",
-  "$where",
-  "$elemMatch",
-  "$all",
-  "$size",
-  "$regex",
-]);
-
 interface Context {
   files: YamlFile[];
   schema: GraphQLSchema;
@@ -61,32 +40,6 @@ interface Context {
   roles: Map<string, RoleDef>;
   groups: Map<string, string[]>;
   problems: PolicyProblem[];
-}
-
-/**
- * The object types of the API that implement an interface; an interface none implements (served
- * only by `@interfaceObject` subgraphs) is judged as itself, like an object type.
- */
-const implementations = (ctx: Context, name: string): string[] => {
-  const type = ctx.schema.getType(name);
-  if (!isInterfaceType(type)) return [];
-  const members = ctx.schema
-    .getPossibleTypes(type)
-    .map((t) => t.name)
-    .filter((t) => ctx.ownership.fieldsOf.has(t));
-  return members.length > 0 ? members : [name];
-};
-
-function valueFits(type: GraphQLNamedType, value: unknown): boolean {
-  if (value === null) return true;
-  if (type instanceof GraphQLEnumType)
-    return typeof value === "string" && type.getValue(value) !== undefined;
-  if (type instanceof GraphQLScalarType) {
-    if (type.name === "Boolean") return typeof value === "boolean";
-    if (type.name === "Int" || type.name === "Float") return typeof value === "number";
-    return typeof value === "string";
-  }
-  return false;
 }
 
 /**
@@ -157,7 +110,9 @@ export function checkRules(ctx: Context): {
         }
         // A rule on an interface is a rule on each implementation, for the fields this agency
         // owns there: the filter judges every object as the concrete type it is.
-        const concrete = isObjectType(type) ? [typeName] : implementations(ctx, typeName);
+        const concrete = isObjectType(type)
+          ? [typeName]
+          : implementationsOf(ctx.schema, ctx.ownership, typeName);
         const ownsOn = (f: string) =>
           concrete.filter((t) => ctx.owners.get(`${t}.${f}`) === raw.agency);
         const owned = known.filter((f) => ownsOn(f).length > 0);
@@ -185,84 +140,16 @@ export function checkRules(ctx: Context): {
         }
       }
 
-      const readFields: string[] = [];
-      if (rule.conditions) {
-        const typeNames = Object.keys(rule.fields);
-        const named =
-          typeNames.length === 1 ? ctx.schema.getType(typeNames[0] as string) : undefined;
-        const onlyType = isObjectType(named) || isInterfaceType(named) ? named : undefined;
-        if (!onlyType) {
-          fail(
-            ["conditions"],
-            "conditions apply to one type's objects: name exactly one type under fields",
-          );
-        } else {
-          const judged = isObjectType(onlyType)
-            ? [onlyType.name]
-            : implementations(ctx, onlyType.name);
-          for (const [field, test] of Object.entries(rule.conditions)) {
-            if (field.startsWith("$")) {
-              fail(
-                ["conditions", field],
-                COMPOUND.has(field)
-                  ? `compound condition "${field}" is not supported: CASL's default matcher reads it as a field name and the rule would never fire; write one rule per case`
-                  : `unknown operator "${field}"`,
-              );
-              continue;
-            }
-            const def = onlyType.getFields()[field];
-            if (!def) {
-              fail(["conditions", field], `${onlyType.name} has no field "${field}" to test`);
-              continue;
-            }
-            const fieldType = getNamedType(def.type);
-            if (!isLeafType(fieldType)) {
-              fail(
-                ["conditions", field],
-                `${onlyType.name}.${field} is an object; conditions test scalar and enum fields`,
-              );
-              continue;
-            }
-            const tests =
-              test !== null && typeof test === "object"
-                ? Object.entries(test as Record<string, unknown>)
-                : [["$eq", test] as const];
-            for (const [op, value] of tests) {
-              if (!OPERATORS.has(op)) {
-                fail(
-                  ["conditions", field],
-                  `operator "${op}" is not supported (use ${[...OPERATORS].join(", ")})`,
-                );
-              } else if (op === "$exists") {
-                if (typeof value !== "boolean")
-                  fail(["conditions", field], "$exists takes true or false");
-              } else if (op === "$in" || op === "$nin") {
-                if (!Array.isArray(value) || !value.every((v) => valueFits(fieldType, v))) {
-                  fail(["conditions", field], `${op} takes a list of ${fieldType.name} values`);
-                }
-              } else if (!valueFits(fieldType, value)) {
-                fail(
-                  ["conditions", field],
-                  `${JSON.stringify(value)} is not a ${fieldType.name} value${
-                    fieldType instanceof GraphQLEnumType
-                      ? ` (${fieldType
-                          .getValues()
-                          .map((v) => v.name)
-                          .join(", ")})`
-                      : ""
-                  }`,
-                );
-              }
-            }
-            readFields.push(field);
-            for (const t of judged) {
-              const set = conditionFields.get(t) ?? new Set<string>();
-              set.add(field);
-              conditionFields.set(t, set);
-            }
-          }
-        }
-      }
+      const readFields = rule.conditions
+        ? checkConditions({
+            conditions: rule.conditions,
+            fields: rule.fields,
+            schema: ctx.schema,
+            ownership: ctx.ownership,
+            conditionFields,
+            fail,
+          })
+        : [];
 
       rules.push({
         id: rule.id,

@@ -1,0 +1,2 @@
+/** What policies:explain cannot answer as asked: said with the usage, exit 2. */
+export class ExplainError extends Error {}

@@ -1,0 +1,73 @@
+import { GATEWAY_SUBJECT, type loadContextSigningKey, signContext } from "@mash/kit";
+import { defaultSubgraphs, parseSubgraphUrls } from "../../config.ts";
+import type { StatedEnquiry } from "../judge.ts";
+import type { PolicySet } from "../policy/types.ts";
+import { createPurposeResolver, PurposeError } from "../purpose.ts";
+import { ExplainError } from "./explain-error.ts";
+
+type ContextKey = Awaited<ReturnType<typeof loadContextSigningKey>>;
+
+export interface ExplainPurposeOptions {
+  policy: PolicySet;
+  enquiry: string;
+  subject?: string | undefined;
+  /** The requester's agency, which must take part in the enquiry. */
+  agency: string | undefined;
+  /** --hub-url; else the hub's subgraph URL in `subgraphUrls` (MASH_SUBGRAPH_URLS) or the defaults. */
+  hubUrl?: string | undefined;
+  subgraphUrls?: string | undefined;
+  /** The gateway's context-signing key if this machine has it; never minted here. */
+  contextSigningKey: () => Promise<ContextKey>;
+}
+
+/** The subgraph's URL as the gateway would have it; a bad MASH_SUBGRAPH_URLS is said as such. */
+function subgraphUrl(raw: string | undefined, name: string): string | undefined {
+  try {
+    return (raw ? parseSubgraphUrls(raw) : defaultSubgraphs).find((s) => s.name === name)?.url;
+  } catch (error) {
+    throw new ExplainError((error as Error).message);
+  }
+}
+
+/**
+ * Asks the running hub whether the enquiry is open, links the subject and has the agency take
+ * part; without a reachable hub, says what it assumed (open and linking the person).
+ */
+export async function explainPurpose(
+  options: ExplainPurposeOptions,
+): Promise<{ inEnquiry: boolean; purpose: string }> {
+  const { policy, agency, subject } = options;
+  // Where the gateway would ask: MASH_SUBGRAPH_URLS or the defaults, read by the gateway's parser.
+  const hubSubgraph = policy.agencies.get(policy.hub)?.subgraphs[0] ?? policy.hub;
+  const hubUrl = options.hubUrl ?? subgraphUrl(options.subgraphUrls, hubSubgraph);
+  if (hubUrl === undefined)
+    throw new ExplainError(`No URL for the hub's subgraph "${hubSubgraph}": give --hub-url.`);
+  // The hub answers only contexts the gateway signs: without the key the hub refuses, and
+  // explain says what it assumed.
+  const key = await options.contextSigningKey();
+  let enquiry: StatedEnquiry | undefined;
+  try {
+    enquiry = await createPurposeResolver({
+      hubUrl,
+      timeoutMs: 1500,
+      signContext: key
+        ? (rid, body) =>
+            signContext(key.value, hubSubgraph, { sub: GATEWAY_SUBJECT, roles: [], rid }, body)
+        : undefined,
+    })(options.enquiry);
+  } catch (error) {
+    if (!(error instanceof PurposeError) || error.status === 400)
+      throw new ExplainError((error as Error).message);
+    return {
+      inEnquiry: true,
+      purpose: `${options.enquiry} (hub not reachable at ${hubUrl}: assumed open and linking the person)`,
+    };
+  }
+  if (!enquiry) return { inEnquiry: false, purpose: "no enquiry stated" };
+  const linked = subject ? enquiry.subjects.has(subject) : true;
+  const part = agency !== undefined && enquiry.participants.has(agency);
+  return {
+    inEnquiry: enquiry.open && linked && part,
+    purpose: `${enquiry.id}, ${enquiry.open ? "open" : "closed"}${subject ? `, ${linked ? "links" : "does not link"} ${subject}` : " (assuming it links the person)"}, ${agency ?? "no agency"} ${part ? "takes part" : "takes no part"}`,
+  };
+}
