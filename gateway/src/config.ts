@@ -1,12 +1,13 @@
 import { portFrom, type StoreConfig } from "@mash/kit/config";
 import { ConfigError } from "@mash/kit/errors";
 import { ROSTER } from "@mash/kit/roster";
+import { type AuditConfig, auditConfigFrom } from "./audit/audit-config.ts";
 import { defaultPoliciesDir } from "./authz/policy/policies-dir.ts";
+import { parseOrigins, positive, redisUrl, wholeNumber } from "./config-values.ts";
 import { impactMinCount, policyPollMs, policyStoreConfig } from "./governance/policy-config.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits-config.ts";
 import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit-config.ts";
 import { type MetricsAccess, metricsAccessFrom } from "./server/metrics-access.ts";
-import { storeFromEnv } from "./store-from-env.ts";
 import { type SubgraphClientTls, subgraphTlsFrom } from "./transport/subgraph-tls-config.ts";
 
 type Env = Record<string, string | undefined>;
@@ -72,24 +73,6 @@ export interface GatewayConfig {
     /** MASH_IMPACT_MIN_COUNT: smaller counts are shown only as "fewer than" it. */
     impactMinCount: number;
   };
-}
-
-export interface AuditConfig {
-  /**
-   * PostgreSQL (schema `audit`) when `MASH_AUDIT_DATABASE_URL` is set, a SQLite file when
-   * `MASH_AUDIT_FILE` is; otherwise undefined: `audit.sqlite` in the gateway's data directory.
-   */
-  store: StoreConfig | undefined;
-  /**
-   * `MASH_NOTIFY_NATS_URL`: owner notifications are also published to NATS, on
-   * `<MASH_NOTIFY_NATS_SUBJECT, default mash.notifications>.<agency>`, once stored.
-   */
-  nats: { url: string; subject: string } | undefined;
-  /**
-   * `MASH_AUDIT_SQLITE_SYNC=full`: on SQLite, a sync to disk per commit (power-loss durability)
-   * instead of WAL's NORMAL (process-crash durability, much faster).
-   */
-  sqliteFullSync: boolean;
 }
 
 /**
@@ -179,11 +162,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       burst: wholeNumber(env, "MASH_GOVERNANCE_RATE_LIMIT_BURST", 40),
     },
     contextSigningKey: env.MASH_CONTEXT_SIGNING_KEY || undefined,
-    audit: {
-      store: auditStore(env),
-      nats: natsConfig(env),
-      sqliteFullSync: sqliteFullSync(env),
-    },
+    audit: auditConfigFrom(env),
     metrics: metricsAccessFrom(env),
     governance: {
       store: policyStoreConfig(env),
@@ -206,84 +185,4 @@ export function loadGatewayConfigExceptSubgraphs(env: Env): Omit<GatewayConfig, 
   return config;
 }
 
-function natsConfig(env: Env): AuditConfig["nats"] {
-  const url = env.MASH_NOTIFY_NATS_URL;
-  if (!url) return undefined;
-  if (!/^(nats|tls|wss?):\/\/[^\s]+$/.test(url))
-    throw new ConfigError(
-      "MASH_NOTIFY_NATS_URL",
-      "is not a nats:// URL such as nats://127.0.0.1:4222",
-    );
-  const subject = env.MASH_NOTIFY_NATS_SUBJECT || "mash.notifications";
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(subject))
-    throw new ConfigError(
-      "MASH_NOTIFY_NATS_SUBJECT",
-      "must be dot-separated tokens such as mash.notifications",
-    );
-  return { url, subject };
-}
-
-function sqliteFullSync(env: Env): boolean {
-  const value = env.MASH_AUDIT_SQLITE_SYNC;
-  if (value === undefined || value === "" || value === "normal") return false;
-  if (value === "full") return true;
-  throw new ConfigError("MASH_AUDIT_SQLITE_SYNC", `"${value}" is neither full nor normal`);
-}
-
-/** Where the access log lives when configured; the data directory's audit.sqlite otherwise. */
-export function auditStore(env: Env): StoreConfig | undefined {
-  return storeFromEnv(env, "AUDIT", "audit");
-}
-
-/** A count of requests: fractions would make the message and the budget disagree. */
-function wholeNumber(env: Env, key: string, fallback: number): number {
-  const n = positive(env, key, fallback);
-  if (!Number.isInteger(n)) throw new ConfigError(key, `"${env[key]}" is not a whole number`);
-  return n;
-}
-
-/** The URL may hold a password, so a bad one is described, never echoed. */
-function redisUrl(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {}
-  if (!url || (url.protocol !== "redis:" && url.protocol !== "rediss:") || !url.hostname) {
-    throw new ConfigError(
-      "MASH_REDIS_URL",
-      "is not a redis:// or rediss:// URL with a host, such as redis://cache.internal:6379",
-    );
-  }
-  return raw;
-}
-
-function positive(env: Env, key: string, fallback: number): number {
-  const raw = env[key];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new ConfigError(key, `"${raw}" is not a positive number`);
-  return n;
-}
-
-/** `MASH_CORS_ORIGINS="https://mash.example.gov.uk,https://portal.example.gov.uk"`. */
-function parseOrigins(raw: string | undefined): string[] {
-  const origins = (raw ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const origin of origins) {
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {}
-    if (!url || url.origin !== origin) {
-      throw new ConfigError(
-        "MASH_CORS_ORIGINS",
-        `"${origin}" is not an origin such as https://mash.example.gov.uk (scheme, host and port, no path)`,
-      );
-    }
-  }
-  return origins;
-}
+export { type AuditConfig, auditStore } from "./audit/audit-config.ts";

@@ -24,6 +24,9 @@ import { helpersValid, objectValid, runtimeTypeOf, subtreeValid, validLeaf } fro
 import type { AuditCollector } from "./release-collector.ts";
 import { helperAlias, TYPENAME_ALIAS } from "./rewrite.ts";
 
+// Longer than most because it is one walk: the answer, its errors and the access-log facts are
+// built in a single pass over the fetched data (issue 14), and its parts share the walk's state.
+
 /** Thrown inside the pass when graphql-js would do something it does not: re-execute instead. */
 const UNSUPPORTED = new Error("left to graphql-js");
 

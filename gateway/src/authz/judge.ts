@@ -8,6 +8,9 @@ import { onlyForOthers } from "./who-may.ts";
 
 export type { RequestAuthorization, StatedEnquiry };
 
+// Longer than most because a judge's shared parts and its per-request verdicts are one cache:
+// what is built once per policy, roles and purpose sits beside the lookups that use it.
+
 export const WITHHELD = "UNAUTHORIZED_FIELD_OR_TYPE";
 
 const errorTemplates = new WeakMap<Authority, Map<string, GraphQLError>>();
