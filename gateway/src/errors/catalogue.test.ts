@@ -20,7 +20,10 @@ describe("the error catalogue", () => {
         used.add(m[1] as string);
     }
     expect(used.size).toBeGreaterThan(10);
-    expect([...used].filter((code) => !isErrorCode(code))).toEqual([]);
+    // SQLite's own codes (SQLITE_BUSY, ...) are the database's, matched on to retry, never
+    // answered: the access log fails closed with AUDIT_UNAVAILABLE.
+    const ours = [...used].filter((code) => !code.startsWith("SQLITE_"));
+    expect(ours.filter((code) => !isErrorCode(code))).toEqual([]);
   });
 
   it("gives each refusal its status, name and a GraphQL-shaped body", () => {
