@@ -10,15 +10,16 @@ export interface BuiltApp {
   totalBytes: number;
 }
 
-/** What differs between the two browser apps the gateway serves. */
+/** What differs between the three browser apps the gateway serves. */
 export interface AppPage {
   /** The URL folder the assets are served from, and the base name of the script and style. */
-  readonly name: "console" | "governance";
+  readonly name: "console" | "governance" | "workspace";
   readonly title: string;
 }
 
 export const CONSOLE_PAGE: AppPage = { name: "console", title: "MASH Gateway console" };
 export const GOVERNANCE_PAGE: AppPage = { name: "governance", title: "MASH governance console" };
+export const WORKSPACE_PAGE: AppPage = { name: "workspace", title: "MASH workspace" };
 
 // The `?v=` query lets the server mark assets immutable while their file names stay fixed.
 function indexHtml(page: AppPage, scriptVersion: string, styleVersion: string): string {
