@@ -3,7 +3,13 @@ import { extname, resolve } from "node:path";
 import { DIST_DIRS } from "@mash/web/dist-dirs";
 import { contentSecurityPolicy } from "./content-security-policy.ts";
 import { prefersHtml } from "./prefers-html.ts";
-import { CONTENT_TYPES, type ServeAsset, sendText, staticApp } from "./static-app.ts";
+import {
+  CONTENT_TYPES,
+  readOnlyRequest,
+  type ServeAsset,
+  sendText,
+  staticApp,
+} from "./static-app.ts";
 
 // Re-exported: the server's tests read the consoles' policy from here.
 export { contentSecurityPolicy };
@@ -57,11 +63,9 @@ export function createConsoleHandler(options: ConsoleHandlerOptions = {}): Conso
   );
 
   return (req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return false;
-    const url = req.url ?? "/";
-    const queryStart = url.indexOf("?");
-    const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
-    const query = queryStart === -1 ? "" : url.slice(queryStart + 1);
+    const asked = readOnlyRequest(req);
+    if (!asked) return false;
+    const { pathname, query } = asked;
 
     let app: ServeAsset;
     let name: string;

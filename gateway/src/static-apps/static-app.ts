@@ -115,3 +115,16 @@ export function staticApp(distDir: string, title: string, policy: string): Serve
     res.end(req.method === "HEAD" ? undefined : body);
   };
 }
+
+/** A GET or HEAD's path and query, apart; undefined for any other method (not ours to answer). */
+export function readOnlyRequest(
+  req: IncomingMessage,
+): { pathname: string; query: string } | undefined {
+  if (req.method !== "GET" && req.method !== "HEAD") return undefined;
+  const url = req.url ?? "/";
+  const queryStart = url.indexOf("?");
+  return {
+    pathname: queryStart === -1 ? url : url.slice(0, queryStart),
+    query: queryStart === -1 ? "" : url.slice(queryStart + 1),
+  };
+}

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolve } from "node:path";
 import { DIST_DIRS } from "@mash/web/dist-dirs";
-import { sendText, staticApp } from "./static-app.ts";
+import { readOnlyRequest, sendText, staticApp } from "./static-app.ts";
 
 /**
  * Stricter than the consoles' (no inline styles: the workspace has no GraphiQL to allow for).
@@ -45,11 +45,9 @@ export function createWorkspaceHandler(
   );
 
   return (req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return false;
-    const url = req.url ?? "/";
-    const queryStart = url.indexOf("?");
-    const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
-    const query = queryStart === -1 ? "" : url.slice(queryStart + 1);
+    const asked = readOnlyRequest(req);
+    if (!asked) return false;
+    const { pathname, query } = asked;
     let name: string;
     if (pathname === "/workspace" || pathname === "/workspace/") name = "index.html";
     else if (pathname.startsWith("/workspace/")) {
