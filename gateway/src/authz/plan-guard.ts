@@ -11,7 +11,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from "graphql";
-import type { AuthorizationContext } from "./authorizing-gateway.ts";
+import type { AuthorizationContext } from "./authorization-context.ts";
 
 type PlanNode = { kind: string; [key: string]: unknown };
 type FetchNode = { serviceName: string; operation: string; requires?: unknown[] };

@@ -15,7 +15,8 @@ import {
 import { describe, expect, it } from "vitest";
 import { supergraphFile } from "../compose/schema-files.ts";
 import { Authority } from "./ability.ts";
-import { type AuthorizationContext, AuthorizingGateway } from "./authorizing-gateway.ts";
+import type { AuthorizationContext } from "./authorization-context.ts";
+import { AuthorizingGateway } from "./authorizing-gateway.ts";
 import { introspectionIn } from "./introspection-in.ts";
 import { defaultPoliciesDir, loadPolicyTexts, readPolicyDir } from "./policy/load.ts";
 import { type MayGive, pruneSchema } from "./prune-schema.ts";

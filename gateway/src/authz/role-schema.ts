@@ -5,7 +5,8 @@ import { introspectionIn } from "./introspection-in.ts";
 import { type MayGive, pruneSchema } from "./prune-schema.ts";
 import { validationErrorsFor } from "./validation-errors-for.ts";
 
-// Re-exported for the request path (authorizing-gateway.ts), which takes a role's view from here.
+// Re-exported for the request path (authorizing-gateway.ts, judged-execution.ts), which takes a
+// role's view from here.
 export { introspectionIn, validationErrorsFor };
 
 /**

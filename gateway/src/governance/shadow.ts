@@ -1,7 +1,7 @@
 import type { Authority } from "../authz/ability.ts";
-import type { Observation } from "../authz/authorizing-gateway.ts";
 import { type FilterCollector, filterResult } from "../authz/filter.ts";
 import { createJudge } from "../authz/judge.ts";
+import type { Observation } from "../authz/observation.ts";
 
 export type ShadowChange = "WOULD_RELEASE" | "WOULD_WITHHOLD";
 
