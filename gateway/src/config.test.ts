@@ -25,6 +25,7 @@ describe("gateway configuration", () => {
       false,
     );
     expect(loadGatewayConfig({ MASH_AUDIT_SQLITE_SYNC: "full" }).audit.sqliteFullSync).toBe(true);
+    expect(loadGatewayConfig({ MASH_AUDIT_SQLITE_SYNC: "FULL" }).audit.sqliteFullSync).toBe(true);
     expect(() => loadGatewayConfig({ MASH_AUDIT_SQLITE_SYNC: "fsync" })).toThrow(
       /MASH_AUDIT_SQLITE_SYNC.*"fsync" is neither full nor normal/,
     );

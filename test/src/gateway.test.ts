@@ -160,6 +160,37 @@ type Subject @key(fields: "id") { id: ID! sealed: String }`;
     }
   });
 
+  it("leaves nothing listening when it cannot start its operator's metrics address", async () => {
+    const system = await startSystem({ subjects: 10 });
+    const taken = createServer();
+    const takenPort = await listen(taken, 0, "127.0.0.1");
+    const free = createServer();
+    const gatewayPort = await listen(free, 0, "127.0.0.1");
+    await close(free);
+    try {
+      const error = await startGateway(
+        config({
+          port: gatewayPort,
+          subgraphs: system.subgraphs.map((s) => ({ name: s.name, url: s.url })),
+          supergraphFile: undefined,
+          metrics: { token: undefined, address: { host: "127.0.0.1", port: takenPort } },
+        }),
+        { logger: quiet, identity, contextKey: system.contextKey },
+      ).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(Error);
+      // The gateway's own port was let go again: another process may listen on it.
+      const again = createServer();
+      await expect(listen(again, gatewayPort, "127.0.0.1")).resolves.toBe(gatewayPort);
+      await close(again);
+    } finally {
+      await close(taken);
+      await system.stop();
+    }
+  });
+
   it("names a subgraph that does not answer", async () => {
     const error = await startGateway(
       config({

@@ -44,11 +44,15 @@ function natsConfig(env: Env): AuditConfig["nats"] {
   return { url, subject };
 }
 
-function sqliteFullSync(env: Env): boolean {
-  const value = env.MASH_AUDIT_SQLITE_SYNC;
+/** `MASH_AUDIT_SQLITE_SYNC`: `full` (any case) syncs every commit; unset or `normal` does not. */
+export function sqliteFullSync(env: Env): boolean {
+  const value = env.MASH_AUDIT_SQLITE_SYNC?.trim().toLowerCase();
   if (value === undefined || value === "" || value === "normal") return false;
   if (value === "full") return true;
-  throw new ConfigError("MASH_AUDIT_SQLITE_SYNC", `"${value}" is neither full nor normal`);
+  throw new ConfigError(
+    "MASH_AUDIT_SQLITE_SYNC",
+    `"${env.MASH_AUDIT_SQLITE_SYNC}" is neither full nor normal`,
+  );
 }
 
 /** Where the access log lives when configured; the data directory's audit.sqlite otherwise. */

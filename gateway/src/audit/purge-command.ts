@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, defaultDataDir, type StoreConfig } from "@mash/kit";
 import { auditStore } from "../config.ts";
+import { sqliteFullSync } from "./audit-config.ts";
 import {
   CheckpointKeyError,
   loadCheckpointPrivateKey,
@@ -79,7 +80,13 @@ async function run(argv: readonly string[], env: Env): Promise<PurgeOutcome> {
   // rotation that is the old key, not the half of the one signing now.
   const publicValue = env[PUBLIC_SETTING];
   const verifyKey = publicValue ? loadCheckpointPublicKey(publicValue, PUBLIC_SETTING) : undefined;
-  return purgeAccessLog({ ...cut, store: storeConfig(values.file, env), signingKey, verifyKey });
+  return purgeAccessLog({
+    ...cut,
+    store: storeConfig(values.file, env),
+    signingKey,
+    verifyKey,
+    fullSync: sqliteFullSync(env),
+  });
 }
 
 function parseCut(

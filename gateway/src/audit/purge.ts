@@ -24,6 +24,8 @@ export type PurgeOptions = ({ before: string } | { through: number }) & {
   signingKey: KeyObject;
   /** Checks the existing checkpoint; the signing key's public half when not given. */
   verifyKey?: KeyObject | undefined;
+  /** MASH_AUDIT_SQLITE_SYNC=full: the deletes and the checkpoint synced to disk on SQLite. */
+  fullSync?: boolean;
 };
 
 /**
@@ -41,7 +43,7 @@ export async function purgeAccessLog(options: PurgeOptions): Promise<PurgeOutcom
     throw new PurgeRequestError(`no access log at ${config.file}.`);
   }
 
-  const store = await openAuditStore(config);
+  const store = await openAuditStore(config, { fullSync: options.fullSync === true });
   try {
     const rows = await store.rows();
     const checkpoint = await store.checkpoint();

@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import { type ContextSigningKey, createLogger, type Logger } from "@mash/kit";
 import { close, listen } from "@mash/kit/http";
 import { createRefusalAggregates, type RefusalAggregates } from "../audit/refusal-aggregates.ts";
@@ -109,6 +110,7 @@ export async function startGateway(
   let entry: GraphEntry | undefined;
   let aggregates: RefusalAggregates | undefined;
   let limiters: RateLimiters | undefined;
+  let listening: Server | undefined;
   try {
     // Every answered request is recorded; a gateway that cannot open its log does not start.
     accessLog = await openAccessLog({
@@ -149,6 +151,7 @@ export async function startGateway(
       governance: governance as Api,
     });
     const port = await listen(http.server, config.port, config.host);
+    listening = http.server;
     const operator = config.metrics.address
       ? await serveOperatorMetrics(config.metrics.address, metrics, logger)
       : undefined;
@@ -190,6 +193,9 @@ export async function startGateway(
       },
     };
   } catch (error) {
+    // Nothing keeps listening for a gateway that did not start (an operator address in use).
+    if (listening) await close(listening).catch(() => {});
+    await aggregates?.stop().catch(() => {});
     await entry?.purposes.stop().catch(() => {});
     await entry?.apollo.stop().catch(() => {});
     await limiters?.close().catch(() => {});
