@@ -24,6 +24,16 @@ interface PageGlobals {
   document: { cookie: string };
 }
 
+/** The council ends a session at the provider: its refresh token revoked (the HTTP status). */
+async function revokeAtProvider(issuer: string, token: string): Promise<number> {
+  const revoked = await fetch(`${issuer}/token/revocation`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token, client_id: CLIENT_ID }),
+  });
+  return revoked.status;
+}
+
 /** Every refresh token the provider's token endpoint hands this page, in order. */
 function refreshTokensSeenBy(page: Page, issuer: string): string[] {
   const tokens: string[] = [];
@@ -244,12 +254,7 @@ describe.skipIf(missingBrowser)("signing in through an OpenID Connect provider",
     await signInToConsole(page, "sw.patel");
     await expect.poll(() => refreshTokens.length).toBeGreaterThan(0);
     // The council ends the session at the provider: the refresh token is revoked.
-    const revoked = await fetch(`${provider.issuer}/token/revocation`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token: refreshTokens.at(-1) ?? "", client_id: CLIENT_ID }),
-    });
-    expect(revoked.status).toBe(200);
+    expect(await revokeAtProvider(provider.issuer, refreshTokens.at(-1) ?? "")).toBe(200);
     await who(page)
       .filter({ hasText: /^Your sign-in has expired: sign in again\..*Not signed in/ })
       .waitFor({ timeout: ACCESS_TOKEN_TTL_SECONDS * 3000 });
@@ -386,12 +391,7 @@ describe.skipIf(missingBrowser)("signing in through an OpenID Connect provider",
     await logInAtProvider(page, "sw.patel");
     await page.getByRole("heading", { level: 1, name: "Enquiry ENQ-2001" }).waitFor();
     await expect.poll(() => refreshTokens.length).toBeGreaterThan(0);
-    const revoked = await fetch(`${provider.issuer}/token/revocation`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ token: refreshTokens.at(-1) ?? "", client_id: CLIENT_ID }),
-    });
-    expect(revoked.status).toBe(200);
+    expect(await revokeAtProvider(provider.issuer, refreshTokens.at(-1) ?? "")).toBe(200);
     await workspaceWho(page)
       .filter({ hasText: /^Your sign-in has expired: sign in again\..*Not signed in/ })
       .waitFor({ timeout: ACCESS_TOKEN_TTL_SECONDS * 3000 });
