@@ -134,8 +134,9 @@ export function fixedVerdict(
 export function locationsOf(field: FieldPlan): readonly SourceLocation[] | undefined {
   if (field.locations === undefined) {
     const locs = field.nodes.map((n) => n.loc).filter((loc) => loc != null);
+    // Frozen: shared by every error at the field, its JSON written once (server/result-json.ts).
     field.locations = locs.length
-      ? locs.map((loc) => getLocation(loc.source, loc.start))
+      ? Object.freeze(locs.map((loc) => Object.freeze(getLocation(loc.source, loc.start))))
       : undefined;
   }
   return field.locations;

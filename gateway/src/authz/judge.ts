@@ -134,14 +134,15 @@ function createCore(authority: Authority, request: RequestAuthorization): Core {
       // The contact is the owner's one frozen object (the loader's): it depends on the field's
       // owner alone, never on the object, so withholding reads the same whatever was withheld.
       const contact = agency?.contact;
+      // Frozen: every occurrence shares it, and its JSON is written once per answer text.
       error = new GraphQLError(reason, {
-        extensions: {
+        extensions: Object.freeze({
           code: WITHHELD,
           rule: decision.rule?.id ?? "default-deny",
           reason,
           owner,
           ...(contact ? { contact } : {}),
-        },
+        }),
       });
       cache.set(key, error);
     }

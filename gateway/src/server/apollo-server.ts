@@ -12,6 +12,7 @@ import type { GatewayContext } from "../request/context.ts";
 import { type BoundedStore, documentStore } from "./bounded-store.ts";
 import { errorLogPlugin, formatError } from "./error-format.ts";
 import { purposeFreshnessPlugin } from "./purpose-freshness.ts";
+import { stringifyResult } from "./result-json.ts";
 
 /**
  * Apollo Server as the pipeline's GraphQL stage runs it: the (authorizing) gateway, production
@@ -37,6 +38,8 @@ export function createApolloServer(options: {
     documentStore: options.documents ?? documentStore(),
     includeStacktraceInErrorResponses: false,
     formatError,
+    // JSON.stringify's text, with what a big answer repeats written once (result-json.ts).
+    stringifyResult,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

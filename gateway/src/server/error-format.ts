@@ -27,14 +27,23 @@ function shownAs(e: { extensions?: Record<string, unknown> }): Shown {
  * message may hold SQL, internal URLs or record values, so it stays in the log. Anything else is
  * a fault of the gateway: a plain sentence and the X-Request-Id to quote. Stack traces never.
  */
-export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  original?: unknown,
+): GraphQLFormattedError {
   const path = formatted.path ? { path: formatted.path } : {};
   switch (shownAs(formatted)) {
     case "client": {
       // Apollo hands every error here as a fresh object of its own: without a stack trace to
       // strip it goes out as it is (a list answer has hundreds of withheld fields, each one here).
-      if (formatted.extensions && !Object.hasOwn(formatted.extensions, "stacktrace"))
+      if (formatted.extensions && !Object.hasOwn(formatted.extensions, "stacktrace")) {
+        // Apollo copied the error's extensions; where the copy is the judge's frozen object key
+        // for key, the object itself goes out, so its JSON is written once (result-json.ts).
+        const own = (original as { extensions?: unknown } | undefined)?.extensions;
+        if (own && Object.isFrozen(own) && sameEntries(formatted.extensions, own as object))
+          (formatted as { extensions: unknown }).extensions = own;
         return formatted;
+      }
       const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
@@ -54,6 +63,22 @@ export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedE
         extensions: { code: "INTERNAL_SERVER_ERROR" },
       };
   }
+}
+
+/** The same keys in the same order with the same values: the same JSON. */
+function sameEntries(a: object, b: object): boolean {
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i] as string;
+    if (
+      key !== keysB[i] ||
+      (a as Record<string, unknown>)[key] !== (b as Record<string, unknown>)[key]
+    )
+      return false;
+  }
+  return true;
 }
 
 /**

@@ -1,0 +1,170 @@
+import type { FormattedExecutionResult } from "graphql";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { formatError } from "./error-format.ts";
+import { sharedJson, stringifyResult } from "./result-json.ts";
+
+const standard = (value: unknown) => `${JSON.stringify(value)}\n`;
+const same = (result: unknown) =>
+  expect(stringifyResult(result as FormattedExecutionResult)).toBe(standard(result));
+
+const contact = Object.freeze({ agency: "police", name: "Police desk", phone: "01632 960001" });
+const withheld = Object.freeze({
+  code: "UNAUTHORIZED_FIELD_OR_TYPE",
+  rule: "default-deny",
+  reason: 'The "police" say: ask them.\nLine two — é ✓',
+  owner: "police",
+  contact,
+});
+const locations = Object.freeze([Object.freeze({ line: 2, column: 18 })]);
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("stringifyResult writes exactly what JSON.stringify writes", () => {
+  test("answers without errors, and odd shapes, as JSON.stringify", () => {
+    same({ data: { a: 1 } });
+    same({ errors: [], data: null });
+    same({ data: null, extensions: { x: [1, null] } });
+    same(Object.assign(Object.create({ inherited: 1 }), { errors: [{ message: "m" }] }));
+  });
+
+  test("withheld errors sharing the judge's frozen objects", () => {
+    const errors = Array.from({ length: 60 }, (_, i) => ({
+      message: withheld.reason,
+      locations,
+      path: ["subjects", i, i % 2 ? "police" : "address", "incidents"],
+      extensions: withheld,
+    }));
+    same({ errors, data: { subjects: errors.map(() => ({ id: "S-1", police: null })) } });
+  });
+
+  test("every kind of value JSON.stringify treats specially", () => {
+    const lone = "\ud800 and \udfff";
+    const errors: unknown[] = [
+      { message: lone, path: ["a", -0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, null] },
+      { message: "m", path: ["x", { toJSON: (key: string) => `at ${key}` }] },
+      { message: "m", extensions: { when: new Date(0), code: "X" } },
+      { message: "m", extensions: { toJSON: (key: string) => ({ key }) } },
+      { message: "m", extensions: { toJSON: () => undefined } },
+      { message: "m", skipped: undefined, f: () => 1, s: Symbol("s"), n: null, b: true, x: 2 },
+      { message: "m", path: ["no", "escape\u0000", '"quoted"', "\\"] },
+      { 2: "integer keys first", message: "m", 1: "one" },
+      null,
+      undefined,
+      () => 1,
+      new (class Located {
+        message = "an instance";
+        path = ["p"];
+      })(),
+      Object.freeze({ message: "frozen error", extensions: withheld }),
+      { message: "m", extensions: Object.freeze([1, Object.freeze({ a: [2] })]) },
+    ];
+    same({ errors, data: { d: new Date(0) }, extensions: { t: 1 } });
+    same({ errors, data: undefined });
+    same({ data: { a: 1 }, errors });
+    same({ errors, data: { toJSON: (key: string) => key } });
+  });
+
+  test("an object that is not frozen all the way down is written afresh each time", () => {
+    const inner = { phone: "1" };
+    const shallow = Object.freeze({ code: "X", inner });
+    const getter = Object.freeze(
+      Object.defineProperty({ code: "X" }, "live", { get: () => inner.phone, enumerable: true }),
+    );
+    const result = {
+      errors: [
+        { message: "m", extensions: shallow },
+        { message: "m", extensions: getter },
+      ],
+    };
+    same(result);
+    inner.phone = "2";
+    same(result);
+    expect(stringifyResult(result as FormattedExecutionResult)).toContain('"phone":"2"');
+    expect(stringifyResult(result as FormattedExecutionResult)).toContain('"live":"2"');
+  });
+
+  test("random answers", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const strings = ["", "a", 'q"uote', "back\\slash", "new\nline", "ü", "\u2028", "\ud83d\ude00"];
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.3) return strings[Math.floor(random() * strings.length)];
+      if (r < 0.4) return Math.floor(random() * 100) - 50;
+      if (r < 0.45) return random() < 0.5 ? null : undefined;
+      if (r < 0.7) {
+        const list = Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+        return random() < 0.5 ? Object.freeze(list) : list;
+      }
+      const object: Record<string, unknown> = {};
+      for (let i = 0; i < Math.floor(random() * 4); i++)
+        object[strings[Math.floor(random() * strings.length)] as string] = value(depth + 1);
+      return random() < 0.5 ? Object.freeze(object) : object;
+    };
+    for (let n = 0; n < 300; n++) {
+      const errors = Array.from({ length: Math.floor(random() * 5) }, () => ({
+        message: value(3),
+        ...(random() < 0.5 ? { locations } : {}),
+        path: Array.from({ length: 3 }, () => (random() < 0.5 ? Math.floor(random() * 9) : "f")),
+        extensions: value(0),
+      }));
+      same({ errors, data: value(0) });
+    }
+  });
+});
+
+describe("what repeats is written once", () => {
+  test("a frozen object's JSON is computed once however many errors carry it", () => {
+    const stringify = vi.spyOn(JSON, "stringify");
+    const own = Object.freeze({ ...withheld, rule: "r-once" });
+    const errors = Array.from({ length: 50 }, (_, i) => ({
+      message: "m",
+      path: ["s", i],
+      extensions: own,
+    }));
+    stringifyResult({ errors, data: null } as FormattedExecutionResult);
+    stringifyResult({ errors, data: null } as FormattedExecutionResult);
+    expect(stringify.mock.calls.filter(([v]) => v === own)).toHaveLength(1);
+    expect(sharedJson(own)).toBe(JSON.stringify(own));
+  });
+
+  test("an unfrozen object is not kept", () => {
+    expect(sharedJson({ a: 1 })).toBeUndefined();
+    expect(sharedJson(Object.freeze({ a: { b: 1 } }))).toBeUndefined();
+    expect(sharedJson(Object.freeze({ a: Object.freeze({ b: 1 }) }))).toBe('{"a":{"b":1}}');
+  });
+});
+
+describe("formatError hands the judge's own extensions on", () => {
+  const original = { message: "m", extensions: withheld };
+  const enriched = () => ({ message: "m", path: ["a"], extensions: { ...withheld } });
+
+  test("a copy equal key for key is replaced by the frozen original", () => {
+    const shown = formatError(enriched(), original);
+    expect(shown.extensions).toBe(withheld);
+  });
+
+  test("a copy that differs keeps its own", () => {
+    const cases: [object, unknown][] = [
+      // A code the original lacks, added at the end.
+      [{ rule: "r", code: withheld.code }, { extensions: Object.freeze({ rule: "r" }) }],
+      [
+        { owner: "police", code: withheld.code },
+        { extensions: Object.freeze({ code: withheld.code, owner: "health" }) },
+      ],
+      [
+        { owner: "police", code: withheld.code },
+        { extensions: Object.freeze({ code: withheld.code, owner: "police" }) },
+      ],
+      [{ ...withheld }, { extensions: { ...withheld } }],
+      [{ ...withheld }, undefined],
+    ];
+    for (const [copy, original] of cases) {
+      const shown = formatError({ message: "m", path: ["a"], extensions: copy as never }, original);
+      expect(shown.extensions).toBe(copy);
+    }
+  });
+});
