@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { operationFromDocument, Supergraph } from "@apollo/federation-internals";
 import { ApolloGateway } from "@apollo/gateway";
 import { type QueryPlan, QueryPlanner } from "@apollo/query-planner";
-import { buildASTSchema, GraphQLError, type GraphQLSchema, parse } from "graphql";
+import { buildASTSchema, GraphQLError, GraphQLSchema, parse } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { supergraphFile } from "../compose/schema-files.ts";
 import { planGuard } from "./plan-guard.ts";
@@ -125,5 +125,38 @@ describe("the plan guard", () => {
     expect(() =>
       guard({ queryPlan: asked, requestContext: { context: { judge: onlyCost } } }),
     ).toThrow(GraphQLError);
+  });
+  it("remembers a plan it passed for one judge core only: another core's plan is walked again", () => {
+    const guard = planGuard(() => schema);
+    const queryPlan = plan(
+      "query($representations:[_Any!]!){_entities(representations:$representations){...on Subject{police{intelligence{id source}}}}}",
+    );
+    let asked = 0;
+    const everything = {
+      mayAllow: () => {
+        asked++;
+        return true;
+      },
+      helperFields: () => [],
+    };
+    const run = (j: object) => () =>
+      guard({ queryPlan, requestContext: { context: { judge: j } } });
+    expect(run(everything)).not.toThrow();
+    const walked = asked;
+    expect(walked).toBeGreaterThan(0);
+    // A request with the same core (the judge is a fresh object per request, its methods shared).
+    expect(run({ ...everything })).not.toThrow();
+    expect(asked).toBe(walked);
+    // Another core, for whom the plan fetches a field it may not see: refused, every time.
+    expect(run(judge)).toThrow(GraphQLError);
+    expect(run(judge)).toThrow(GraphQLError);
+    // Another schema (a new supergraph): walked again.
+    let current: GraphQLSchema | undefined = schema;
+    const reloading = planGuard(() => current);
+    reloading({ queryPlan, requestContext: { context: { judge: everything } } });
+    const before = asked;
+    current = new GraphQLSchema(schema.toConfig());
+    reloading({ queryPlan, requestContext: { context: { judge: everything } } });
+    expect(asked).toBeGreaterThan(before);
   });
 });

@@ -94,6 +94,13 @@ function planInputs(schema: GraphQLSchema, plan: QueryPlan): Set<string> {
 const inputsCache = new WeakMap<QueryPlan, Set<string>>();
 
 /**
+ * Plans already found clean, per judge core: what the guard reads (mayAllow, helperFields) is
+ * the core's, shared by every request of the same policy version, roles and purpose (judge.ts),
+ * so a plan it passed once passes again for it; nothing is remembered of a plan that failed.
+ */
+const passed = new WeakMap<QueryPlan, WeakMap<object, GraphQLSchema>>();
+
+/**
  * Runs on every request after planning, cache hits included, before any subgraph is called: a
  * plan that would fetch a field this request may never see stops the request. It should never
  * fire (the rewrite removed such fields); it is there so a bug cannot leak data. `schema` is the
@@ -111,6 +118,8 @@ export function planGuard(schema: () => GraphQLSchema | undefined) {
     const judge = (requestContext.context as AuthorizationContext).judge;
     const full = schema();
     if (!judge || !full) return;
+    const core = judge.mayAllow;
+    if (passed.get(queryPlan)?.get(core) === full) return;
     let inputs = inputsCache.get(queryPlan);
     if (!inputs) {
       inputs = planInputs(full, queryPlan);
@@ -138,5 +147,11 @@ export function planGuard(schema: () => GraphQLSchema | undefined) {
         }
       }
     }
+    let clean = passed.get(queryPlan);
+    if (!clean) {
+      clean = new WeakMap();
+      passed.set(queryPlan, clean);
+    }
+    clean.set(core, full);
   };
 }
