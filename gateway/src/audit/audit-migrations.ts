@@ -71,9 +71,12 @@ export const auditMigrations: Record<string, Migration> = {
       const rows = await typed.selectFrom("audit_log").select(["seq", "body"]).execute();
       for (const row of rows) {
         const record = JSON.parse(row.body) as AuditRecord;
+        // Only the columns this step adds: columnsOf has grown since (0005's `governance`),
+        // and a store migrating from 0002 has no such column yet.
+        const { at, user_id, enquiry_id, break_glass } = columnsOf(record);
         await typed
           .updateTable("audit_log")
-          .set(columnsOf(record))
+          .set({ at, user_id, enquiry_id, break_glass })
           .where("seq", "=", row.seq)
           .execute();
         await insertChunked(typed, "audit_notification", notificationRows(record));
