@@ -53,7 +53,7 @@ export function graphsOfSupergraph(sdl: string | DocumentNode): SupergraphGraph[
   return graphs;
 }
 
-const isHttpUrl = (url: string) => {
+export const isHttpUrl = (url: string) => {
   try {
     const { protocol } = new URL(url);
     return protocol === "http:" || protocol === "https:";

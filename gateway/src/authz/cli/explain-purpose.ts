@@ -1,4 +1,5 @@
 import { GATEWAY_SUBJECT, type loadContextSigningKey, signContext } from "@mash/kit";
+import { isHttpUrl, type SupergraphGraph } from "../../compose/supergraph-subgraphs.ts";
 import { defaultSubgraphs, parseSubgraphUrls } from "../../config.ts";
 import type { StatedEnquiry } from "../judge.ts";
 import type { PolicySet } from "../policy/types.ts";
@@ -13,20 +14,41 @@ export interface ExplainPurposeOptions {
   subject?: string | undefined;
   /** The requester's agency, which must take part in the enquiry. */
   agency: string | undefined;
-  /** --hub-url; else the hub's subgraph URL in `subgraphUrls` (MASH_SUBGRAPH_URLS) or the defaults. */
+  /**
+   * --hub-url; else the hub's subgraph URL in `subgraphUrls` (MASH_SUBGRAPH_URLS), else the one
+   * the supergraph file recorded (`supergraphGraphs`), else the defaults when no
+   * MASH_SUBGRAPH_URLS is set.
+   */
   hubUrl?: string | undefined;
   subgraphUrls?: string | undefined;
+  /** The supergraph file's subgraphs and the URLs composition recorded for them. */
+  supergraphGraphs?: readonly SupergraphGraph[] | undefined;
   /** The gateway's context-signing key if this machine has it; never minted here. */
   contextSigningKey: () => Promise<ContextKey>;
 }
 
-/** The subgraph's URL as the gateway would have it; a bad MASH_SUBGRAPH_URLS is said as such. */
-function subgraphUrl(raw: string | undefined, name: string): string | undefined {
+/**
+ * The subgraph's URL as a gateway on this supergraph file would have it: MASH_SUBGRAPH_URLS
+ * first, then the URL the file recorded at composition (a graph composed elsewhere names its
+ * own hub); the defaults only when MASH_SUBGRAPH_URLS is not set, as before. A bad
+ * MASH_SUBGRAPH_URLS is said as such.
+ */
+function subgraphUrl(
+  raw: string | undefined,
+  recorded: readonly SupergraphGraph[] | undefined,
+  name: string,
+): string | undefined {
+  let configured: { name: string; url: string }[] | undefined;
   try {
-    return (raw ? parseSubgraphUrls(raw) : defaultSubgraphs).find((s) => s.name === name)?.url;
+    configured = raw ? parseSubgraphUrls(raw) : undefined;
   } catch (error) {
     throw new ExplainError((error as Error).message);
   }
+  const given = configured?.find((s) => s.name === name)?.url;
+  if (given) return given;
+  const fromFile = recorded?.find((g) => g.name === name)?.url;
+  if (fromFile && isHttpUrl(fromFile)) return fromFile;
+  return configured ? undefined : defaultSubgraphs.find((s) => s.name === name)?.url;
 }
 
 /**
@@ -37,9 +59,10 @@ export async function explainPurpose(
   options: ExplainPurposeOptions,
 ): Promise<{ inEnquiry: boolean; purpose: string }> {
   const { policy, agency, subject } = options;
-  // Where the gateway would ask: MASH_SUBGRAPH_URLS or the defaults, read by the gateway's parser.
+  // Where a gateway on this supergraph would ask; MASH_SUBGRAPH_URLS read by its parser.
   const hubSubgraph = policy.agencies.get(policy.hub)?.subgraphs[0] ?? policy.hub;
-  const hubUrl = options.hubUrl ?? subgraphUrl(options.subgraphUrls, hubSubgraph);
+  const hubUrl =
+    options.hubUrl ?? subgraphUrl(options.subgraphUrls, options.supergraphGraphs, hubSubgraph);
   if (hubUrl === undefined)
     throw new ExplainError(`No URL for the hub's subgraph "${hubSubgraph}": give --hub-url.`);
   // The hub answers only contexts the gateway signs: without the key the hub refuses, and

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadContextSigningKey } from "@mash/kit";
+import { supergraphFile } from "../../compose/schema-files.ts";
+import { graphsOfSupergraph } from "../../compose/supergraph-subgraphs.ts";
 import { commonOptions, loadForCommand, withUsage } from "./args.ts";
 import { ExplainError } from "./explain-error.ts";
 import { explainField } from "./explain-field.ts";
@@ -57,6 +60,10 @@ try {
           subject: values.subject,
           hubUrl: values["hub-url"],
           subgraphUrls: process.env.MASH_SUBGRAPH_URLS,
+          // Read once more: loadForCommand has already read and parsed it without complaint.
+          supergraphGraphs: graphsOfSupergraph(
+            readFileSync(values.supergraph ?? supergraphFile, "utf8"),
+          ),
           contextSigningKey: () => loadContextSigningKey({ env: process.env, create: false }),
         }
       : undefined,
