@@ -12,6 +12,7 @@ import { type AuditRecord, GENESIS } from "../../gateway/src/audit/record.ts";
 import { openSqliteAppender } from "../../gateway/src/audit/sqlite-append.ts";
 import type { AuditTables } from "../../gateway/src/audit/store.ts";
 import { firstErrorCode } from "../../gateway/src/pipeline/pipeline.ts";
+import { benchAuditEventLoop } from "./audit-event-loop.ts";
 
 export interface AuditBenchResult {
   backend: Backend;
@@ -239,6 +240,8 @@ export async function benchAuditParts(
     microsPerCall(() => linkAsBefore(sample, previous), 50),
     microsPerCall(() => linkBatch(sample, previous), 50),
   );
+  // Its "before" is the event loop's work before the direct canonical writer (not issue 14's).
+  for (const r of benchAuditEventLoop()) add(r.part, r.oldMicros, r.newMicros);
   for (const backend of backends) {
     process.stderr.write(`audit parts: ${batches} batches of ${batch} on ${backend}...\n`);
     const temp = tempStores(backend);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { canonicalCopy } from "./canonical-before.test-support.ts";
 import { auditEntry, createAuditCollector } from "./collect.ts";
+import { auditEntryBefore } from "./collect-before.test-support.ts";
+import { canonicalJson } from "./record.ts";
 
 const owners: Record<string, string> = {
   "Subject.name": "mash",
@@ -91,5 +94,108 @@ describe("the access log's collector", () => {
     byName.onWithheld("Health", "known", { extensions: { rule: "r" } });
     bySlot.withheldAt({ key: "Health.known", agency: "health" }, "r");
     expect(recordOf(bySlot)).toEqual(recordOf(byName));
+  });
+});
+
+/** A small deterministic generator, for collectors with the keys whose orders disagree. */
+function generator(seed: number) {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const some = <T>(items: readonly T[]) => items.filter(() => next() < 0.4);
+  return { next, pick, some };
+}
+
+// Code units and localeCompare order these differently: case, "_" and "." against letters,
+// digits, accents.
+const fields = [
+  ["Subject.police", "Subject_x.a", "SubjectX.a", "subject.a", "Ab.x", "aa.x", "A_b.c", "AB.c"],
+  ["Police.known", "Police.Known", "É.x", "e.x", "Type1.f", "Type10.f", "Type2.f", "Z.z"],
+].flat();
+const agencies = ["police", "health", "adult-social-care", "adultsocial", "Police", "a_b", "aB"];
+const people = ["S-1001", "S-999", "s-1", "S-1001a", "é", "S_2", "S-1002"];
+
+function randomCollector(seed: number) {
+  const { next, pick, some } = generator(seed);
+  const subjects = new Set(some(people));
+  const bySubjects = () =>
+    new Map(
+      some(agencies).map((a) => {
+        const own = some([...subjects]);
+        // Rarely someone the request's subjects lack: a collector made elsewhere.
+        if (next() < 0.1) own.push(pick(people));
+        return [a, new Set(own)] as const;
+      }),
+    );
+  // Often every field, in one of a few orders: lists of keys met again, as a query asked again.
+  const rotated = [...fields.slice(seed % 3), ...fields.slice(0, seed % 3)];
+  return {
+    released: new Map(
+      (next() < 0.5 ? rotated : some(fields)).map((f) => [f, pick(agencies)] as const),
+    ),
+    withheld: new Map(
+      some(fields).map((f) => [f, { agency: pick(agencies), rules: new Set(some(["r2", "r1"])) }]),
+    ),
+    subjects,
+    seen: bySubjects(),
+    held: bySubjects(),
+    flagged: new Set(next() < 0.2 ? [pick(people)] : some([...subjects])),
+  };
+}
+
+describe("the record of an answered request", () => {
+  it("is, byte for byte, the record auditEntry made before its sorts and hashes were cut", () => {
+    const texts = ["query A { a }", "query B { b }", "x".repeat(20_000)];
+    for (let seed = 1; seed <= 2000; seed++) {
+      const { next, pick } = generator(seed);
+      const options = {
+        context: {
+          requestId: `r-${seed}`,
+          principal: { id: "u", agency: pick(agencies), roles: ["b", "a", "B"] },
+          enquiryId: next() < 0.5 ? "ENQ-1" : undefined,
+          breakGlassReason: next() < 0.2 ? 'Risk "now" \u2028' : undefined,
+        } as never,
+        answered: {
+          operationName: next() < 0.5 ? null : "Op",
+          // Repeated texts, as clients send them, and one too long to be kept.
+          queryText: next() < 0.8 ? pick(texts) : `query Q${seed} { q }`,
+          collected: next() < 0.05 ? undefined : randomCollector(seed),
+          hasErrors: next() < 0.5,
+          hasData: next() < 0.8,
+          withheldByAgency: new Map(),
+        },
+        now: new Date(seed * 1000),
+      };
+      const before = auditEntryBefore(options);
+      const now = auditEntry(options);
+      expect(now).toEqual(before);
+      expect(canonicalJson({ ...now, seq: seed })).toBe(canonicalCopy({ ...before, seq: seed }));
+    }
+  });
+
+  it("sorts a list of keys joined like one met before as itself", () => {
+    // Joined with newlines, these are the same text; only the second has a key with a newline.
+    const apart = [..."abcdefghij"].map((c) => `Z.${c}`);
+    const together = [...apart.slice(0, 8), `${apart[8]}\n${apart[9]}`];
+    for (const keys of [apart, together, apart, together]) {
+      const collector = randomCollector(1);
+      collector.released = new Map(keys.map((k) => [k, "mash"]));
+      expect(recordOf(collector as never).released.map((r) => r.field)).toEqual(
+        [...keys].sort((a, b) => a.localeCompare(b)),
+      );
+    }
+  });
+
+  it("keeps localeCompare's order of fields where code units order them otherwise", () => {
+    const collector = randomCollector(1);
+    collector.released = new Map(fields.map((f) => [f, "mash"]));
+    const record = recordOf(collector as never);
+    expect(record.released.map((r) => r.field)).toEqual(
+      [...fields].sort((a, b) => a.localeCompare(b)),
+    );
+    expect(record.released.map((r) => r.field)).not.toEqual([...fields].sort());
   });
 });

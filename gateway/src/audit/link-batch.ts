@@ -31,23 +31,59 @@ export const columnsOf = (record: AuditEntry) => ({
 });
 
 /**
- * Numbers a batch of entries after `previous` and links each to the one before. The canonical
- * JSON is written once per record and serves as both the stored body and the hashed text, so
- * what is hashed is what is stored, by construction.
+ * Numbers a batch of entries after `previous` and writes each record's canonical JSON once: it
+ * is both the stored body and the hashed text, so what is hashed is what is stored, by
+ * construction. The hashes are linkBatch's (or, on SQLite, the writing thread's) to add.
  */
+export function numberBatch(
+  entries: readonly AuditEntry[],
+  previousSeq: number,
+): { records: AuditRecord[]; bodies: string[] } {
+  const records: AuditRecord[] = [];
+  const bodies: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const record = numbered(entries[i] as AuditEntry, previousSeq + i + 1);
+    records.push(record);
+    bodies.push(canonicalJson(record));
+  }
+  return { records, bodies };
+}
+
+/**
+ * The entry with its number: `{ ...entry, seq }`, but with `seq` in its sorted place when the
+ * entry's keys are in order (auditEntry makes them so), which leaves canonicalJson nothing to
+ * sort or copy.
+ */
+function numbered(entry: AuditEntry, seq: number): AuditRecord {
+  const record: Record<string, unknown> = {};
+  let placed = false;
+  let previous = "";
+  for (const key in entry) {
+    if (key <= previous || key === "seq" || !Object.hasOwn(entry, key)) return { ...entry, seq };
+    previous = key;
+    if (!placed && key > "seq") {
+      record.seq = seq;
+      placed = true;
+    }
+    record[key] = (entry as unknown as Record<string, unknown>)[key];
+  }
+  if (!placed) record.seq = seq;
+  return record as unknown as AuditRecord;
+}
+
+/** Numbers a batch of entries after `previous` and links each to the one before. */
 export function linkBatch(
   entries: readonly AuditEntry[],
   previous: ChainHead,
 ): { records: AuditRecord[]; rows: LogRow[]; last: ChainHead } {
-  const records: AuditRecord[] = [];
+  const { records, bodies } = numberBatch(entries, previous.seq);
   const rows: LogRow[] = [];
   let head = previous;
-  for (const entry of entries) {
-    const record: AuditRecord = { ...entry, seq: head.seq + 1 };
-    const body = canonicalJson(record);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as AuditRecord;
+    const body = bodies[i] as string;
     const hash = chainHashOf(body, head.hash);
     rows.push({ seq: record.seq, body, prev_hash: head.hash, hash, ...columnsOf(record) });
-    records.push(record);
     head = { seq: record.seq, hash };
   }
   return { records, rows, last: head };

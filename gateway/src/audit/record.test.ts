@@ -1,15 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { canonicalCopy } from "./canonical-before.test-support.ts";
-import { type AuditRecord, canonicalJson, chainHash, chainHashOf, GENESIS } from "./record.ts";
+import { canonicalCopy, canonicalSharing } from "./canonical-before.test-support.ts";
+import { numberBatch } from "./link-batch.ts";
+import {
+  type AuditEntry,
+  type AuditRecord,
+  canonicalJson,
+  chainHash,
+  chainHashOf,
+  GENESIS,
+} from "./record.ts";
 
-/** A small deterministic generator of JSON-ish values, with the corners JSON.stringify has. */
-function values(seed: number) {
+function randomOf(seed: number) {
   let state = seed;
   const next = () => {
     state = (state * 1103515245 + 12345) % 2 ** 31;
     return state / 2 ** 31;
   };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  return { next, pick };
+}
+
+/** A small deterministic generator of JSON-ish values, with the corners JSON.stringify has. */
+function values(seed: number) {
+  const { next, pick } = randomOf(seed);
   const keys = ["a", "b", "B", "z", "_", "10", "9", "0", "é", "agency", "field", "subjects", ""];
   const leaf = () =>
     pick<unknown>([
@@ -43,11 +56,102 @@ function values(seed: number) {
   return value;
 }
 
+/** Records of every shape the log keeps, with their keys in either order and the odd value. */
+function records(seed: number) {
+  const { next, pick } = randomOf(seed);
+  const text = () =>
+    pick([
+      "",
+      "S-1001",
+      'quote " and \\ and \n',
+      "\u00e9\ud83d\ude00",
+      "\ud800 lone",
+      "Type.field",
+    ]);
+  const maybe = <T>(value: () => T): T | undefined => (next() < 0.5 ? value() : undefined);
+  const list = <T>(item: () => T) => Array.from({ length: Math.floor(next() * 4) }, item);
+  const either = (a: Record<string, unknown>) =>
+    next() < 0.5 ? a : Object.fromEntries(Object.entries(a).reverse());
+  const bySubject = () => list(() => either({ agency: text(), subjects: list(text) }));
+  const record: Record<string, unknown> = {
+    at: "2026-01-01T00:00:00.000Z",
+    requestId: text(),
+    userId: text(),
+    agency: pick([null, "police"]),
+    roles: list(text),
+    enquiryId: pick([null, "ENQ-1"]),
+    breakGlassReason: pick([null, text()]),
+    operationName: pick([null, text()]),
+    queryHash: "a".repeat(64),
+    subjects: list(text),
+    released: list(() => either({ field: text(), agency: text() })),
+    withheld: list(() => either({ field: text(), rule: text(), agency: maybe(text) })),
+    seen: maybe(bySubject),
+    held: maybe(bySubject),
+    flagged: maybe(() => list(text)),
+    governance: maybe(() => either({ action: text(), agency: text(), target: maybe(text) })),
+    refusal: maybe(text),
+    aggregate: maybe(() =>
+      either({ address: text(), count: pick([0, 3, -0, 1.5]), from: text(), to: text() }),
+    ),
+    outcome: pick(["ok", "partial", "refused"]),
+    seq: Math.floor(next() * 1000),
+  };
+  if (next() < 0.2) record[pick(["zz", "_x", "B", "10", "toJSON"])] = pick([text(), null, {}]);
+  if (next() < 0.1) record.released = [new Date(0)];
+  // As written, reversed, or in sorted order (as auditEntry makes them).
+  const roll = next();
+  if (roll < 0.4)
+    return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return roll < 0.7 ? record : either(record);
+}
+
+describe("numbering a batch", () => {
+  it("writes each record's body as the canonical JSON of the entry and its number", () => {
+    for (let seed = 1; seed <= 1000; seed++) {
+      const { seq: _, ...entry } = records(seed);
+      const { records: numbered, bodies } = numberBatch([entry as unknown as AuditEntry], seed);
+      const spread = { ...entry, seq: seed + 1 };
+      expect(numbered[0]).toEqual(spread);
+      expect(bodies[0]).toBe(canonicalSharing(spread));
+    }
+  });
+});
+
 describe("canonical JSON", () => {
+  it("writes every kind of record exactly as the sorted copy did, parsed back or not", () => {
+    for (let seed = 1; seed <= 3000; seed++) {
+      const record = records(seed);
+      expect(canonicalJson(record)).toBe(canonicalSharing(record));
+      const parsed: unknown = JSON.parse(JSON.stringify(record));
+      expect(canonicalJson(parsed)).toBe(canonicalSharing(parsed));
+    }
+    // A key JSON.parse makes an own property, and the copy's assignment does not.
+    // A toJSON JSON.stringify would call, on an object or a list, at any depth.
+    const toJSON = () => "x";
+    for (const value of [
+      { b: [{ toJSON }], a: 1 },
+      { a: { z: 1, toJSON } },
+      { a: [Object.assign(["s"], { toJSON })], b: [Object.assign([{}], { toJSON })] },
+      Object.assign([{ b: 1, a: 2 }], { toJSON }),
+      { b: 1, a: [Object.assign([[1]], { toJSON })] },
+    ])
+      expect(canonicalJson(value)).toBe(canonicalSharing(value));
+    for (const text of [
+      '{"b":1,"__proto__":{"x":1},"a":[{"__proto__":2}]}',
+      '{"a":[{"__proto__":{"y":[]},"b":"c"}],"z":{"__proto__":null}}',
+      '{"a":{"b":1,"__proto__":{"x":1}},"c":[{"d":2,"__proto__":3}]}',
+    ]) {
+      const parsed: unknown = JSON.parse(text);
+      expect(canonicalJson(parsed)).toBe(canonicalSharing(parsed));
+    }
+  });
+
   it("writes every value exactly as the sorted copy did", () => {
     for (let seed = 1; seed <= 3000; seed++) {
       const value = values(seed)(4);
       expect(canonicalJson(value)).toBe(canonicalCopy(value));
+      expect(canonicalJson(value)).toBe(canonicalSharing(value));
     }
   });
 

@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical-json.ts";
+
+export { canonicalJson } from "./canonical-json.ts";
 
 /** ok: all asked for; partial: some fields withheld; refused: no data (before or at execution). */
 export type AuditOutcome = "ok" | "partial" | "refused";
@@ -53,50 +56,6 @@ export interface AuditRecord extends AuditEntry {
 
 /** The previous hash of the first record. */
 export const GENESIS = "0".repeat(64);
-
-/** JSON with object keys sorted at every level: the same record always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-/**
- * The value with every object's keys in order, sharing what needs no change: an array or plain
- * object already in order is returned itself rather than copied (most of a record is lists of
- * ids), which JSON.stringify writes exactly as it would the copy.
- */
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      const sorted = sortKeys(item);
-      if (sorted !== item) copy ??= value.slice(0, i);
-      if (copy) copy[i] = sorted;
-    }
-    return copy ?? value;
-  }
-  if (value && typeof value === "object") {
-    const keys = Object.keys(value);
-    const prototype = Object.getPrototypeOf(value);
-    // Anything but a plain object is copied into one, as it always was (a Date becomes {}):
-    // handed over itself, JSON.stringify would call its toJSON.
-    let changed = prototype !== Object.prototype && prototype !== null;
-    for (let i = 1; i < keys.length && !changed; i++)
-      if ((keys[i - 1] as string) > (keys[i] as string)) changed = true;
-    if (changed) keys.sort();
-    const out: Record<string, unknown> = {};
-    for (const key of keys) {
-      const v = (value as Record<string, unknown>)[key];
-      // Left out of the copy; JSON.stringify leaves it out of the original alike.
-      if (v === undefined) continue;
-      const sorted = sortKeys(v);
-      if (sorted !== v) changed = true;
-      out[key] = sorted;
-    }
-    return changed ? out : value;
-  }
-  return value;
-}
 
 /** sha256 over the canonical record and the previous record's hash. */
 export function chainHash(record: AuditRecord, previousHash: string): string {

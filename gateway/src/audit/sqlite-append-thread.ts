@@ -1,19 +1,21 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { agencyRows, notificationRows, subjectRows } from "./index-rows.ts";
-import { type ChainHead, linkBatch } from "./link-batch.ts";
+import { agenciesTouched, notificationRows, subjectsSeen } from "./index-rows.ts";
+import { type ChainHead, columnsOf, numberBatch } from "./link-batch.ts";
 import { type AuditEntry, type AuditRecord, GENESIS } from "./record.ts";
 
 /**
  * The access log's SQLite writes on a thread of their own. Each commit writes every page the
  * batch changed to the write-ahead log (the subject index alone touches a page per person: some
  * 200 KB for a list of fifty), about a millisecond of the event loop per record. Here the records
- * are still numbered, linked, hashed and written as canonical JSON on the caller's thread, by
- * the same code as sqlite-append.ts (so what is stored is byte for byte what it was); only the
- * statements run on the worker, in one IMMEDIATE transaction per batch that first checks the
- * chain's head is the one the batch was linked to (another process may have appended since),
- * and the batch is linked again after the head it found if not. `append` resolves only once
- * that transaction has committed: no record, no answer, as before.
+ * are still numbered and written as canonical JSON on the caller's thread, with their search
+ * columns and index rows, by the same code as sqlite-append.ts (so what is stored is byte for
+ * byte what it was); the worker hashes the chain (sha256 of each body, a newline and the hash
+ * before, as chainHashOf: some 20 µs of the event loop a record) and runs the statements, in one
+ * IMMEDIATE transaction per batch that first checks the chain's head is the one the batch was
+ * numbered after and linked to (another process may have appended since); if not, the batch is
+ * numbered again after the head it found. `append` resolves only once that transaction has
+ * committed: no record, no answer, as before.
  *
  * The worker's code is plain JavaScript handed to it as text: it needs no loader and no bundle
  * entry of its own, in tests (tsx, vitest), `npm start` and the production build alike.
@@ -33,8 +35,9 @@ export interface ThreadedAppender {
 /** What the worker is sent for one batch: flat lists, cheap to copy between threads. */
 interface WriteMessage {
   kind: "write";
+  /** The head the batch is numbered after; the first record links to its hash. */
   expect: ChainHead;
-  /** seq, body, prev_hash, hash, at, user_id, enquiry_id, break_glass, governance, ... */
+  /** seq, body, at, user_id, enquiry_id, break_glass, governance, ... (the hashes: the worker's) */
   log: unknown[];
   /** seq, agency, ... */
   agencies: unknown[];
@@ -44,14 +47,23 @@ interface WriteMessage {
   notifications: unknown[];
 }
 
+interface Result {
+  head?: ChainHead;
+  stale?: ChainHead;
+  /** The head after a written batch: its last record's number and hash. */
+  last?: ChainHead;
+}
+
 type Reply =
-  | { id: number; result: { head?: ChainHead; stale?: ChainHead } }
+  | { id: number; result: Result }
   | { id: number; error: { message: string; code?: string } };
 
 // Statements and order as sqlite-append.ts: all log rows, all agency rows, all subject rows,
-// then the notifications.
+// then the notifications. Each hash as record.ts's chainHashOf, worked out before the
+// transaction so the write lock is held no longer than the inserts take.
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
 const Database = require(workerData.sqlite);
 const db = new Database(workerData.file);
 db.pragma("busy_timeout = 5000");
@@ -71,15 +83,28 @@ const readHead = () => {
   const { seq, hash } = JSON.parse(cut.body);
   return { seq, hash };
 };
-const write = db.transaction((m) => {
+const hashesOf = (m) => {
+  const hashes = [];
+  let previous = m.expect.hash;
+  for (let i = 0; i < m.log.length; i += 7) {
+    previous = createHash("sha256").update(m.log[i + 1]).update("\\n").update(previous).digest("hex");
+    hashes.push(previous);
+  }
+  return hashes;
+};
+const write = db.transaction((m, hashes) => {
   const head = readHead();
   if (head.seq !== m.expect.seq || head.hash !== m.expect.hash) return { stale: head };
   const l = m.log, a = m.agencies, s = m.subjects, n = m.notifications;
-  for (let i = 0; i < l.length; i += 9) insertLog.run(l[i], l[i + 1], l[i + 2], l[i + 3], l[i + 4], l[i + 5], l[i + 6], l[i + 7], l[i + 8]);
+  let last = m.expect;
+  for (let i = 0, r = 0; i < l.length; i += 7, r++) {
+    insertLog.run(l[i], l[i + 1], last.hash, hashes[r], l[i + 2], l[i + 3], l[i + 4], l[i + 5], l[i + 6]);
+    last = { seq: l[i], hash: hashes[r] };
+  }
   for (let i = 0; i < a.length; i += 2) insertAgency.run(a[i], a[i + 1]);
   for (let i = 0; i < s.length; i += 2) insertSubject.run(s[i], s[i + 1]);
   for (let i = 0; i < n.length; i += 6) insertNotification.run(n[i], n[i + 1], n[i + 2], n[i + 3], n[i + 4], n[i + 5]);
-  return {};
+  return { last };
 });
 parentPort.on("message", (m) => {
   if (m.kind === "close") {
@@ -88,7 +113,7 @@ parentPort.on("message", (m) => {
     return;
   }
   try {
-    const result = m.kind === "head" ? { head: readHead() } : write.immediate(m);
+    const result = m.kind === "head" ? { head: readHead() } : write.immediate(m, hashesOf(m));
     parentPort.postMessage({ id: m.id, result });
   } catch (error) {
     parentPort.postMessage({ id: m.id, error: { message: String(error && error.message), code: error && error.code } });
@@ -100,33 +125,29 @@ parentPort.postMessage({ ready: db.pragma("synchronous", { simple: true }) });
 /** A batch found another head this many times in a row: reported as SQLite's BUSY, and retried. */
 const MAX_RELINKS = 50;
 
-/** The flat lists of one linked batch (sqlite-append.ts's rows, in its order). */
-function messageFor(
+/**
+ * The flat lists of one numbered batch (sqlite-append.ts's rows, in its order), built straight
+ * from the records rather than from index-rows.ts's row objects; the same values, as the test
+ * against the appender on the caller's thread checks.
+ */
+export function messageFor(
   expect: ChainHead,
-  batch: ReturnType<typeof linkBatch>,
+  batch: ReturnType<typeof numberBatch>,
 ): Omit<WriteMessage, "kind"> {
+  const { records, bodies } = batch;
   const log: unknown[] = [];
-  for (const r of batch.rows)
-    log.push(
-      r.seq,
-      r.body,
-      r.prev_hash,
-      r.hash,
-      r.at,
-      r.user_id,
-      r.enquiry_id,
-      r.break_glass,
-      r.governance,
-    );
   const agencies: unknown[] = [];
   const subjects: unknown[] = [];
   const notifications: unknown[] = [];
-  for (const record of batch.records)
-    for (const a of agencyRows(record)) agencies.push(a.seq, a.agency);
-  for (const record of batch.records)
-    for (const s of subjectRows(record)) subjects.push(s.seq, s.subject_id);
-  for (const record of batch.records)
-    for (const n of notificationRows(record))
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as AuditRecord;
+    const c = columnsOf(r);
+    log.push(r.seq, bodies[i], c.at, c.user_id, c.enquiry_id, c.break_glass, c.governance);
+    for (const agency of agenciesTouched(r).keys()) agencies.push(r.seq, agency);
+  }
+  for (const r of records) for (const subject of subjectsSeen(r)) subjects.push(r.seq, subject);
+  for (const r of records)
+    for (const n of notificationRows(r))
       notifications.push(n.id, n.seq, n.agency, n.body, n.acknowledged_by, n.acknowledged_at);
   return { expect, log, agencies, subjects, notifications };
 }
@@ -151,10 +172,7 @@ export async function startThreadedAppender(
   } catch {
     return undefined;
   }
-  const waiting = new Map<
-    number,
-    { resolve: (r: { head?: ChainHead; stale?: ChainHead }) => void; reject: (e: Error) => void }
-  >();
+  const waiting = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
   let next = 0;
   let gone: Error | undefined;
   const fail = (error: Error) => {
@@ -186,7 +204,7 @@ export async function startThreadedAppender(
   worker.unref();
 
   const ask = (message: { kind: "head" } | WriteMessage) =>
-    new Promise<{ head?: ChainHead; stale?: ChainHead }>((resolve, reject) => {
+    new Promise<Result>((resolve, reject) => {
       if (gone) return reject(gone);
       const id = next++;
       waiting.set(id, { resolve, reject });
@@ -202,9 +220,9 @@ export async function startThreadedAppender(
     async append(entries, head) {
       let known = head ?? (await ask({ kind: "head" })).head;
       for (let attempt = 0; known && attempt < MAX_RELINKS; attempt++) {
-        const batch = linkBatch(entries, known);
-        const { stale } = await ask({ kind: "write", ...messageFor(known, batch) });
-        if (!stale) return { records: batch.records, last: batch.last };
+        const batch = numberBatch(entries, known.seq);
+        const { stale, last } = await ask({ kind: "write", ...messageFor(known, batch) });
+        if (last) return { records: batch.records, last };
         known = stale;
       }
       throw Object.assign(new Error("the access log's head kept moving"), { code: "SQLITE_BUSY" });

@@ -49,8 +49,6 @@ const addTo = (map: Map<string, Set<string>>, agency: string, scope: string) => 
   set.add(scope);
 };
 
-const noOwner = () => "";
-
 interface AgencyState {
   seen: Set<string>;
   last: string | undefined;
@@ -59,85 +57,92 @@ interface AgencyState {
 
 /** What the result filter saw for one request: fields released and withheld, subjects touched. */
 export function createAuditCollector(ownerOf: Owner): AuditCollector {
-  const released = new Map<string, string>();
-  const withheld = new Map<string, { agency: string; rules: Set<string> }>();
-  const subjects = new Set<string>();
-  const seen = new Map<string, Set<string>>();
-  const held = new Map<string, Set<string>>();
-  const flagged = new Set<string>();
+  return new Collector(ownerOf);
+}
+
+/**
+ * A class rather than closures made per request: one per request is made, and each closure
+ * made would be named on the way (keepNames, in tsx and the bundles) on the event loop.
+ */
+class Collector implements AuditCollector {
+  readonly released = new Map<string, string>();
+  readonly withheld = new Map<string, { agency: string; rules: Set<string> }>();
+  readonly subjects = new Set<string>();
+  readonly seen = new Map<string, Set<string>>();
+  readonly held = new Map<string, Set<string>>();
+  readonly flagged = new Set<string>();
   // Per owning agency: its sets, and the person last added to each (the fields of one object
   // come one after another, so most adds are for the person just added).
-  const agencies = new Map<string, AgencyState>();
-  const stateOf = (agency: string) => {
-    let state = agencies.get(agency);
+  private readonly agencies = new Map<string, AgencyState>();
+  private readonly bySlot = new Map<FieldSlot, AgencyState>();
+
+  constructor(private readonly ownerOf: Owner) {}
+
+  private stateOf(agency: string): AgencyState {
+    let state = this.agencies.get(agency);
     if (!state) {
       state = { seen: new Set(), last: undefined, lastHeld: undefined };
-      agencies.set(agency, state);
-      seen.set(agency, state.seen);
+      this.agencies.set(agency, state);
+      this.seen.set(agency, state.seen);
     }
     return state;
-  };
-  const release = (
-    state: AgencyState,
-    agency: string,
-    scope: string | undefined,
-    value: unknown,
-  ) => {
+  }
+
+  private release(state: AgencyState, agency: string, scope: string | undefined, value: unknown) {
     if (scope === undefined) return;
     if (state.last !== scope) {
-      subjects.add(scope);
+      this.subjects.add(scope);
       state.seen.add(scope);
       state.last = scope;
     }
     if (state.lastHeld !== scope && saysSomething(value)) {
-      addTo(held, agency, scope);
+      addTo(this.held, agency, scope);
       state.lastHeld = scope;
     }
-  };
-  const bySlot = new Map<FieldSlot, AgencyState>();
-  const withhold = (key: string, rule: string, agency: string | undefined, of: () => string) => {
-    let entry = withheld.get(key);
-    if (!entry) {
-      entry = { agency: agency ?? of(), rules: new Set() };
-      withheld.set(key, entry);
+  }
+
+  private withheldEntry(key: string, agency: string) {
+    const entry = { agency, rules: new Set<string>() };
+    this.withheld.set(key, entry);
+    return entry;
+  }
+
+  onReleased(type: string, field: string, scope: string | undefined, value: unknown) {
+    const key = `${type}.${field}`;
+    let agency = this.released.get(key);
+    if (agency === undefined) {
+      agency = this.ownerOf(type, field).agency;
+      this.released.set(key, agency);
     }
+    this.release(this.stateOf(agency), agency, scope, value);
+  }
+
+  releasedAt(slot: FieldSlot, scope: string | undefined, value: unknown) {
+    let state = this.bySlot.get(slot);
+    if (!state) {
+      if (!this.released.has(slot.key)) this.released.set(slot.key, slot.agency);
+      state = this.stateOf(slot.agency);
+      this.bySlot.set(slot, state);
+    }
+    this.release(state, slot.agency, scope, value);
+  }
+
+  onWithheld(type: string, field: string, error: unknown) {
+    const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
+    const rule = typeof extensions?.rule === "string" ? extensions.rule : "error";
+    const key = `${type}.${field}`;
+    // The owner is looked up the first time the field is withheld only.
+    const entry =
+      this.withheld.get(key) ?? this.withheldEntry(key, this.ownerOf(type, field).agency);
     entry.rules.add(rule);
-  };
-  return {
-    released,
-    withheld,
-    subjects,
-    seen,
-    held,
-    flagged,
-    onReleased(type, field, scope, value) {
-      const key = `${type}.${field}`;
-      let agency = released.get(key);
-      if (agency === undefined) {
-        agency = ownerOf(type, field).agency;
-        released.set(key, agency);
-      }
-      release(stateOf(agency), agency, scope, value);
-    },
-    releasedAt(slot, scope, value) {
-      let state = bySlot.get(slot);
-      if (!state) {
-        if (!released.has(slot.key)) released.set(slot.key, slot.agency);
-        state = stateOf(slot.agency);
-        bySlot.set(slot, state);
-      }
-      release(state, slot.agency, scope, value);
-    },
-    onWithheld(type, field, error) {
-      const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
-      const rule = typeof extensions?.rule === "string" ? extensions.rule : "error";
-      withhold(`${type}.${field}`, rule, undefined, () => ownerOf(type, field).agency);
-    },
-    withheldAt(slot, rule) {
-      withhold(slot.key, rule, slot.agency, noOwner);
-    },
-    onFlagged(scope) {
-      flagged.add(scope);
-    },
-  };
+  }
+
+  withheldAt(slot: FieldSlot, rule: string) {
+    const entry = this.withheld.get(slot.key) ?? this.withheldEntry(slot.key, slot.agency ?? "");
+    entry.rules.add(rule);
+  }
+
+  onFlagged(scope: string) {
+    this.flagged.add(scope);
+  }
 }
