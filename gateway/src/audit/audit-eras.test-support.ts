@@ -84,6 +84,8 @@ const entriesB: AuditEntry[] = [
       { field: "Intelligence.summary", agency: "police" },
     ],
     seen: [
+      // An agency's data about no one (a count, say): told of the break glass all the same.
+      { agency: "education", subjects: [] },
       { agency: "health", subjects: ["S-1003"] },
       { agency: "police", subjects: ["S-1003"] },
     ],

@@ -110,7 +110,8 @@ export function notificationRows(record: AuditRecord): NotificationRow[] {
   // Only agencies that released something about a person are told of it (`held`); records
   // written before `held` existed notify as they did, from `seen`.
   for (const { agency, subjects } of record.held ?? record.seen ?? []) {
-    if (subjects.length === 0) continue;
+    // Records written before `held` told every agency in `seen`, with or without a person.
+    if (subjects.length === 0 && record.held) continue;
     const kinds: NotificationKind[] = [];
     if (record.breakGlassReason) kinds.push("BREAK_GLASS");
     const flaggedHere = subjects.filter((s) => flagged.has(s));
