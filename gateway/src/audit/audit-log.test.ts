@@ -1,7 +1,13 @@
 import { generateKeyPairSync } from "node:crypto";
 import { storeBackends, type TempStores, tempStores } from "@mash/kit/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AuditEntry, type AuditRecord, canonicalJson, chainHash } from "./record.ts";
+import {
+  type AuditEntry,
+  type AuditRecord,
+  canonicalJson,
+  chainHash,
+  chainHashOf,
+} from "./record.ts";
 import { type AuditRow, type AuditStore, openAuditStore } from "./store.ts";
 import { checkpointSigner, checkpointVerifier, verifyChain } from "./verify.ts";
 
@@ -99,6 +105,37 @@ for (const { backend, unavailable } of await storeBackends()) {
       await log.store.db
         .updateTable("audit_log")
         .set({ body: canonicalJson(body), hash: chainHash(body, row.prev_hash) })
+        .where("seq", "=", 3)
+        .execute();
+      const report = verifyChain(await log.rows());
+      expect(report).toMatchObject({ ok: false, problem: { seq: 3, kind: "changed" } });
+    });
+
+    it("names a record whose text was changed so that it still parses to the record it was", async () => {
+      await fill(6);
+      const row = (await log.rows())[2] as AuditRow;
+      const forged = [
+        // A reader that takes the first of two keys sees another user.
+        row.body.replace('{"', '{"userId":"mallory","'),
+        // An injected __proto__ that JSON.parse keeps as a key of its own.
+        row.body.replace('{"', '{"__proto__":{"userId":"mallory"},"'),
+        // The same record, pretty-printed.
+        JSON.stringify(JSON.parse(row.body), null, 1),
+      ];
+      for (const body of forged) {
+        await log.store.db.updateTable("audit_log").set({ body }).where("seq", "=", 3).execute();
+        const report = verifyChain(await log.rows());
+        expect(report).toMatchObject({ ok: false, problem: { seq: 3, kind: "changed" } });
+      }
+    });
+
+    it("names a last record whose text was changed and its hash made again over that text", async () => {
+      await fill(3);
+      const row = (await log.rows())[2] as AuditRow;
+      const body = row.body.replace('{"', '{"userId":"mallory","');
+      await log.store.db
+        .updateTable("audit_log")
+        .set({ body, hash: chainHashOf(body, row.prev_hash) })
         .where("seq", "=", 3)
         .execute();
       const report = verifyChain(await log.rows());

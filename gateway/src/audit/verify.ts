@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
-import { type AuditRecord, chainHash, GENESIS } from "./record.ts";
+import { type AuditRecord, canonicalJson, chainHashOf, GENESIS } from "./record.ts";
 import type { AuditRow, CheckpointRow } from "./store.ts";
 
 /** Signs retention checkpoints with an Ed25519 private key (PEM). */
@@ -87,7 +87,13 @@ export function verifyChain(
     try {
       record = JSON.parse(row.body) as AuditRecord;
     } catch {}
-    const selfConsistent = record !== undefined && chainHash(record, row.prev_hash) === row.hash;
+    // The stored text is what was hashed, and it is the record's canonical JSON: a body with a
+    // duplicate key or an injected `__proto__` parses to the old record and would hash as it,
+    // while a reader taking the first of two keys would see another.
+    const selfConsistent =
+      record !== undefined &&
+      canonicalJson(record) === row.body &&
+      chainHashOf(row.body, row.prev_hash) === row.hash;
     if (record && selfConsistent && record.seq !== row.seq) {
       return record.seq < row.seq
         ? fail(
