@@ -62,6 +62,13 @@ describe("stringifyResult writes exactly what JSON.stringify writes", () => {
     same({ errors, data: undefined });
     same({ data: { a: 1 }, errors });
     same({ errors, data: { toJSON: (key: string) => key } });
+    // A toJSON on an error or on the answer itself, own or inherited, enumerable or not.
+    const hidden = (o: object) =>
+      Object.defineProperty(o, "toJSON", { value: () => ({ replaced: true }), enumerable: false });
+    same({ errors: [{ message: "m", toJSON: () => ({ x: 1 }) }] });
+    same({ errors: [hidden({ message: "m" })] });
+    same(hidden({ errors: [{ message: "m" }], data: null }));
+    same({ errors: [Object.create({ toJSON: () => "inherited" })] });
   });
 
   test("an object that is not frozen all the way down is written afresh each time", () => {

@@ -10,7 +10,8 @@ import type { FormattedExecutionResult } from "graphql";
  */
 export function stringifyResult(result: FormattedExecutionResult): string {
   const errors = result.errors;
-  if (!errors || errors.length === 0 || !plainObject(result)) return `${JSON.stringify(result)}\n`;
+  if (!errors || errors.length === 0 || !plainObject(result) || hasToJSON(result))
+    return `${JSON.stringify(result)}\n`;
   let out = "{";
   let first = true;
   for (const key of Object.keys(result)) {
@@ -26,7 +27,10 @@ export function stringifyResult(result: FormattedExecutionResult): string {
   return `${out}}\n`;
 }
 
-/** JSON.stringify hands toJSON the key it is written under; such values are left to it whole. */
+/**
+ * JSON.stringify calls a toJSON wherever it is found (own or inherited, enumerable or not) and
+ * hands it the key it is written under; such values are left to it whole.
+ */
 const hasToJSON = (value: unknown) =>
   value !== null &&
   typeof value === "object" &&
@@ -46,7 +50,7 @@ function errorsJson(errors: readonly unknown[]): string {
   let out = "[";
   for (let i = 0; i < errors.length; i++) {
     const error = errors[i];
-    const text = plainObject(error) ? errorJson(error) : undefined;
+    const text = plainObject(error) && !hasToJSON(error) ? errorJson(error) : undefined;
     out += `${i ? "," : ""}${text ?? JSON.stringify(error) ?? "null"}`;
   }
   return `${out}]`;
@@ -95,7 +99,9 @@ function stringJson(value: string): string {
     text = JSON.stringify(value);
     if (value.length <= 1024) {
       if (strings.size >= STRINGS_KEPT) strings.clear();
-      strings.set(value, text);
+      // Kept under a copy of its own: a name sliced from a query text would keep the whole
+      // request body alive for as long as it stayed in the table.
+      strings.set(JSON.parse(text) as string, text);
     }
   }
   return text;
