@@ -8,11 +8,16 @@ import { supergraphFile } from "../../compose/schema-files.ts";
 import { defaultPoliciesDir } from "../policy/load.ts";
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
-const explain = (args: string[], subgraphUrls = "") =>
+// The gateway is deployed on `deployed` (MASH_SUPERGRAPH_FILE): only that file's URLs are used.
+const explain = (
+  args: string[],
+  subgraphUrls = "",
+  deployed = args[args.indexOf("--supergraph") + 1],
+) =>
   spawnSync(process.execPath, ["--import", "tsx", "gateway/src/authz/cli/explain.ts", ...args], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, MASH_SUBGRAPH_URLS: subgraphUrls },
+    env: { ...process.env, MASH_SUBGRAPH_URLS: subgraphUrls, MASH_SUPERGRAPH_FILE: deployed ?? "" },
   });
 
 // A graph composed elsewhere: the hub's subgraph is "hub", which no default names, recorded at
@@ -61,6 +66,16 @@ describe("policies:explain finds the hub of a supergraph file", () => {
     // MASH_SUBGRAPH_URLS that leaves the hub out: the file's URL, as a gateway on it would use.
     const other = explain(asking(withUrl), "police=http://127.0.0.1:9/police");
     expect(other.stdout).toMatch(/hub not reachable at http:\/\/127\.0\.0\.1:9\/recorded: /);
+  });
+
+  it("never sends the hub's signed context where a file other than the deployment's says", () => {
+    const out = explain(asking(withUrl), "", "");
+    expect(out.status).toBe(2);
+    expect(out.stdout).toBe("");
+    expect(out.stderr.split("\n")[0]).toBe(NO_URL);
+    const elsewhere = explain(asking(withUrl), "", withoutUrl);
+    expect(elsewhere.status).toBe(2);
+    expect(elsewhere.stderr.split("\n")[0]).toBe(NO_URL);
   });
 
   it("asks for --hub-url when the file records no URL for the hub", () => {

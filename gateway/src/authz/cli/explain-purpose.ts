@@ -1,6 +1,7 @@
 import { GATEWAY_SUBJECT, type loadContextSigningKey, signContext } from "@mash/kit";
 import { isHttpUrl, type SupergraphGraph } from "../../compose/supergraph-subgraphs.ts";
 import { defaultSubgraphs, parseSubgraphUrls } from "../../config.ts";
+import type { SubgraphTransport } from "../../transport/subgraph-transport.ts";
 import type { StatedEnquiry } from "../judge.ts";
 import type { PolicySet } from "../policy/types.ts";
 import { createPurposeResolver, PurposeError } from "../purpose.ts";
@@ -23,6 +24,8 @@ export interface ExplainPurposeOptions {
   subgraphUrls?: string | undefined;
   /** The supergraph file's subgraphs and the URLs composition recorded for them. */
   supergraphGraphs?: readonly SupergraphGraph[] | undefined;
+  /** How the hub is reached (the gateway's CA and client certificate); plain fetch if not given. */
+  transport?: SubgraphTransport | undefined;
   /** The gateway's context-signing key if this machine has it; never minted here. */
   contextSigningKey: () => Promise<ContextKey>;
 }
@@ -73,6 +76,7 @@ export async function explainPurpose(
     enquiry = await createPurposeResolver({
       hubUrl,
       timeoutMs: 1500,
+      ...(options.transport ? { transport: options.transport } : {}),
       signContext: key
         ? (rid, body) =>
             signContext(key.value, hubSubgraph, { sub: GATEWAY_SUBJECT, roles: [], rid }, body)

@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadContextSigningKey } from "@mash/kit";
 import { supergraphFile } from "../../compose/schema-files.ts";
 import { graphsOfSupergraph } from "../../compose/supergraph-subgraphs.ts";
+import { subgraphTlsFrom } from "../../transport/subgraph-tls-config.ts";
+import { createSubgraphTransport } from "../../transport/subgraph-transport.ts";
 import { commonOptions, loadForCommand, withUsage } from "./args.ts";
 import { ExplainError } from "./explain-error.ts";
 import { explainField } from "./explain-field.ts";
@@ -38,6 +41,13 @@ const coordinate =
 const [type, field] = coordinate.split(".");
 if (!type || !field) fail(`"${coordinate}" is not Type.field.`);
 
+/** The file is the one the gateway runs on: the committed one, or MASH_SUPERGRAPH_FILE. */
+function deployedFile(given: string | undefined): boolean {
+  if (given === undefined) return true;
+  const deployed = process.env.MASH_SUPERGRAPH_FILE;
+  return deployed !== undefined && deployed !== "" && resolve(given) === resolve(deployed);
+}
+
 const loaded = loadForCommand(values);
 if (!loaded.authority || !loaded.policy) {
   process.stderr.write(
@@ -60,10 +70,14 @@ try {
           subject: values.subject,
           hubUrl: values["hub-url"],
           subgraphUrls: process.env.MASH_SUBGRAPH_URLS,
-          // Read once more: loadForCommand has already read and parsed it without complaint.
-          supergraphGraphs: graphsOfSupergraph(
-            readFileSync(values.supergraph ?? supergraphFile, "utf8"),
-          ),
+          // The URLs a supergraph records are trusted only in the deployment's own file, the one
+          // the gateway routes by: a context signed for the hub must not go where a candidate
+          // file someone handed over says. (Read once more: loadForCommand has parsed it.)
+          supergraphGraphs: deployedFile(values.supergraph)
+            ? graphsOfSupergraph(readFileSync(values.supergraph ?? supergraphFile, "utf8"))
+            : undefined,
+          // As the gateway reaches the hub: its CA and client certificate, if configured.
+          transport: createSubgraphTransport(subgraphTlsFrom(process.env)),
           contextSigningKey: () => loadContextSigningKey({ env: process.env, create: false }),
         }
       : undefined,
