@@ -13,6 +13,7 @@ export function canonicalJson(value: unknown): string {
   try {
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
       const inOrder = sortedShallow(value);
+      if (inOrder === HAS_SETTLED) return writeObject(value);
       if (inOrder) return JSON.stringify(inOrder);
     }
     return write(value);
@@ -25,12 +26,36 @@ export function canonicalJson(value: unknown): string {
 /** Thrown (and caught above) where the direct writer leaves a value to the sorted copy. */
 const UNUSUAL = Symbol("unusual");
 
+/** The canonical JSON of values made unchangeable by `settled`, written once. */
+const settledText = new WeakMap<object, string>();
+/** sortedShallow's answer for a record holding a settled value: written member by member. */
+const HAS_SETTLED = Symbol("has settled");
+
+/**
+ * Freezes `value` at every level and keeps its canonical JSON, for a part many records repeat
+ * (the fields a query releases, asked again): a record holding it has that text written in,
+ * not the part written again. Frozen, the text cannot go stale.
+ */
+export function settled<T extends object>(value: T): T {
+  const text = canonicalJson(value);
+  deepFreeze(value);
+  settledText.set(value, text);
+  return value;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+}
+
 /**
  * The object itself or a shallow copy with its keys in order, when every member is one
  * JSON.stringify writes as the sorted copy would be written (isReady); otherwise undefined.
  */
-function sortedShallow(object: object): object | undefined {
+function sortedShallow(object: object): object | typeof HAS_SETTLED | undefined {
   if (!isPlain(object)) return undefined;
+  let holdsSettled = false;
   let keys = Object.keys(object);
   let sorted = true;
   for (let i = 1; i < keys.length; i++)
@@ -44,9 +69,12 @@ function sortedShallow(object: object): object | undefined {
     if (isAwkward(key)) return undefined;
     const member = (object as Record<string, unknown>)[key];
     if (member === undefined) continue;
-    if (!isReady(member)) return undefined;
+    if (typeof member === "object" && member !== null && settledText.has(member))
+      holdsSettled = true;
+    else if (!isReady(member)) return undefined;
     if (!sorted) copy[key] = member;
   }
+  if (holdsSettled) return HAS_SETTLED;
   return sorted ? object : copy;
 }
 
@@ -80,10 +108,13 @@ function write(value: unknown): string {
       return JSON.stringify(value);
     case "boolean":
       return value ? "true" : "false";
-    case "object":
+    case "object": {
       if (value === null) return "null";
+      const text = settledText.get(value);
+      if (text !== undefined) return text;
       if (isReady(value)) return JSON.stringify(value);
       return Array.isArray(value) ? writeList(value) : writeObject(value);
+    }
     default:
       throw UNUSUAL;
   }

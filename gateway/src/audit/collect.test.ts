@@ -199,3 +199,35 @@ describe("the record of an answered request", () => {
     expect(record.released.map((r) => r.field)).not.toEqual([...fields].sort());
   });
 });
+
+describe("a released list met again", () => {
+  const many = Array.from({ length: 12 }, (_, i) => `Police.f${String(i).padStart(2, "0")}`);
+  const collectorFor = (owner: string) => {
+    const collector = createAuditCollector(() => ({ agency: owner }));
+    // Met in an order other than the sorted one, as a filter meets them.
+    for (const coordinate of [...many].reverse()) {
+      const [type, field] = coordinate.split(".") as [string, string];
+      collector.onReleased(type, field, "S-1", true);
+    }
+    return collector;
+  };
+
+  it("is the list made before, settled, while every field has the same owner", () => {
+    const first = recordOf(collectorFor("police")).released;
+    const second = recordOf(collectorFor("police")).released;
+    expect(second).toEqual(many.map((field) => ({ agency: "police", field })));
+    expect(second).toBe(first);
+    expect(Object.isFrozen(second) && Object.isFrozen(second[0])).toBe(true);
+    const record = recordOf(collectorFor("police"));
+    expect(canonicalJson(record)).toBe(canonicalCopy(record));
+  });
+
+  it("is made anew when a field's owner changed (a policy reload)", () => {
+    const before = recordOf(collectorFor("police")).released;
+    const after = recordOf(collectorFor("health")).released;
+    expect(after).not.toBe(before);
+    expect(after.every((r) => r.agency === "health")).toBe(true);
+    const record = recordOf(collectorFor("health"));
+    expect(canonicalJson(record)).toBe(canonicalCopy(record));
+  });
+});

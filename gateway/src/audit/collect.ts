@@ -1,5 +1,6 @@
 import type { AuditCollector } from "../authz/release-collector.ts";
 import type { AnsweredRequest, GatewayContext } from "../request/context.ts";
+import { settled } from "./canonical-json.ts";
 import type { AuditEntry, AuditOutcome } from "./record.ts";
 import { sha256 } from "./record.ts";
 
@@ -26,6 +27,7 @@ function sortedKeys(map: ReadonlyMap<string, unknown>): readonly string[] {
   if (id.length <= LONGEST_KEPT) {
     if (orders.size >= ORDERS_KEPT) orders.delete(orders.keys().next().value as string);
     orders.set(id, { keys, sorted });
+    keptOrders.add(sorted);
   }
   return sorted;
 }
@@ -36,12 +38,31 @@ const byLocale = (a: string, b: string) => a.localeCompare(b);
 const ORDERS_FROM = 8;
 const ORDERS_KEPT = 64;
 const orders = new Map<string, { keys: readonly string[]; sorted: readonly string[] }>();
+/** The sorted lists `orders` holds: handed out again for the same keys. */
+const keptOrders = new WeakSet<readonly string[]>();
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * The released fields as the record lists them. A query asked again releases the same fields
+ * (sortedKeys hands back the same sorted list for them): the list made for them before is used
+ * again if every field still has the same owner, settled (canonical-json.ts) so that its JSON is
+ * written once, not in every record.
+ */
+function releasedList(map: ReadonlyMap<string, string>): AuditEntry["released"] {
+  const fields = sortedKeys(map);
+  const kept = releasedLists.get(fields);
+  if (kept?.every((r) => map.get(r.field) === r.agency)) return kept;
+  const list = fields.map((field) => ({ agency: map.get(field) as string, field }));
+  // Only a list sortedKeys keeps can be met again; the rest would be written twice for nothing.
+  if (keptOrders.has(fields)) releasedLists.set(fields, settled(list));
+  return list;
+}
+const releasedLists = new WeakMap<readonly string[], AuditEntry["released"]>();
 
 /** Query texts repeat (clients send a few operations): their hashes are kept, a few of them. */
 const queryHashes = new Map<string, string>();
@@ -89,12 +110,7 @@ export function auditEntry(options: {
 }): AuditEntry {
   const { context, answered } = options;
   const collector = answered.collected as AuditCollector | undefined;
-  const released = collector
-    ? sortedKeys(collector.released).map((field) => ({
-        agency: collector.released.get(field) as string,
-        field,
-      }))
-    : [];
+  const released = collector ? releasedList(collector.released) : [];
   const withheld: AuditEntry["withheld"] = [];
   if (collector)
     for (const field of sortedKeys(collector.withheld)) {

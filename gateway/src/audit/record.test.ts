@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalCopy, canonicalSharing } from "./canonical-before.test-support.ts";
+import { settled } from "./canonical-json.ts";
 import { numberBatch } from "./link-batch.ts";
 import {
   type AuditEntry,
@@ -153,6 +154,38 @@ describe("canonical JSON", () => {
       expect(canonicalJson(value)).toBe(canonicalCopy(value));
       expect(canonicalJson(value)).toBe(canonicalSharing(value));
     }
+  });
+
+  it("writes a record holding settled parts exactly as the sorted copy did, at any depth", () => {
+    for (let seed = 1; seed <= 3000; seed++) {
+      const { next } = randomOf(seed + 7);
+      const record = records(seed);
+      const plain = canonicalSharing(record);
+      // Settle some of its parts (as auditEntry settles a released list met before), the
+      // record itself never: its text must not change for it.
+      for (const key of Object.keys(record)) {
+        const member = record[key];
+        if (member && typeof member === "object" && next() < 0.5) settled(member);
+      }
+      const value = values(seed)(3);
+      if (value && typeof value === "object" && next() < 0.5) settled(value);
+      expect(canonicalJson(record)).toBe(plain);
+      expect(canonicalJson({ b: [value], a: record })).toBe(
+        canonicalSharing({ b: [value], a: record }),
+      );
+      expect(canonicalJson(value)).toBe(canonicalCopy(value));
+    }
+  });
+
+  it("keeps a settled part's text: the part cannot be changed after", () => {
+    const released = settled([{ agency: "police", field: "Police.known" }]);
+    expect(() => {
+      (released[0] as { agency: string }).agency = "health";
+    }).toThrow(TypeError);
+    expect(() => released.push({ agency: "health", field: "Health.known" })).toThrow(TypeError);
+    expect(canonicalJson({ released, b: 1 })).toBe(
+      '{"b":1,"released":[{"agency":"police","field":"Police.known"}]}',
+    );
   });
 
   it("sorts keys at every level, integer-like keys as JSON.stringify orders them", () => {
