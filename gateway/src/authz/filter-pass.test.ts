@@ -127,6 +127,26 @@ describe("the compiled result pass", () => {
     ).toBeUndefined();
   });
 
+  it("coerces an argument per request unless it is a variable declared non-null", () => {
+    const judge = createJudge(authority, requests[0] as RequestAuthorization);
+    const pass = (query: string, variables: Record<string, unknown>) => {
+      const compiled = compileOperation(schema, parse(query), undefined, judge.key);
+      if (!compiled) throw new Error("not compiled");
+      const collect = createAuditCollector((t, f) => judge.ownerOf(t, f));
+      const data = { subject: { id: "S-1001", _authz_Subject__id: "S-1001" } };
+      return runCompiledPass({ compiled, variables, data, judge, collect });
+    };
+    // A nullable variable with a default may be sent as null: graphql-js then refuses the
+    // non-null argument, and so the pass leaves it to re-execution.
+    const nullable = 'query($id: ID = "S-1001") { subject(id: $id) { id } }';
+    expect(pass(nullable, { id: null })).toBeUndefined();
+    expect(pass(nullable, {})).toEqual({ data: { subject: { id: "S-1001" } } });
+    // Declared non-null, the coerced variable is the argument: nothing left to refuse.
+    const required = "query($id: ID!) { subject(id: $id) { id } }";
+    expect(pass(required, { id: "S-1001" })).toEqual({ data: { subject: { id: "S-1001" } } });
+    expect(pass(required, { id: null })).toBeUndefined();
+  });
+
   it("leaves to re-execution a document whose operation it cannot choose, and root introspection", () => {
     const judge = createJudge(authority, requests[0] as RequestAuthorization);
     const two = parse("{ a: __typename } { b: __typename }");

@@ -20,7 +20,7 @@ import {
 import { collectFields } from "graphql/execution/collectFields.js";
 import type { CompiledOperation, FieldPlan, ObjectPlan, Shape, Vars } from "./filter-plan-types.ts";
 import type { Judge } from "./judge.ts";
-import { objectPlan } from "./object-plan.ts";
+import { nonNullVariables, objectPlan } from "./object-plan.ts";
 
 // Re-exported: the result filter (filter-pass.ts, raw-checks.ts) takes its plans from here.
 export type {
@@ -106,7 +106,7 @@ export function shapeFor(compiled: CompiledOperation, variables: Vars, judge: Ju
       compiled.rootType,
       compiled.operation.selectionSet as SelectionSetNode,
     );
-    const root = objectPlan(compiled.rootType, fields, judge);
+    const root = objectPlan(compiled.rootType, fields, judge, nonNullVariables(compiled.operation));
     shape = { root, variables };
     if (compiled.shapes.size < MAX_SHAPES) compiled.shapes.set(key, shape);
   }

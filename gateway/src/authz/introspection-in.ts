@@ -10,7 +10,32 @@ const INTROSPECTION = new Set(["__schema", "__type"]);
 export function introspectionIn(
   document: DocumentNode,
   operationName: string | null | undefined,
-): "none" | "only" | "mixed" {
+): Introspection {
+  // Asked on every request; Apollo Server hands the same document for the same query text.
+  let byName = answers.get(document);
+  if (!byName) {
+    byName = new Map();
+    answers.set(document, byName);
+  }
+  // No name (the document's one operation) is not the name "" (an operation no document has).
+  const name = operationName ?? NO_NAME;
+  let answer = byName.get(name);
+  if (answer === undefined) {
+    answer = introspectionOf(document, operationName);
+    // A document is sent with a few operation names at most; a flood of names is not kept.
+    if (byName.size < 16) byName.set(name, answer);
+  }
+  return answer;
+}
+
+type Introspection = "none" | "only" | "mixed";
+const answers = new WeakMap<DocumentNode, Map<string | typeof NO_NAME, Introspection>>();
+const NO_NAME = Symbol("no operation name");
+
+function introspectionOf(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): Introspection {
   const operation = getOperationAST(document, operationName);
   if (!operation) return "none";
   const fragments = new Map(

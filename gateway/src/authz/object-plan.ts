@@ -9,6 +9,8 @@ import {
   isLeafType,
   isListType,
   isNonNullType,
+  Kind,
+  type OperationDefinitionNode,
   visit,
 } from "graphql";
 import { collectSubfields } from "graphql/execution/collectFields.js";
@@ -27,6 +29,8 @@ export function objectPlan(
   type: GraphQLObjectType,
   collected: Map<string, readonly FieldNode[]>,
   judge: Judge,
+  /** The operation's variables declared non-null (nonNullVariables). */
+  nonNull: ReadonlySet<string>,
 ): ObjectPlan {
   const defs = type.getFields();
   const fields: FieldPlan[] = [];
@@ -63,7 +67,7 @@ export function objectPlan(
       named,
       abstract: def ? isAbstractType(named) : false,
       composite: def ? !isLeafType(named) : false,
-      variableArguments: reads ? def : undefined,
+      variableArguments: reads && !passedThrough(first, nonNull) ? def : undefined,
       slot: {
         key: `${type.name}.${fieldName}`,
         agency: judge.ownerOf(type.name, fieldName).agency,
@@ -87,6 +91,33 @@ const argumentsRead = (node: FieldNode) =>
     return reads;
   }) ?? false;
 
+/**
+ * Every argument is a variable declared non-null: coerceVariables has already coerced it, so
+ * graphql-js's coercion of the argument (getArgumentValues) hands the value on and cannot fail.
+ * Validation has checked the variable's type fits the argument's; any other argument is coerced
+ * per request, as graphql-js does.
+ */
+const passedThrough = (node: FieldNode, nonNull: ReadonlySet<string>) =>
+  node.arguments?.every(
+    (arg) => arg.value.kind === Kind.VARIABLE && nonNull.has(arg.value.name.value),
+  ) ?? false;
+
+const nonNullByOperation = new WeakMap<OperationDefinitionNode, ReadonlySet<string>>();
+
+/** The names of the operation's variables whose declared type is non-null. */
+export function nonNullVariables(operation: OperationDefinitionNode): ReadonlySet<string> {
+  let names = nonNullByOperation.get(operation);
+  if (!names) {
+    names = new Set(
+      (operation.variableDefinitions ?? [])
+        .filter((d) => d.type.kind === Kind.NON_NULL_TYPE)
+        .map((d) => d.variable.name.value),
+    );
+    nonNullByOperation.set(operation, names);
+  }
+  return names;
+}
+
 /** The plan for `field`'s value when it is an object of `type`, collected as graphql-js would. */
 export function childPlan(
   compiled: CompiledOperation,
@@ -105,7 +136,7 @@ export function childPlan(
       type,
       field.nodes as FieldNode[],
     );
-    plan = objectPlan(type, collected, judge);
+    plan = objectPlan(type, collected, judge, nonNullVariables(compiled.operation));
     field.children.set(type, plan);
   }
   return plan;
