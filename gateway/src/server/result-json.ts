@@ -12,19 +12,30 @@ export function stringifyResult(result: FormattedExecutionResult): string {
   const errors = result.errors;
   if (!errors || errors.length === 0 || !plainObject(result) || hasToJSON(result))
     return `${JSON.stringify(result)}\n`;
-  let out = "{";
+  // Pieces joined once: a text built by `+=` is a tree of thousands of pieces, which encoding
+  // the reply to bytes must first copy flat, and that copy cost more than the writing (a list of
+  // fifty people with 235 withheld fields: some 0.5 ms of the event loop).
+  const parts: string[] = ["{"];
   let first = true;
   for (const key of Object.keys(result)) {
     const value = (result as Record<string, unknown>)[key];
     if (!serializable(value)) continue;
     if (hasToJSON(value)) return `${JSON.stringify(result)}\n`;
-    const text =
-      key === "errors" && Array.isArray(value) ? errorsJson(value) : JSON.stringify(value);
-    if (text === undefined) continue;
-    out += `${first ? "" : ","}${keyJson(key)}:${text}`;
+    const mark = parts.length;
+    parts.push(first ? "" : ",", keyJson(key), ":");
+    if (key === "errors" && Array.isArray(value)) errorsJson(value, parts);
+    else {
+      const text = JSON.stringify(value);
+      if (text === undefined) {
+        parts.length = mark;
+        continue;
+      }
+      parts.push(text);
+    }
     first = false;
   }
-  return `${out}}\n`;
+  parts.push("}\n");
+  return parts.join("");
 }
 
 /**
@@ -46,33 +57,37 @@ const plainObject = (value: unknown): value is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
-function errorsJson(errors: readonly unknown[]): string {
-  let out = "[";
+function errorsJson(errors: readonly unknown[], parts: string[]): void {
+  parts.push("[");
   for (let i = 0; i < errors.length; i++) {
     const error = errors[i];
-    const text = plainObject(error) && !hasToJSON(error) ? errorJson(error) : undefined;
-    out += `${i ? "," : ""}${text ?? JSON.stringify(error) ?? "null"}`;
+    if (i) parts.push(",");
+    const mark = parts.length;
+    if (plainObject(error) && !hasToJSON(error) && errorJson(error, parts)) continue;
+    parts.length = mark;
+    parts.push(JSON.stringify(error) ?? "null");
   }
-  return `${out}]`;
+  parts.push("]");
 }
 
-/** One error's text, or undefined where JSON.stringify must write it. */
-function errorJson(error: Record<string, unknown>): string | undefined {
-  let out = "{";
+/** One error's text added to `parts`; false where JSON.stringify must write it (parts then hold some of it). */
+function errorJson(error: Record<string, unknown>, parts: string[]): boolean {
+  parts.push("{");
   let first = true;
   for (const key of Object.keys(error)) {
     const value = error[key];
     if (!serializable(value)) continue;
-    if (hasToJSON(value)) return undefined;
+    if (hasToJSON(value)) return false;
     let text: string | undefined;
     if (typeof value === "string") text = stringJson(value);
     else if (key === "path" && Array.isArray(value)) text = pathJson(value);
     else text = sharedJson(value) ?? JSON.stringify(value);
     if (text === undefined) continue;
-    out += `${first ? "" : ","}${keyJson(key)}:${text}`;
+    parts.push(first ? "" : ",", keyJson(key), ":", text);
     first = false;
   }
-  return `${out}}`;
+  parts.push("}");
+  return true;
 }
 
 /** A path is names and indexes; anything else in it is JSON.stringify's to write. */
