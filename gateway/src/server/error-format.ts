@@ -68,7 +68,7 @@ export function formatError(
 /** The same keys in the same order with the same values: the same JSON. */
 function sameEntries(a: object, b: object): boolean {
   const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
+  const keysB = frozenKeys(b);
   if (keysA.length !== keysB.length) return false;
   for (let i = 0; i < keysA.length; i++) {
     const key = keysA[i] as string;
@@ -110,4 +110,15 @@ export function errorLogPlugin(logger: Logger): ApolloServerPlugin<{ requestId?:
       };
     },
   };
+}
+
+/** The keys of a frozen object cannot change: listed once per object (a template's extensions). */
+const keysOfFrozen = new WeakMap<object, string[]>();
+function frozenKeys(object: object): string[] {
+  let keys = keysOfFrozen.get(object);
+  if (!keys) {
+    keys = Object.keys(object);
+    keysOfFrozen.set(object, keys);
+  }
+  return keys;
 }
