@@ -10,6 +10,7 @@ import { createDamageGuard } from "./damage-guard.ts";
 import { KIT_MIGRATION_TABLES, migrateStore } from "./migrate-store.ts";
 import { ensureSchema, quoteIdent } from "./postgres-schema.ts";
 import { PRIVATE_DIR_MODE, privateSqliteFile } from "./private-files.ts";
+import { preparingOnce } from "./statement-cache.ts";
 import { damageIn, type StoreDamage, StoreDamaged, storeLocation } from "./store-damage.ts";
 
 export * from "./private-files.ts";
@@ -116,7 +117,11 @@ export async function openStore<DB>(options: OpenStoreOptions): Promise<Store<DB
         throw error;
       }
     }
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database }), log, plugins: [guard.plugin] });
+    db = new Kysely<DB>({
+      dialect: new SqliteDialect({ database: preparingOnce(database) }),
+      log,
+      plugins: [guard.plugin],
+    });
   } else {
     await ensureSchema(config.url, config.schema);
     const pool = new pg.Pool({
