@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 /** A store as open-store.ts opens one, with the database's prepare counted. */
-async function store(kept?: number) {
+async function store(kept?: { statements: number; characters: number; longest: number }) {
   const dir = mkdtempSync(join(tmpdir(), "statement-cache-"));
   dirs.push(dir);
   const database = new Database(join(dir, "s.sqlite"));
@@ -97,7 +97,7 @@ describe("statements prepared once per store", () => {
   });
 
   it("keeps a bounded number of texts, the least recently used forgotten", async () => {
-    const { db, prepared } = await store(2);
+    const { db, prepared } = await store({ statements: 2, characters: 1 << 20, longest: 1 << 20 });
     const run = (n: number) => sql`select ${sql.lit(n)} as n`.execute(db);
     await run(1);
     await run(2);
@@ -110,5 +110,34 @@ describe("statements prepared once per store", () => {
     await run(2);
     expect(prepared.length).toBe(before + 1);
     await db.destroy();
+  });
+
+  it("keeps a bounded length of text, and never a text longer than the longest kept", async () => {
+    const query = (n: number) =>
+      sql`select id from person where id in (${sql.join(Array.from({ length: n }, (_, i) => `S-${i}`))})`;
+    const { db } = await store();
+    const length = (n: number) => query(n).compile(db).sql.length;
+    // Room for the texts of 2, 3 and 4 ids, not for a fourth text; a text of 40 ids is too long.
+    const characters = length(2) + length(3) + length(4) + 2;
+    await db.destroy();
+    const { db: kept, prepared } = await store({
+      statements: 512,
+      characters,
+      longest: length(10),
+    });
+    const ids = (n: number) => query(n).execute(kept);
+    for (const n of [1, 2, 3, 4]) await ids(n);
+    let before = prepared.length;
+    await ids(4);
+    await ids(3);
+    await ids(2);
+    expect(prepared.length).toBe(before);
+    await ids(1); // forgotten to make room for 4
+    expect(prepared.length).toBe(before + 1);
+    before = prepared.length;
+    await ids(40);
+    await ids(40);
+    expect(prepared.length).toBe(before + 2);
+    await kept.destroy();
   });
 });

@@ -1,8 +1,12 @@
 import type Database from "better-sqlite3";
 import type { SqliteDatabase } from "kysely";
 
-/** Distinct statement texts kept per store (a batch of n ids is its own text for each n). */
-const STATEMENTS_KEPT = 512;
+/**
+ * What a store keeps prepared: at most this many texts, and this much text in all. A prepared
+ * statement costs memory roughly in proportion to its text (one of 1,000 ids some 140 KB), and a
+ * batch of n ids is a text of its own for each n, so the bound is on the text, not the count.
+ */
+const KEPT = { statements: 512, characters: 256 * 1024, longest: 32 * 1024 };
 
 /**
  * The store's SQLite database as Kysely's SqliteDialect uses it, with each statement text
@@ -10,11 +14,12 @@ const STATEMENTS_KEPT = 512;
  * seven stores cost about a millisecond of the event loop. A better-sqlite3 statement binds its
  * parameters for one run only, so reusing it runs the same query as a new one would; SQLite
  * prepares it again itself after a schema change. One still iterating (a stream) is never handed
- * out a second time: that text gets a statement of its own. Least recently used texts are
- * forgotten past STATEMENTS_KEPT.
+ * out a second time: that text gets a statement of its own. The least recently used are
+ * forgotten past the bounds; a text longer than `longest` is never kept.
  */
-export function preparingOnce(database: Database.Database, kept = STATEMENTS_KEPT): SqliteDatabase {
+export function preparingOnce(database: Database.Database, kept = KEPT): SqliteDatabase {
   const statements = new Map<string, Database.Statement>();
+  let characters = 0;
   return {
     close: () => database.close(),
     prepare(text) {
@@ -25,9 +30,17 @@ export function preparingOnce(database: Database.Database, kept = STATEMENTS_KEP
         return known;
       }
       const statement = database.prepare(text);
-      if (!known) {
-        if (statements.size >= kept) statements.delete(statements.keys().next().value as string);
+      if (!known && text.length <= kept.longest) {
+        while (
+          statements.size > 0 &&
+          (statements.size >= kept.statements || characters + text.length > kept.characters)
+        ) {
+          const oldest = statements.keys().next().value as string;
+          statements.delete(oldest);
+          characters -= oldest.length;
+        }
         statements.set(text, statement);
+        characters += text.length;
       }
       return statement;
     },
