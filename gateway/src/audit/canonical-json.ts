@@ -37,14 +37,38 @@ const HAS_SETTLED = Symbol("has settled");
  * not the part written again. Frozen, the text cannot go stale.
  */
 export function settled<T extends object>(value: T): T {
+  // Only plain data: a toJSON, an accessor or an awkward key could write otherwise later, or
+  // under another key; such a value is returned as it is, neither frozen nor kept.
+  if (!plainData(value, 0)) return value;
   const text = canonicalJson(value);
   deepFreeze(value);
   settledText.set(value, text);
   return value;
 }
 
+/** Lists and plain objects of strings, numbers, booleans and null, with own data properties. */
+function plainData(value: unknown, depth: number): boolean {
+  const type = typeof value;
+  if (type === "string" || type === "number" || type === "boolean" || value === null) return true;
+  if (type !== "object" || depth > 16) return false;
+  const array = Array.isArray(value);
+  const prototype = Object.getPrototypeOf(value);
+  if (array ? prototype !== Array.prototype : prototype !== Object.prototype) return false;
+  const descriptors = Object.getOwnPropertyDescriptors(value);
+  for (const key of Reflect.ownKeys(descriptors)) {
+    if (typeof key !== "string") return false;
+    if (array && key === "length") continue;
+    if (!array && isAwkward(key)) return false;
+    const descriptor = descriptors[key] as PropertyDescriptor;
+    if (!("value" in descriptor) || !plainData(descriptor.value, depth + 1)) return false;
+  }
+  return true;
+}
+
+// Into every part, frozen or not (a frozen list may hold objects that are not); plainData has
+// bounded the depth, so there is no cycle to follow.
 function deepFreeze(value: unknown): void {
-  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  if (typeof value !== "object" || value === null) return;
   Object.freeze(value);
   for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
 }

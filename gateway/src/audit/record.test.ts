@@ -188,6 +188,36 @@ describe("canonical JSON", () => {
     );
   });
 
+  it("settles plain data only, and freezes it at every level even under a frozen part", () => {
+    const keyed = { toJSON: (key: string) => key };
+    const withToJSON = [keyed];
+    expect(settled(withToJSON)).toBe(withToJSON);
+    expect(Object.isFrozen(withToJSON)).toBe(false);
+    expect(canonicalJson({ b: 1, released: withToJSON })).toBe(
+      canonicalSharing({ b: 1, released: withToJSON }),
+    );
+    let agency = "police";
+    const getter = [
+      {
+        get agency() {
+          return agency;
+        },
+      },
+    ];
+    settled(getter);
+    agency = "health";
+    expect(canonicalJson({ released: getter })).toBe('{"released":[{"agency":"health"}]}');
+    const item = { agency: "police", field: "Police.known" };
+    const frozenList = Object.freeze([item]);
+    settled(frozenList);
+    expect(Object.isFrozen(item)).toBe(true);
+    expect(canonicalJson({ released: frozenList })).toBe(
+      '{"released":[{"agency":"police","field":"Police.known"}]}',
+    );
+    const awkward = [{ "10": 1 }];
+    expect(Object.isFrozen(settled(awkward))).toBe(false);
+  });
+
   it("sorts keys at every level, integer-like keys as JSON.stringify orders them", () => {
     const value = {
       b: [{ z: 1, a: undefined, y: [3, { d: 1, c: 2 }] }],

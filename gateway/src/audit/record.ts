@@ -24,7 +24,7 @@ export interface AuditEntry {
   /** Ids of the subjects any released field was about. */
   subjects: string[];
   /** Distinct "Type.field" released, with the agency that owns it. */
-  released: { field: string; agency: string }[];
+  released: readonly { readonly field: string; readonly agency: string }[];
   /** Distinct "Type.field" withheld, with the rule that withheld it and the agency that owns it. */
   withheld: { field: string; rule: string; agency?: string }[];
   /** Per owning agency, the subjects its returned data was about: what its officers query. */
