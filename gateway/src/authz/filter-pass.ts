@@ -20,6 +20,7 @@ import {
 } from "./filter-plan.ts";
 import type { Judge } from "./judge.ts";
 import { located } from "./located-error.ts";
+import { nonNullVariables } from "./object-plan.ts";
 import { helpersValid, objectValid, runtimeTypeOf, subtreeValid, validLeaf } from "./raw-checks.ts";
 import type { AuditCollector } from "./release-collector.ts";
 import { helperAlias, TYPENAME_ALIAS } from "./rewrite.ts";
@@ -58,6 +59,10 @@ export function runCompiledPass(options: {
       const coerced = coerceVariables(compiled.schema, definitions, options.variables ?? {});
       if (!coerced) return undefined;
       variables = coerced;
+      // Arguments that are such variables are not coerced again (object-plan.ts): a scalar whose
+      // parseValue gives null could still leave one null, which graphql-js would then refuse.
+      for (const name of nonNullVariables(compiled.operation))
+        if (variables[name] === null || variables[name] === undefined) return undefined;
     }
     const shape = shapeFor(compiled, variables, judge);
     const pass = new Pass(compiled, shape, judge, options.collect, variables, options.raw === true);
