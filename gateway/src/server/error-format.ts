@@ -65,6 +65,17 @@ export function formatError(
   }
 }
 
+/** The keys of a frozen object cannot change: listed once per object (a template's extensions). */
+const keysOfFrozen = new WeakMap<object, string[]>();
+function frozenKeys(object: object): string[] {
+  let keys = keysOfFrozen.get(object);
+  if (!keys) {
+    keys = Object.keys(object);
+    keysOfFrozen.set(object, keys);
+  }
+  return keys;
+}
+
 /** The same keys in the same order with the same values: the same JSON. */
 function sameEntries(a: object, b: object): boolean {
   const keysA = Object.keys(a);
@@ -110,15 +121,4 @@ export function errorLogPlugin(logger: Logger): ApolloServerPlugin<{ requestId?:
       };
     },
   };
-}
-
-/** The keys of a frozen object cannot change: listed once per object (a template's extensions). */
-const keysOfFrozen = new WeakMap<object, string[]>();
-function frozenKeys(object: object): string[] {
-  let keys = keysOfFrozen.get(object);
-  if (!keys) {
-    keys = Object.keys(object);
-    keysOfFrozen.set(object, keys);
-  }
-  return keys;
 }
