@@ -154,6 +154,22 @@ describe("subgraphs answer only the gateway", () => {
     expect(response.headers.get("allow")).toBe("POST");
   });
 
+  it("tells anything between it and the gateway to keep none of its answers", async () => {
+    for (const subgraph of [police, hub]) {
+      const body = JSON.stringify({ query: service });
+      const response = await fetch(subgraph.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-mash-context": await signContext(system.contextKey, subgraph.name, someone, body),
+        },
+        body,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+    }
+  });
+
   it("keeps every store, key and log file to its owner, in directories only the owner enters", () => {
     const mode = (path: string) => statSync(path).mode & 0o777;
     const gatewayData = system.identity.dataDir;

@@ -61,6 +61,9 @@ export function graphqlHandler<C extends BaseContext>(options: GraphQLHandlerOpt
       context: () => options.context(req),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    // Nothing between a subgraph and the gateway is to keep an answer. The agencies' servers
+    // gather no cache hints (subgraph-apollo.ts), so Apollo sets no header of its own there.
+    if (!res.hasHeader("cache-control")) res.setHeader("cache-control", "no-store");
     res.statusCode = response.status ?? 200;
     if (response.body.kind === "complete") {
       res.end(response.body.string);

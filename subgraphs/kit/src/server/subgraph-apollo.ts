@@ -1,5 +1,8 @@
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper/resolverMap.js";
 import { operationFactsPlugin } from "../served/operation-facts.ts";
@@ -23,6 +26,10 @@ export async function startSubgraphApollo(
     plugins: [
       // Traces would carry timing of other agencies' data to whoever asks; nothing reports them.
       ApolloServerPluginInlineTraceDisabled(),
+      // Nothing a subgraph answers may be cached (graphql-handler.ts says so on every answer), so
+      // per-field cache hints have no use; the plugin that gathers them hooks every resolver,
+      // which made each field resolved cost several times its own work.
+      ApolloServerPluginCacheControlDisabled(),
       // What each request's operation was, for its served-log entry.
       operationFactsPlugin(),
       // A damaged store: 503 to all but the schema, so the gateway names the agency unavailable.
