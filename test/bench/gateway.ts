@@ -27,10 +27,20 @@ export interface LoadResult {
   /** "on" rows: each round's on/off, and their median (the figure to compare runs by). */
   ratios?: number[];
   ratio?: number;
+  /**
+   * "on" rows: each round's main-thread CPU per request, off over on (above 1: "on" costs the
+   * event loop less), and their median. Steadier than req/s where others share the machine.
+   */
+  cpuRatios?: number[];
+  cpuRatio?: number;
 }
 
-/** Rounds per scenario: off and on alternate within each, and which goes first alternates too. */
-export const ROUNDS = 4;
+/**
+ * Rounds per scenario: off and on alternate within each, and which goes first alternates too.
+ * Many short rounds rather than a few long ones: on this shared machine single rounds swing by
+ * a fifth either way, and the median of a dozen moves far less than the median of four.
+ */
+export const DEFAULT_ROUNDS = 12;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -100,12 +110,13 @@ const percentile = (sorted: number[], p: number) =>
 /**
  * Throughput of the gateway with the sharing rules enforced and with enforcement off, in one run
  * against the same subgraphs, for the golden SubjectOverview and a 50-subject list. This machine
- * is shared and noisy, so each scenario is ROUNDS rounds of seconds/ROUNDS per mode, off and on
+ * is shared and noisy, so each scenario is `rounds` rounds of seconds/rounds per mode, off and on
  * back to back with the first of them alternating, and the figure is the median round's ratio:
  * a burst of load elsewhere then spoils one round, not the comparison.
  */
 export async function benchGateway(
-  seconds = 10,
+  seconds = 12,
+  rounds = DEFAULT_ROUNDS,
 ): Promise<{ results: LoadResult[]; cost: Awaited<ReturnType<typeof benchAuthorizationCost>> }> {
   // MASH_BENCH_PROFILE=<dir> writes a CPU profile of the serving process there (on exit).
   const profile = process.env.MASH_BENCH_PROFILE
@@ -142,7 +153,7 @@ export async function benchGateway(
     const list = [JSON.stringify({ query: LIST, variables: { ids } })];
     const results: LoadResult[] = [];
     const phases: Phase[] = [];
-    const each = seconds / ROUNDS;
+    const each = seconds / rounds;
     for (const [scenario, bodies] of [
       ["SubjectOverview (golden, ENQ-2001)", overview],
       ["50-subject list", list],
@@ -153,7 +164,8 @@ export async function benchGateway(
       const runs: Record<"on" | "off", Load[]> = { off: [], on: [] };
       const cpuUs = { off: 0, on: 0 };
       const mainCpuUs = { off: 0, on: 0 };
-      for (let round = 0; round < ROUNDS; round++) {
+      const roundMainUs: Record<"on" | "off", (number | undefined)[]> = { off: [], on: [] };
+      for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const);
         for (const mode of order) {
           const start = nowUs();
@@ -173,6 +185,9 @@ export async function benchGateway(
           runs[mode].push(run);
           cpuUs[mode] += used;
           if (main !== undefined) mainCpuUs[mode] += main;
+          roundMainUs[mode].push(
+            main === undefined || run.requests === 0 ? undefined : main / run.requests,
+          );
           phases.push({
             scenario,
             mode,
@@ -186,6 +201,10 @@ export async function benchGateway(
         }
       }
       const ratios = runs.on.map((on, i) => on.rps / (runs.off[i]?.rps ?? Number.NaN));
+      const cpuRatios = roundMainUs.on.flatMap((on, i) => {
+        const off = roundMainUs.off[i];
+        return on === undefined || off === undefined ? [] : [off / on];
+      });
       for (const mode of ["off", "on"] as const) {
         const list = runs[mode];
         const times = list.flatMap((r) => r.times).sort((a, b) => a - b);
@@ -200,6 +219,9 @@ export async function benchGateway(
           cpuUs: cpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
           mainCpuUs: mainCpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
           ...(mode === "on" ? { ratios, ratio: median(ratios) } : {}),
+          ...(mode === "on" && cpuRatios.length > 0
+            ? { cpuRatios, cpuRatio: median(cpuRatios) }
+            : {}),
         });
       }
     }

@@ -3,7 +3,7 @@ import { type Backend, storeBackends } from "@mash/kit/testing";
 import { benchAudit, benchAuditParts } from "./audit.ts";
 import { benchFederation } from "./federation/bench.ts";
 import { federationMarkdown, federationRatios } from "./federation/report.ts";
-import { benchGateway, ROUNDS } from "./gateway.ts";
+import { benchGateway, DEFAULT_ROUNDS } from "./gateway.ts";
 import { benchMemory } from "./memory.ts";
 import { benchReport } from "./performance-report.ts";
 import { benchSearch } from "./search.ts";
@@ -11,7 +11,7 @@ import { benchStartup, median } from "./startup.ts";
 import { benchWorkflow } from "./workflow.ts";
 
 /**
- * `npm run bench [-- --only gateway|search|audit|report|workflow] [--seconds 10]
+ * `npm run bench [-- --only gateway|search|audit|report|workflow] [--seconds 12] [--rounds 12]
  * [--subjects 2000,100000] [--records 2000] [--enquiries 100000] [--case-seconds 3]
  * [--practitioners 8] [--postgres]`:
  * measures, never asserts. Prints Markdown tables to paste into a note.
@@ -23,7 +23,9 @@ import { benchWorkflow } from "./workflow.ts";
 const { values } = parseArgs({
   options: {
     only: { type: "string" },
-    seconds: { type: "string", default: "10" },
+    // --only gateway: seconds per mode and scenario, in this many rounds of off and on.
+    seconds: { type: "string", default: "12" },
+    rounds: { type: "string", default: String(DEFAULT_ROUNDS) },
     subjects: { type: "string", default: "2000,100000" },
     records: { type: "string", default: "2000" },
     enquiries: { type: "string", default: "100000" },
@@ -46,7 +48,10 @@ let federationFailed = false;
 
 if (!values.only || values.only === "gateway") {
   process.stderr.write("gateway: starting the system (2,000 subjects) and loading it...\n");
-  const { results, cost } = await benchGateway(Number(values.seconds));
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`--rounds: a whole number of rounds, 1 or more, not "${values.rounds}"`);
+  const { results, cost } = await benchGateway(Number(values.seconds), rounds);
   // The median of the rounds' on/off ratios (gateway.ts says why rounds).
   const onOff = (scenario: string) =>
     (
@@ -57,18 +62,18 @@ if (!values.only || values.only === "gateway") {
     "\n## Gateway throughput: sharing rules enforced vs enforcement off (same run, same subgraphs)\n\n",
   );
   out(
-    `8 connections; as mgr.okafor with ENQ-2001; ${ROUNDS} rounds of ${ms(Number(values.seconds) / ROUNDS)} s per mode, off and on alternating which goes first; on/off is the median of the rounds' ratios (each round's in brackets).\n\n`,
+    `8 connections; as mgr.okafor with ENQ-2001; ${rounds} rounds of ${ms(Number(values.seconds) / rounds)} s per mode, off and on alternating which goes first. on/off: the median of the rounds' req/s ratios (the lowest and highest round in brackets). CPU off/on: the median of the rounds' main-thread CPU per request, off over on (above 1: enforcement costs the event loop less than Apollo's own shaping).\n\n`,
   );
   out(
-    "| scenario | enforcement | requests | req/s | p50 ms | p95 ms | non-200 | server CPU µs/req (main thread) | on/off |\n|---|---|---|---|---|---|---|---|---|\n",
+    "| scenario | enforcement | requests | req/s | p50 ms | p95 ms | non-200 | server CPU µs/req (main thread) | on/off | CPU off/on |\n|---|---|---|---|---|---|---|---|---|---|\n",
   );
+  const spread = (xs: number[] | undefined) =>
+    xs && xs.length > 0 ? ` (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})` : "";
   for (const r of results) {
-    const ratio =
-      r.ratio === undefined
-        ? ""
-        : `${r.ratio.toFixed(2)} (${(r.ratios ?? []).map((x) => x.toFixed(2)).join(", ")})`;
+    const ratio = r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}${spread(r.ratios)}`;
+    const cpu = r.cpuRatio === undefined ? "" : `${r.cpuRatio.toFixed(2)}${spread(r.cpuRatios)}`;
     out(
-      `| ${r.scenario} | ${r.mode} | ${r.requests} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${r.errors} | ${r.cpuUs.toFixed(0)} (${r.mainCpuUs?.toFixed(0) ?? "?"}) | ${ratio} |\n`,
+      `| ${r.scenario} | ${r.mode} | ${r.requests} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${r.errors} | ${r.cpuUs.toFixed(0)} (${r.mainCpuUs?.toFixed(0) ?? "?"}) | ${ratio} | ${cpu} |\n`,
     );
   }
   out("\n## Authorization cost per request (SubjectOverview, in process)\n\n");
