@@ -54,7 +54,7 @@ const cases: [string, string][] = [
   ],
   [
     "a refusal before GraphQL",
-    replyFor(new RequestRefused("BAD_USER_INPUT", "ENQ-9 is not an enquiry.")).body,
+    replyFor(new RequestRefused("BAD_USER_INPUT", "ENQ-9 is not an enquiry.")).body as string,
   ],
   ["an empty errors list", apollo({ errors: [], data: { ok: true } })],
   ["errors that are not objects", JSON.stringify({ errors: ["BAD_USER_INPUT"] })],
@@ -63,17 +63,39 @@ const cases: [string, string][] = [
   ["errors after data", JSON.stringify({ data: { subjects: people }, errors: [withheld("d")] })],
   [
     "errors after data, without data first",
-    replyJson(503, { message: "m", errors: [withheld("e")] }).body,
+    replyJson(503, { message: "m", errors: [withheld("e")] }).body as string,
   ],
   ["a truncated first error", apollo({ errors: [withheld("g")] }).slice(0, 40)],
   ["not JSON", "<!doctype html><title>GraphQL</title> errors"],
   ["the empty body", ""],
   ["JSON null", "null"],
+  // Past the head read from a reply in bytes: a first error longer than it, and one that ends
+  // just past it with a character of several bytes cut in two there.
+  [
+    "a first error longer than the head",
+    apollo({ errors: [{ ...withheld("h"), message: "é".repeat(6000) }], data: { people } }),
+  ],
+  [
+    "a first error ending just past the head",
+    apollo({ errors: [{ ...withheld("i"), message: `a${"✓".repeat(2740)}` }], data: { people } }),
+  ],
+  [
+    "a short first error, and the head cut inside a character of the data",
+    apollo({ errors: [withheld("j")], data: { people, notes: `a${"✓".repeat(4000)}` } }),
+  ],
 ];
 
 describe("the first error code of a reply", () => {
   it.each(cases)("is what parsing the whole body gives: %s", (_name, body) => {
     expect(firstErrorCode({ status: 200, headers: {}, body })).toBe(parsedWhole(body));
+  });
+
+  it.each(cases)("is the same from the body's UTF-8 bytes: %s", (_name, body) => {
+    const bytes = new Uint8Array(Buffer.from(body));
+    expect(firstErrorCode({ status: 200, headers: {}, body: bytes })).toBe(parsedWhole(body));
+    // A view into a larger buffer, as Buffer.allocUnsafe's pool gives.
+    const pooled = Buffer.concat([Buffer.from("xx{"), Buffer.from(body)]).subarray(3);
+    expect(firstErrorCode({ status: 200, headers: {}, body: pooled })).toBe(parsedWhole(body));
   });
 
   it("reads only the head of an answer whose errors come first, not its data", () => {

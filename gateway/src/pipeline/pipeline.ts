@@ -7,7 +7,8 @@ import type { Principal } from "../request/context.ts";
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Its text, or its UTF-8 bytes (the graph's answers, result-json.ts's resultBytes). */
+  body: string | Uint8Array;
 }
 
 /** What the transport stage hands the stages after it: the request as GraphQL over HTTP has it. */
@@ -128,13 +129,29 @@ function settle<C>(request: PipelineRequest<C>, error: unknown, logger: Logger) 
  */
 export function firstErrorCode(reply: Reply): string | undefined {
   const { body } = reply;
-  if (!body.includes('"errors"')) return undefined;
-  const first = body.startsWith(ERRORS_FIRST) ? objectAt(body, ERRORS_FIRST.length) : undefined;
+  if (typeof body === "string")
+    return body.includes('"errors"') ? firstCodeIn(body, () => body) : undefined;
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (!bytes.includes('"errors"')) return undefined;
+  // The first error is at the head of an answer; the whole is decoded only when it is not.
+  return firstCodeIn(bytes.toString("utf8", 0, Math.min(bytes.length, HEAD_BYTES)), () =>
+    bytes.toString("utf8"),
+  );
+}
+
+/** Enough of an answer's bytes to hold its first error (a withheld field's is some 750). */
+const HEAD_BYTES = 8192;
+
+/** `head` is the start of the body (all of it, or its first HEAD_BYTES), `whole` the body. */
+function firstCodeIn(head: string, whole: () => string): string | undefined {
+  const first = head.startsWith(ERRORS_FIRST) ? objectAt(head, ERRORS_FIRST.length) : undefined;
   if (first !== undefined) {
     try {
       return codeOf(JSON.parse(first));
     } catch {}
   }
+  const body = whole();
+  if (!body.includes('"errors"')) return undefined;
   try {
     return codeOf((JSON.parse(body) as { errors?: unknown[] }).errors?.[0]);
   } catch {

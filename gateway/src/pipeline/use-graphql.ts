@@ -28,8 +28,9 @@ export function useGraphQL<C extends BaseContext>(server: ApolloServer<C>): Stag
         },
         context: async () => context,
       });
-      let body = "";
-      if (response.body.kind === "complete") body = response.body.string;
+      let body: string | Uint8Array = "";
+      // Our stringifyResult gives bytes, which Apollo hands on untouched (apollo-server.ts).
+      if (response.body.kind === "complete") body = response.body.string as string | Uint8Array;
       else for await (const chunk of response.body.asyncIterator) body += chunk;
       const replyHeaders: Record<string, string> = {};
       for (const [key, value] of response.headers) replyHeaders[key] = value;

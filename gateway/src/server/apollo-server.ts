@@ -6,13 +6,13 @@ import {
 } from "@apollo/server/plugin/disabled";
 import type { GatewayInterface } from "@apollo/server-gateway-interface";
 import type { Logger } from "@mash/kit";
-import type { DocumentNode } from "graphql";
+import type { DocumentNode, FormattedExecutionResult } from "graphql";
 import type { Authority } from "../authz/ability.ts";
 import type { GatewayContext } from "../request/context.ts";
 import { type BoundedStore, documentStore } from "./bounded-store.ts";
 import { errorLogPlugin, formatError } from "./error-format.ts";
 import { purposeFreshnessPlugin } from "./purpose-freshness.ts";
-import { stringifyResult } from "./result-json.ts";
+import { resultBytes } from "./result-json.ts";
 
 /**
  * Apollo Server as the pipeline's GraphQL stage runs it: the (authorizing) gateway, production
@@ -38,8 +38,11 @@ export function createApolloServer(options: {
     documentStore: options.documents ?? documentStore(),
     includeStacktraceInErrorResponses: false,
     formatError,
-    // JSON.stringify's text, with what a big answer repeats written once (result-json.ts).
-    stringifyResult,
+    // JSON.stringify's text as UTF-8 bytes, with what a big answer repeats written once
+    // (result-json.ts). Apollo declares a string here but only passes the value on, as the
+    // body's `string` (runHttpQuery, and its early-error path), to use-graphql.ts, which
+    // takes bytes as they are: the one 180 KB text a list of fifty would make is never made.
+    stringifyResult: resultBytes as unknown as (result: FormattedExecutionResult) => string,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -1,11 +1,19 @@
 import type { FormattedExecutionResult } from "graphql";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { formatError } from "./error-format.ts";
-import { sharedJson, stringifyResult } from "./result-json.ts";
+import { sharedJson } from "./json-pieces.ts";
+import { resultBytes, stringifyResult } from "./result-json.ts";
 
 const standard = (value: unknown) => `${JSON.stringify(value)}\n`;
-const same = (result: unknown) =>
-  expect(stringifyResult(result as FormattedExecutionResult)).toBe(standard(result));
+/** The text, and the bytes, are JSON.stringify's (twice: the second time from what was kept). */
+const same = (result: unknown) => {
+  for (let i = 0; i < 2; i++) {
+    expect(stringifyResult(result as FormattedExecutionResult)).toBe(standard(result));
+    expect(
+      Buffer.from(standard(result)).equals(resultBytes(result as FormattedExecutionResult)),
+    ).toBe(true);
+  }
+};
 
 const contact = Object.freeze({ agency: "police", name: "Police desk", phone: "01632 960001" });
 const withheld = Object.freeze({
@@ -69,6 +77,48 @@ describe("stringifyResult writes exactly what JSON.stringify writes", () => {
     same({ errors: [hidden({ message: "m" })] });
     same(hidden({ errors: [{ message: "m" }], data: null }));
     same({ errors: [Object.create({ toJSON: () => "inherited" })] });
+  });
+
+  test("errors made of kept parts and a path, in any order and mixed with others", () => {
+    const other = Object.freeze({ ...withheld, owner: "health" });
+    const elsewhere = Object.freeze([Object.freeze({ line: 9, column: 1 })]);
+    const errors: unknown[] = [];
+    for (let i = 0; i < 40; i++) {
+      const extensions = i % 3 ? withheld : other;
+      const at = i % 4 ? locations : elsewhere;
+      const path = ["subjects", i, "é ✓", i % 5];
+      errors.push(
+        i % 7 === 0
+          ? { path, message: withheld.reason, extensions, locations: at }
+          : i % 11 === 0
+            ? { message: `${i}`, path, extensions: { ...extensions } }
+            : { message: i % 2 ? withheld.reason : "other", locations: at, path, extensions },
+      );
+    }
+    errors.push({ message: "m", locations, extensions: withheld });
+    errors.push({ message: "m", path: Object.freeze(["x"]), extensions: withheld });
+    errors.push({ message: "m", path: ["y"], extensions: withheld, n: 1 });
+    errors.push({ message: "m", path: ["z"], extensions: withheld, gone: undefined });
+    errors.push({
+      message: "m",
+      path: Object.assign(["t"], { toJSON: () => "p" }),
+      extensions: withheld,
+    });
+    same({ errors, data: { subjects: [{ id: "S-1", name: "Zoë" }] } });
+  });
+
+  test("an error's template is not reused for other values", () => {
+    const messages = ["one", "two"];
+    for (const message of messages)
+      same({ errors: [{ message, locations, path: ["a"], extensions: withheld }], data: null });
+    const moved = Object.freeze([Object.freeze({ line: 3, column: 4 })]);
+    same({ errors: [{ message: "one", locations: moved, path: ["a"], extensions: withheld }] });
+    same({ errors: [{ message: "one", path: ["a"], locations, extensions: withheld }] });
+    // More places for one object than are kept for it: the oldest goes, all stay right.
+    for (let line = 0; line < 40; line++) {
+      const at = Object.freeze([Object.freeze({ line, column: 1 })]);
+      same({ errors: [{ message: "m", locations: at, path: [line], extensions: withheld }] });
+    }
   });
 
   test("an object that is not frozen all the way down is written afresh each time", () => {

@@ -1,4 +1,15 @@
 import type { FormattedExecutionResult } from "graphql";
+import {
+  hasToJSON,
+  keyJson,
+  Parts,
+  type Piece,
+  pathJson,
+  plainObject,
+  serializable,
+  sharedJson,
+  stringJson,
+} from "./json-pieces.ts";
 
 /**
  * The text of an answer: exactly `JSON.stringify(result) + "\n"`, the text Apollo Server writes,
@@ -9,70 +20,87 @@ import type { FormattedExecutionResult } from "graphql";
  * this writer does not know exactly how JSON.stringify would write is handed to JSON.stringify.
  */
 export function stringifyResult(result: FormattedExecutionResult): string {
+  const parts = partsOf(result);
+  if (typeof parts === "string") return parts;
+  const texts: string[] = [];
+  for (const part of parts) texts.push(typeof part === "string" ? part : part.text);
+  return texts.join("");
+}
+
+/**
+ * The same answer as its UTF-8 bytes, the form it leaves in: stringifyResult's text encoded.
+ * Built from the parts without making that text first: an answer of 180 KB as one string is a
+ * fresh large object of V8's (and `Buffer.from` a second copy), which cost the event loop some
+ * 0.3 ms a list of fifty people; the errors' repeated parts are kept as bytes already.
+ */
+export function resultBytes(result: FormattedExecutionResult): Buffer {
+  const parts = partsOf(result);
+  if (typeof parts === "string") return Buffer.from(parts);
+  let length = 0;
+  for (const part of parts)
+    length += typeof part === "string" ? Buffer.byteLength(part) : part.bytes.length;
+  const bytes = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const part of parts) {
+    if (typeof part === "string") at += bytes.write(part, at);
+    else {
+      bytes.set(part.bytes, at);
+      at += part.bytes.length;
+    }
+  }
+  return bytes;
+}
+
+/** The answer's text in parts, in order; the whole text where JSON.stringify wrote it. */
+function partsOf(result: FormattedExecutionResult): (string | Piece)[] | string {
   const errors = result.errors;
   if (!errors || errors.length === 0 || !plainObject(result) || hasToJSON(result))
     return `${JSON.stringify(result)}\n`;
-  // Pieces joined once: a text built by `+=` is a tree of thousands of pieces, which encoding
-  // the reply to bytes must first copy flat, and that copy cost more than the writing (a list of
-  // fifty people with 235 withheld fields: some 0.5 ms of the event loop).
-  const parts: string[] = ["{"];
+  // Parts joined once: a text built by `+=` is a tree of thousands of pieces, which encoding
+  // the reply to bytes must first copy flat, and that copy cost more than the writing.
+  const parts = new Parts();
+  parts.add("{");
   let first = true;
   for (const key of Object.keys(result)) {
     const value = (result as Record<string, unknown>)[key];
     if (!serializable(value)) continue;
     if (hasToJSON(value)) return `${JSON.stringify(result)}\n`;
-    const mark = parts.length;
-    parts.push(first ? "" : ",", keyJson(key), ":");
+    const mark = parts.mark();
+    parts.add(first ? "" : ",", keyJson(key), ":");
     if (key === "errors" && Array.isArray(value)) errorsJson(value, parts);
     else {
       const text = JSON.stringify(value);
       if (text === undefined) {
-        parts.length = mark;
+        parts.reset(mark);
         continue;
       }
-      parts.push(text);
+      parts.add(text);
     }
     first = false;
   }
-  parts.push("}\n");
-  return parts.join("");
+  parts.add("}\n");
+  return parts.done();
 }
 
-/**
- * JSON.stringify calls a toJSON wherever it is found (own or inherited, enumerable or not) and
- * hands it the key it is written under; such values are left to it whole.
- */
-const hasToJSON = (value: unknown) =>
-  value !== null &&
-  typeof value === "object" &&
-  typeof (value as { toJSON?: unknown }).toJSON === "function";
-
-/** What JSON.stringify leaves out of an object. */
-const serializable = (value: unknown) =>
-  value !== undefined && typeof value !== "function" && typeof value !== "symbol";
-
-const plainObject = (value: unknown): value is Record<string, unknown> => {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-};
-
-function errorsJson(errors: readonly unknown[], parts: string[]): void {
-  parts.push("[");
+function errorsJson(errors: readonly unknown[], parts: Parts): void {
+  parts.add("[");
   for (let i = 0; i < errors.length; i++) {
     const error = errors[i];
-    if (i) parts.push(",");
-    const mark = parts.length;
-    if (plainObject(error) && !hasToJSON(error) && errorJson(error, parts)) continue;
-    parts.length = mark;
-    parts.push(JSON.stringify(error) ?? "null");
+    if (i) parts.add(",");
+    if (plainObject(error) && !hasToJSON(error)) {
+      if (templated(error, parts)) continue;
+      const mark = parts.mark();
+      if (errorJson(error, parts)) continue;
+      parts.reset(mark);
+    }
+    parts.add(JSON.stringify(error) ?? "null");
   }
-  parts.push("]");
+  parts.add("]");
 }
 
 /** One error's text added to `parts`; false where JSON.stringify must write it (parts then hold some of it). */
-function errorJson(error: Record<string, unknown>, parts: string[]): boolean {
-  parts.push("{");
+function errorJson(error: Record<string, unknown>, parts: Parts): boolean {
+  parts.add("{");
   let first = true;
   for (const key of Object.keys(error)) {
     const value = error[key];
@@ -83,80 +111,87 @@ function errorJson(error: Record<string, unknown>, parts: string[]): boolean {
     else if (key === "path" && Array.isArray(value)) text = pathJson(value);
     else text = sharedJson(value) ?? JSON.stringify(value);
     if (text === undefined) continue;
-    parts.push(first ? "" : ",", keyJson(key), ":", text);
+    parts.add(first ? "" : ",", keyJson(key), ":", text);
     first = false;
   }
-  parts.push("}");
+  parts.add("}");
   return true;
 }
-
-/** A path is names and indexes; anything else in it is JSON.stringify's to write. */
-function pathJson(path: readonly unknown[]): string {
-  let out = "[";
-  for (let i = 0; i < path.length; i++) {
-    const step = path[i];
-    let text: string;
-    if (typeof step === "number" && Number.isSafeInteger(step)) text = String(step);
-    else if (typeof step === "string") text = stringJson(step);
-    else return JSON.stringify(path);
-    out += i ? `,${text}` : text;
-  }
-  return `${out}]`;
-}
-
-// Strings repeat within an answer and across answers (messages, field names); the texts kept
-// are bounded, and forgotten all at once when full: a client cannot grow them.
-const STRINGS_KEPT = 1024;
-const strings = new Map<string, string>();
-function stringJson(value: string): string {
-  let text = strings.get(value);
-  if (text === undefined) {
-    text = JSON.stringify(value);
-    if (value.length <= 1024) {
-      if (strings.size >= STRINGS_KEPT) strings.clear();
-      // Kept under a copy of its own: a name sliced from a query text would keep the whole
-      // request body alive for as long as it stayed in the table.
-      strings.set(JSON.parse(text) as string, text);
-    }
-  }
-  return text;
-}
-const keyJson = stringJson;
 
 /**
- * The JSON of an object that cannot change: frozen all the way down, plain data (no accessors,
- * no toJSON, no prototype of its own). Its text is written once; a WeakMap keeps it only as long
- * as the object lives. Any other object: undefined, for JSON.stringify to write.
+ * An error whose members are all strings or frozen plain data, but for its path: its text
+ * before the path and after it, written once. Kept by the last frozen object among its values
+ * (a withheld field's extensions), so it lives only as long as that object does.
  */
-const written = new WeakMap<object, string>();
-const notShareable = new WeakSet<object>();
-export function sharedJson(value: unknown): string | undefined {
-  if (value === null || typeof value !== "object") return undefined;
-  const known = written.get(value);
-  if (known !== undefined) return known;
-  if (notShareable.has(value) || !immutable(value)) {
-    notShareable.add(value);
-    return undefined;
+interface Template {
+  keys: readonly string[];
+  /** The error's values, the path's place empty: the same values make the same text. */
+  values: readonly unknown[];
+  head: Piece;
+  tail: Piece;
+}
+const templates = new WeakMap<object, Template[]>();
+/** Per object: one template for each place the judge's errors with it were located. */
+const TEMPLATES_PER_OBJECT = 16;
+
+/** Adds an error made of one template and its path; false (nothing added) for any other. */
+function templated(error: Record<string, unknown>, parts: Parts): boolean {
+  const keys = Object.keys(error);
+  let anchor: object | undefined;
+  let pathAt = -1;
+  for (let i = 0; i < keys.length; i++) {
+    const value = error[keys[i] as string];
+    if (keys[i] === "path" && Array.isArray(value) && !hasToJSON(value)) pathAt = i;
+    else if (typeof value === "object" && value !== null) anchor = value;
+    else if (typeof value !== "string") return false;
   }
-  const text = JSON.stringify(value);
-  written.set(value, text);
-  return text;
+  if (pathAt < 0 || anchor === undefined) return false;
+  const kept = templates.get(anchor);
+  let template = kept?.find((t) => fits(t, keys, error, pathAt));
+  if (!template) {
+    template = templateOf(keys, error, pathAt);
+    if (!template) return false;
+    const list = kept ?? [];
+    if (list.length >= TEMPLATES_PER_OBJECT) list.shift();
+    list.push(template);
+    if (!kept) templates.set(anchor, list);
+  }
+  parts.piece(template.head);
+  parts.add(pathJson(error.path as unknown[]));
+  parts.piece(template.tail);
+  return true;
 }
 
-function immutable(value: object, depth = 0): boolean {
-  if (depth > 8 || !Object.isFrozen(value)) return false;
-  const array = Array.isArray(value);
-  const proto = Object.getPrototypeOf(value);
-  if (!array && proto !== Object.prototype && proto !== null) return false;
-  if (array && proto !== Array.prototype) return false;
-  const descriptors = Object.getOwnPropertyDescriptors(value);
-  if ("toJSON" in descriptors) return false;
-  for (const key of Reflect.ownKeys(descriptors)) {
-    const descriptor = descriptors[key as string] as PropertyDescriptor;
-    if (!("value" in descriptor)) return false;
-    const inner = descriptor.value;
-    if (inner !== null && typeof inner === "object" && !immutable(inner, depth + 1)) return false;
-    if (typeof inner === "bigint") return false;
+function fits(t: Template, keys: string[], error: Record<string, unknown>, pathAt: number) {
+  if (t.keys.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (t.keys[i] !== keys[i]) return false;
+    if (i !== pathAt && t.values[i] !== error[keys[i] as string]) return false;
   }
   return true;
+}
+
+/** Undefined where a member is not frozen plain data (its text could change). */
+function templateOf(
+  keys: string[],
+  error: Record<string, unknown>,
+  pathAt: number,
+): Template | undefined {
+  const values: unknown[] = [];
+  const texts: string[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const value = i === pathAt ? undefined : error[keys[i] as string];
+    const text =
+      i === pathAt ? "" : typeof value === "string" ? stringJson(value) : sharedJson(value);
+    if (text === undefined) return undefined;
+    values.push(value);
+    texts.push(`${i ? "," : ""}${keyJson(keys[i] as string)}:${text}`);
+  }
+  const piece = (text: string): Piece => ({ text, bytes: Buffer.from(text) });
+  return {
+    keys,
+    values,
+    head: piece(`{${texts.slice(0, pathAt + 1).join("")}`),
+    tail: piece(`${texts.slice(pathAt + 1).join("")}}`),
+  };
 }

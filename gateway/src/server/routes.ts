@@ -27,8 +27,9 @@ export interface Routes {
 }
 
 export function sendReply(res: ServerResponse, reply: Reply) {
-  // Encoded once: its length and its bytes from one pass over a text that can be 200 KB.
-  const body = Buffer.from(reply.body);
+  // Encoded once: its length and its bytes from one pass over a text that can be 200 KB. The
+  // graph's answers come as bytes already (result-json.ts).
+  const body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
   res.writeHead(reply.status, {
     ...reply.headers,
     "content-length": body.length,
