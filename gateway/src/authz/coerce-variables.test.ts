@@ -56,6 +56,21 @@ describe("coercing the compiled pass's variables", () => {
       }
   });
 
+  it("keeps a variable named __proto__ as graphql-js does, as a value of its own", () => {
+    const defs = definitions("($__proto__: ID, $toString: [String!])");
+    const inputs = JSON.parse('{"__proto__": "S-1", "toString": ["a"]}') as Record<string, unknown>;
+    const expected = getVariableValues(schema, defs, inputs, { maxErrors: 50 }).coerced;
+    const got = coerceVariables(schema, defs, inputs);
+    expect(Object.getPrototypeOf(got)).toBe(Object.getPrototypeOf(expected));
+    expect(Object.entries(got ?? {})).toEqual(Object.entries(expected ?? {}));
+    expect(Object.entries(got ?? {})).toEqual([
+      ["__proto__", "S-1"],
+      ["toString", ["a"]],
+    ]);
+    // Left to graphql-js: its fast path would have set the prototype instead.
+    expect(simplyCoerced(schema, defs, inputs)).toBeUndefined();
+  });
+
   it("coerces ids and strings itself, copying lists, and leaves the rest to graphql-js", () => {
     const ids = Array.from({ length: 50 }, (_, i) => `S-${1001 + i}`);
     const coerced = simplyCoerced(schema, definitions("($v: [ID!]!)"), { v: ids });

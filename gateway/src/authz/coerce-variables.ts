@@ -35,6 +35,8 @@ export function simplyCoerced(
   const coerced: Record<string, unknown> = {};
   for (const definition of definitions) {
     const name = definition.variable.name.value;
+    // Set on a plain object, $__proto__ would be lost; graphql-js copies it in as its own.
+    if (name === "__proto__") return undefined;
     if (!Object.hasOwn(inputs, name)) {
       // A default is parsed from the document, and a missing non-null variable is an error.
       if (definition.defaultValue || definition.type.kind === Kind.NON_NULL_TYPE) return undefined;
