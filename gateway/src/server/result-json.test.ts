@@ -77,6 +77,9 @@ describe("stringifyResult writes exactly what JSON.stringify writes", () => {
     same({ errors: [hidden({ message: "m" })] });
     same(hidden({ errors: [{ message: "m" }], data: null }));
     same({ errors: [Object.create({ toJSON: () => "inherited" })] });
+    // A toJSON is handed its index, as JSON.stringify hands it; one that gives nothing is null.
+    const keyed = { message: "m", toJSON: (key: string) => ({ at: key }) };
+    same({ errors: [{ message: "first" }, keyed, keyed, { toJSON: () => undefined }] });
   });
 
   test("errors made of kept parts and a path, in any order and mixed with others", () => {

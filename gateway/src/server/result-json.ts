@@ -93,9 +93,21 @@ function errorsJson(errors: readonly unknown[], parts: Parts): void {
       if (errorJson(error, parts)) continue;
       parts.reset(mark);
     }
-    parts.add(JSON.stringify(error) ?? "null");
+    parts.add(elementJson(error, i));
   }
   parts.add("]");
+}
+
+/**
+ * The text JSON.stringify writes for `value` at index `i` of an array: a toJSON is handed the
+ * index as its key ("3"), not the "" a value stringified alone would give it.
+ */
+function elementJson(value: unknown, i: number): string {
+  if (!hasToJSON(value)) return JSON.stringify(value) ?? "null";
+  const key = String(i);
+  const text = JSON.stringify({ [key]: value });
+  const head = `{${JSON.stringify(key)}:`;
+  return text.startsWith(head) ? text.slice(head.length, -1) : "null";
 }
 
 /** One error's text added to `parts`; false where JSON.stringify must write it (parts then hold some of it). */
