@@ -5,12 +5,13 @@
  */
 
 /**
- * JSON.stringify calls a toJSON wherever it is found (own or inherited, enumerable or not) and
- * hands it the key it is written under; such values are left to it whole.
+ * JSON.stringify calls a toJSON wherever it is found (own or inherited, enumerable or not; on
+ * an object, a function or a BigInt) and hands it the key it is written under; such values are
+ * left to it whole. (A toJSON put on String, Number or Boolean's prototype is not looked for.)
  */
 export const hasToJSON = (value: unknown) =>
+  (typeof value === "object" || typeof value === "function" || typeof value === "bigint") &&
   value !== null &&
-  typeof value === "object" &&
   typeof (value as { toJSON?: unknown }).toJSON === "function";
 
 /** What JSON.stringify leaves out of an object. */
@@ -129,7 +130,9 @@ function immutable(value: object, depth = 0): boolean {
     if (!("value" in descriptor)) return false;
     const inner = descriptor.value;
     if (inner !== null && typeof inner === "object" && !immutable(inner, depth + 1)) return false;
-    if (typeof inner === "bigint") return false;
+    // A function or symbol is left out today, but a toJSON given it later would be written.
+    if (typeof inner === "bigint" || typeof inner === "function" || typeof inner === "symbol")
+      return false;
   }
   return true;
 }

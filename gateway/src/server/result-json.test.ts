@@ -124,6 +124,44 @@ describe("stringifyResult writes exactly what JSON.stringify writes", () => {
     }
   });
 
+  test("a toJSON on a function or a BigInt, handed its key", () => {
+    const fn = Object.assign(() => 1, { toJSON: (key: string) => `fn at ${key}` });
+    same({ errors: [{ message: "m", fn }, fn], data: { fn } });
+    const bigint = BigInt.prototype as unknown as { toJSON?: (key: string) => string };
+    bigint.toJSON = function (this: bigint, key: string) {
+      return `${this} at ${key}`;
+    };
+    try {
+      same({ errors: [{ message: "m", n: 1n, path: ["a"], extensions: withheld }, 2n], data: 3n });
+    } finally {
+      delete bigint.toJSON;
+    }
+  });
+
+  test("a frozen object holding a function is never kept: a toJSON could be given it later", () => {
+    const later: { (): number; toJSON?: () => string } = () => 1;
+    const extensions = Object.freeze({ code: "X", later });
+    const result = { errors: [{ message: "m", path: ["a"], extensions }] };
+    same(result);
+    later.toJSON = () => "written now";
+    same(result);
+    expect(stringifyResult(result as FormattedExecutionResult)).toContain("written now");
+  });
+
+  test("each member of an error is read once, as JSON.stringify reads it", () => {
+    let reads = 0;
+    const error = { message: "m", path: ["a"] } as Record<string, unknown>;
+    Object.defineProperty(error, "extensions", {
+      enumerable: true,
+      get: () => {
+        reads++;
+        return withheld;
+      },
+    });
+    resultBytes({ errors: [error] } as FormattedExecutionResult);
+    expect(reads).toBe(1);
+  });
+
   test("an object that is not frozen all the way down is written afresh each time", () => {
     const inner = { phone: "1" };
     const shallow = Object.freeze({ code: "X", inner });

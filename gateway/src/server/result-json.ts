@@ -48,6 +48,8 @@ export function resultBytes(result: FormattedExecutionResult): Buffer {
       at += part.bytes.length;
     }
   }
+  // allocUnsafe's memory may hold an earlier reply: every byte must have been written.
+  if (at !== length) return Buffer.from(stringifyResult(result));
   return bytes;
 }
 
@@ -63,8 +65,8 @@ function partsOf(result: FormattedExecutionResult): (string | Piece)[] | string 
   let first = true;
   for (const key of Object.keys(result)) {
     const value = (result as Record<string, unknown>)[key];
-    if (!serializable(value)) continue;
     if (hasToJSON(value)) return `${JSON.stringify(result)}\n`;
+    if (!serializable(value)) continue;
     const mark = parts.mark();
     parts.add(first ? "" : ",", keyJson(key), ":");
     if (key === "errors" && Array.isArray(value)) errorsJson(value, parts);
@@ -116,8 +118,8 @@ function errorJson(error: Record<string, unknown>, parts: Parts): boolean {
   let first = true;
   for (const key of Object.keys(error)) {
     const value = error[key];
-    if (!serializable(value)) continue;
     if (hasToJSON(value)) return false;
+    if (!serializable(value)) continue;
     let text: string | undefined;
     if (typeof value === "string") text = stringJson(value);
     else if (key === "path" && Array.isArray(value)) text = pathJson(value);
@@ -146,22 +148,27 @@ const templates = new WeakMap<object, Template[]>();
 /** Per object: one template for each place the judge's errors with it were located. */
 const TEMPLATES_PER_OBJECT = 16;
 
-/** Adds an error made of one template and its path; false (nothing added) for any other. */
+/**
+ * Adds an error made of one template and its path; false (nothing added) for any other. Each
+ * member is read once, as JSON.stringify reads it.
+ */
 function templated(error: Record<string, unknown>, parts: Parts): boolean {
   const keys = Object.keys(error);
+  const values: unknown[] = new Array(keys.length);
   let anchor: object | undefined;
   let pathAt = -1;
   for (let i = 0; i < keys.length; i++) {
     const value = error[keys[i] as string];
+    values[i] = value;
     if (keys[i] === "path" && Array.isArray(value) && !hasToJSON(value)) pathAt = i;
     else if (typeof value === "object" && value !== null) anchor = value;
     else if (typeof value !== "string") return false;
   }
   if (pathAt < 0 || anchor === undefined) return false;
   const kept = templates.get(anchor);
-  let template = kept?.find((t) => fits(t, keys, error, pathAt));
+  let template = kept?.find((t) => fits(t, keys, values, pathAt));
   if (!template) {
-    template = templateOf(keys, error, pathAt);
+    template = templateOf(keys, values, pathAt);
     if (!template) return false;
     const list = kept ?? [];
     if (list.length >= TEMPLATES_PER_OBJECT) list.shift();
@@ -169,40 +176,36 @@ function templated(error: Record<string, unknown>, parts: Parts): boolean {
     if (!kept) templates.set(anchor, list);
   }
   parts.piece(template.head);
-  parts.add(pathJson(error.path as unknown[]));
+  parts.add(pathJson(values[pathAt] as unknown[]));
   parts.piece(template.tail);
   return true;
 }
 
-function fits(t: Template, keys: string[], error: Record<string, unknown>, pathAt: number) {
+function fits(t: Template, keys: string[], values: unknown[], pathAt: number) {
   if (t.keys.length !== keys.length) return false;
   for (let i = 0; i < keys.length; i++) {
     if (t.keys[i] !== keys[i]) return false;
-    if (i !== pathAt && t.values[i] !== error[keys[i] as string]) return false;
+    if (i !== pathAt && t.values[i] !== values[i]) return false;
   }
   return true;
 }
 
 /** Undefined where a member is not frozen plain data (its text could change). */
-function templateOf(
-  keys: string[],
-  error: Record<string, unknown>,
-  pathAt: number,
-): Template | undefined {
-  const values: unknown[] = [];
+function templateOf(keys: string[], values: unknown[], pathAt: number): Template | undefined {
+  const kept: unknown[] = [];
   const texts: string[] = [];
   for (let i = 0; i < keys.length; i++) {
-    const value = i === pathAt ? undefined : error[keys[i] as string];
+    const value = i === pathAt ? undefined : values[i];
     const text =
       i === pathAt ? "" : typeof value === "string" ? stringJson(value) : sharedJson(value);
     if (text === undefined) return undefined;
-    values.push(value);
+    kept.push(value);
     texts.push(`${i ? "," : ""}${keyJson(keys[i] as string)}:${text}`);
   }
   const piece = (text: string): Piece => ({ text, bytes: Buffer.from(text) });
   return {
     keys,
-    values,
+    values: kept,
     head: piece(`{${texts.slice(0, pathAt + 1).join("")}`),
     tail: piece(`${texts.slice(pathAt + 1).join("")}}`),
   };
