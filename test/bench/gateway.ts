@@ -200,10 +200,15 @@ export async function benchGateway(
           });
         }
       }
-      const ratios = runs.on.map((on, i) => on.rps / (runs.off[i]?.rps ?? Number.NaN));
+      // A round that saw no request (or no CPU tick) has no ratio to count.
+      const ratios = runs.on
+        .map((on, i) => on.rps / (runs.off[i]?.rps ?? Number.NaN))
+        .filter(Number.isFinite);
       const cpuRatios = roundMainUs.on.flatMap((on, i) => {
         const off = roundMainUs.off[i];
-        return on === undefined || off === undefined ? [] : [off / on];
+        return on === undefined || off === undefined || !Number.isFinite(off / on)
+          ? []
+          : [off / on];
       });
       for (const mode of ["off", "on"] as const) {
         const list = runs[mode];
@@ -218,7 +223,7 @@ export async function benchGateway(
           errors: list.reduce((n, r) => n + r.errors, 0),
           cpuUs: cpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
           mainCpuUs: mainCpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
-          ...(mode === "on" ? { ratios, ratio: median(ratios) } : {}),
+          ...(mode === "on" && ratios.length > 0 ? { ratios, ratio: median(ratios) } : {}),
           ...(mode === "on" && cpuRatios.length > 0
             ? { cpuRatios, cpuRatio: median(cpuRatios) }
             : {}),

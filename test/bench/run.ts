@@ -47,11 +47,17 @@ const summaryLines: { mash?: string; federation?: string } = {};
 let federationFailed = false;
 
 if (!values.only || values.only === "gateway") {
-  process.stderr.write("gateway: starting the system (2,000 subjects) and loading it...\n");
+  const seconds = Number(values.seconds);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new Error(`--seconds: a number of seconds above 0, not "${values.seconds}"`);
   const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1)
-    throw new Error(`--rounds: a whole number of rounds, 1 or more, not "${values.rounds}"`);
-  const { results, cost } = await benchGateway(Number(values.seconds), rounds);
+  // A round under a quarter of a second may see no request at all: its ratio would mean nothing.
+  if (!Number.isInteger(rounds) || rounds < 1 || seconds / rounds < 0.25)
+    throw new Error(
+      `--rounds: a whole number of rounds, 1 or more, each of at least 0.25 s of --seconds, not "${values.rounds}"`,
+    );
+  process.stderr.write("gateway: starting the system (2,000 subjects) and loading it...\n");
+  const { results, cost } = await benchGateway(seconds, rounds);
   // The median of the rounds' on/off ratios (gateway.ts says why rounds).
   const onOff = (scenario: string) =>
     (
