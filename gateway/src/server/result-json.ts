@@ -31,7 +31,7 @@ export function stringifyResult(result: FormattedExecutionResult): string {
  * The same answer as its UTF-8 bytes, the form it leaves in: stringifyResult's text encoded.
  * Built from the parts without making that text first: an answer of 180 KB as one string is a
  * fresh large object of V8's (and `Buffer.from` a second copy), which cost the event loop some
- * 0.3 ms a list of fifty people; the errors' repeated parts are kept as bytes already.
+ * 0.2 ms a list of fifty people; the errors' repeated parts are kept as bytes already.
  */
 export function resultBytes(result: FormattedExecutionResult): Buffer {
   const parts = partsOf(result);
