@@ -24,6 +24,8 @@ export interface LoadResult {
   cpuUs: number;
   /** Its main thread's alone (the event loop), where Linux tells it. */
   mainCpuUs?: number;
+  /** The access log's writing thread's (sqlite-append-thread.ts), where Linux tells it. */
+  accessLogCpuUs?: number;
   /** "on" rows: each round's on/off, and their median (the figure to compare runs by). */
   ratios?: number[];
   ratio?: number;
@@ -140,7 +142,7 @@ export async function benchGateway(
       },
     );
     const cpu = () =>
-      new Promise<{ all: number; main?: number }>((resolve) => {
+      new Promise<{ all: number; main?: number; accessLog?: number }>((resolve) => {
         server.once("message", resolve);
         server.send("cpu");
       });
@@ -164,6 +166,7 @@ export async function benchGateway(
       const runs: Record<"on" | "off", Load[]> = { off: [], on: [] };
       const cpuUs = { off: 0, on: 0 };
       const mainCpuUs = { off: 0, on: 0 };
+      const accessLogCpuUs = { off: 0, on: 0 };
       const roundMainUs: Record<"on" | "off", (number | undefined)[]> = { off: [], on: [] };
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const);
@@ -185,6 +188,8 @@ export async function benchGateway(
           runs[mode].push(run);
           cpuUs[mode] += used;
           if (main !== undefined) mainCpuUs[mode] += main;
+          if (after.accessLog !== undefined && before.accessLog !== undefined)
+            accessLogCpuUs[mode] += after.accessLog - before.accessLog;
           roundMainUs[mode].push(
             main === undefined || run.requests === 0 ? undefined : main / run.requests,
           );
@@ -223,6 +228,7 @@ export async function benchGateway(
           errors: list.reduce((n, r) => n + r.errors, 0),
           cpuUs: cpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
           mainCpuUs: mainCpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
+          accessLogCpuUs: accessLogCpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
           ...(mode === "on" && ratios.length > 0 ? { ratios, ratio: median(ratios) } : {}),
           ...(mode === "on" && cpuRatios.length > 0
             ? { cpuRatios, cpuRatio: median(cpuRatios) }

@@ -1,10 +1,11 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { tempStores } from "@mash/kit/testing";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { AuditEntry } from "./record.ts";
 import { GENESIS } from "./record.ts";
 import { openSqliteAppender } from "./sqlite-append.ts";
-import { startThreadedAppender } from "./sqlite-append-thread.ts";
+import { startThreadedAppender, WRITER_THREAD_NAME } from "./sqlite-append-thread.ts";
 import { openAuditStore } from "./store.ts";
 import { verifyChain } from "./verify.ts";
 
@@ -103,6 +104,40 @@ describe("the access log's writing thread", () => {
       } finally {
         await store.close();
       }
+    } finally {
+      await temp.cleanup();
+    }
+  });
+
+  /** This process's threads by id, with the names Linux keeps for them. */
+  const threads = () =>
+    new Map(
+      readdirSync("/proc/self/task").map((tid) => [
+        tid,
+        readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim(),
+      ]),
+    );
+  const named = (all: Map<string, string>) =>
+    [...all].filter(([, name]) => name === WRITER_THREAD_NAME).map(([tid]) => tid);
+
+  // Linux only, as the system is (its packages are Debian's).
+  it("names its own thread, so top -H and the bench tell it from the event loop", async () => {
+    const temp = tempStores("sqlite");
+    try {
+      const before = threads();
+      const thread = await startThreadedAppender(await freshFile(temp, "audit"), {
+        fullSync: false,
+      });
+      if (!thread) throw new Error("no writing thread");
+      const during = threads();
+      // One more thread of that name, and a new one: not the caller's renamed.
+      expect(named(during)).toHaveLength(named(before).length + 1);
+      const renamed = named(during).filter((tid) => !named(before).includes(tid));
+      expect(renamed).toHaveLength(1);
+      expect(before.has(renamed[0] as string)).toBe(false);
+      expect(during.get(String(process.pid))).toBe(before.get(String(process.pid)));
+      await thread.close();
+      expect(named(threads())).toEqual(named(before));
     } finally {
       await temp.cleanup();
     }

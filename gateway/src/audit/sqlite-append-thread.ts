@@ -65,6 +65,8 @@ const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const Database = require(workerData.sqlite);
+// Named for top -H, ps -L and the bench: Linux names every thread of the process "node".
+try { require("node:fs").writeFileSync("/proc/thread-self/comm", workerData.threadName); } catch {}
 const db = new Database(workerData.file);
 db.pragma("busy_timeout = 5000");
 db.pragma("foreign_keys = ON");
@@ -122,6 +124,9 @@ parentPort.on("message", (m) => {
 parentPort.postMessage({ ready: db.pragma("synchronous", { simple: true }) });
 `;
 
+/** The writing thread's name (Linux's task comm): `top -H` and the bench tell it apart. */
+export const WRITER_THREAD_NAME = "mash-audit";
+
 /** A batch found another head this many times in a row: reported as SQLite's BUSY, and retried. */
 const MAX_RELINKS = 50;
 
@@ -167,7 +172,13 @@ export async function startThreadedAppender(
       eval: true,
       // The code is plain JavaScript: none of the parent's loaders (tsx) need load in it.
       execArgv: [],
-      workerData: { file, fullSync: options.fullSync, sqlite, genesis: GENESIS },
+      workerData: {
+        file,
+        fullSync: options.fullSync,
+        sqlite,
+        genesis: GENESIS,
+        threadName: WRITER_THREAD_NAME,
+      },
     });
   } catch {
     return undefined;
