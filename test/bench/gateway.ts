@@ -166,7 +166,11 @@ export async function benchGateway(
       const runs: Record<"on" | "off", Load[]> = { off: [], on: [] };
       const cpuUs = { off: 0, on: 0 };
       const mainCpuUs = { off: 0, on: 0 };
-      const accessLogCpuUs = { off: 0, on: 0 };
+      // Undefined until a round is told it (serve.ts found the thread by its name).
+      const accessLogCpuUs: Record<"on" | "off", number | undefined> = {
+        off: undefined,
+        on: undefined,
+      };
       const roundMainUs: Record<"on" | "off", (number | undefined)[]> = { off: [], on: [] };
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const);
@@ -189,7 +193,7 @@ export async function benchGateway(
           cpuUs[mode] += used;
           if (main !== undefined) mainCpuUs[mode] += main;
           if (after.accessLog !== undefined && before.accessLog !== undefined)
-            accessLogCpuUs[mode] += after.accessLog - before.accessLog;
+            accessLogCpuUs[mode] = (accessLogCpuUs[mode] ?? 0) + after.accessLog - before.accessLog;
           roundMainUs[mode].push(
             main === undefined || run.requests === 0 ? undefined : main / run.requests,
           );
@@ -228,7 +232,12 @@ export async function benchGateway(
           errors: list.reduce((n, r) => n + r.errors, 0),
           cpuUs: cpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
           mainCpuUs: mainCpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
-          accessLogCpuUs: accessLogCpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
+          ...(accessLogCpuUs[mode] === undefined
+            ? {}
+            : {
+                accessLogCpuUs:
+                  (accessLogCpuUs[mode] as number) / list.reduce((n, r) => n + r.requests, 0),
+              }),
           ...(mode === "on" && ratios.length > 0 ? { ratios, ratio: median(ratios) } : {}),
           ...(mode === "on" && cpuRatios.length > 0
             ? { cpuRatios, cpuRatio: median(cpuRatios) }

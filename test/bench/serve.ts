@@ -38,11 +38,11 @@ const threadsUs = (): { main?: number; accessLog?: number } => {
   let accessLog: number | undefined;
   try {
     main = threadUs(String(process.pid));
-    accessLog = 0;
+    // No thread of that name (none could be had, or it could not be named): not told, not 0.
     for (const tid of readdirSync("/proc/self/task")) {
       try {
         if (readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim() === WRITER_THREAD_NAME)
-          accessLog += threadUs(tid);
+          accessLog = (accessLog ?? 0) + threadUs(tid);
       } catch {
         // A thread that ended between the listing and the read: it has nothing more to count.
       }
