@@ -4,6 +4,7 @@ export { verifyChain } from "./audit/verify.ts";
 export { Authority } from "./authz/ability.ts";
 export { AUDIT_UNAVAILABLE } from "./authz/authorizing-gateway.ts";
 export { WITHHELD } from "./authz/judge.ts";
+export { narrowedFetches } from "./authz/narrow-fetch.ts";
 export { loadPolicies } from "./authz/policy/load.ts";
 export { PolicyError } from "./authz/policy/types.ts";
 export { rawResults, rawResultsAvailable } from "./authz/raw-results.ts";

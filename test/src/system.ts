@@ -92,6 +92,10 @@ export interface RecordedFetch {
   query: string;
   /** The X-MASH-Context the gateway sent. */
   context: string | undefined;
+  /** An entity fetch's representations' ids, in order; undefined for any other fetch. */
+  representations?: unknown[];
+  /** Those of the people outside the purpose, where the fetch was narrowed for them. */
+  outside?: unknown[];
 }
 
 /**
@@ -228,12 +232,21 @@ async function recordingProxy(
   const server = createServer(async (req, res) => {
     const body = await readBody(req, 10_000_000);
     if (req.method === "POST") {
-      const parsed = JSON.parse(body) as { query?: string };
+      const parsed = JSON.parse(body) as {
+        query?: string;
+        variables?: Record<string, { id?: unknown }[] | undefined>;
+      };
       const context = req.headers["x-mash-context"];
+      const representations = parsed.variables?.representations;
+      const outside = parsed.variables?._authz_outside;
       log.push({
         subgraph: target.name,
         query: parsed.query ?? "",
         context: typeof context === "string" ? context : undefined,
+        ...(Array.isArray(representations)
+          ? { representations: representations.map((r) => r?.id) }
+          : {}),
+        ...(Array.isArray(outside) ? { outside: outside.map((r) => r?.id) } : {}),
       });
     }
     const headers: Record<string, string> = {};

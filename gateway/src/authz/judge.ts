@@ -46,6 +46,11 @@ export interface CompiledJudge {
   ): { field: string; rule: string } | undefined;
   /** Verdicts remembered by the values conditions read (verdict-memo.ts). */
   memo: VerdictMemo;
+  /**
+   * False when no rule could allow the field for a person outside the request's purpose (as
+   * mayAllow, with only the rules that need no enquiry): such people's fetches leave it out.
+   */
+  mayShowOutside(type: string, field: string): boolean;
 }
 
 export type Judge = FieldJudge & RewriteRules & CompiledJudge & { key: string };
@@ -154,6 +159,7 @@ function createCore(authority: Authority, request: RequestAuthorization): Core {
     authority.mayAllow(outside, type, field) ||
     (linked !== undefined && authority.mayAllow(linked, type, field));
   const mayAllowAnywhere = new Map<string, boolean>();
+  const mayAllowOutside = new Map<string, boolean>();
   const readsAll = (
     ability: ReturnType<Authority["ability"]>,
     type: string,
@@ -188,6 +194,18 @@ function createCore(authority: Authority, request: RequestAuthorization): Core {
           ? members.some((member) => mayAllowOn(member, field))
           : mayAllowOn(type, field);
         mayAllowAnywhere.set(key, allowed);
+      }
+      return allowed;
+    },
+    mayShowOutside(type, field) {
+      const key = `${type}.${field}`;
+      let allowed = mayAllowOutside.get(key);
+      if (allowed === undefined) {
+        const members = policy.possibleTypes.get(type);
+        allowed = members
+          ? members.some((member) => authority.mayAllow(outside, member, field))
+          : authority.mayAllow(outside, type, field);
+        mayAllowOutside.set(key, allowed);
       }
       return allowed;
     },

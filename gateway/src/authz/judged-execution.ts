@@ -7,6 +7,7 @@ import type { AuthorizationContext } from "./authorization-context.ts";
 import { filterResult } from "./filter.ts";
 import { runCompiledPass } from "./filter-pass.ts";
 import { createJudge } from "./judge.ts";
+import { fetchNarrowing } from "./narrow-fetch.ts";
 import { type Observation, showObservation } from "./observation.ts";
 import { rawResults, requestRaw, shapedResult } from "./raw-results.ts";
 import { createAuditCollector } from "./release-collector.ts";
@@ -97,12 +98,14 @@ export async function judgedExecution({
   // (raw-results.ts); when it cannot, the data is shaped after all and goes the old way.
   const compiled = rewritten.compiledFor(entry, schema, authority, rc, judge);
   const raw = compiled ? requestRaw(rc.request.variables) : undefined;
+  // Fetches for people outside the purpose leave out what no rule could show them.
+  const narrowing = fetchNarrowing(rc.schema, judge);
   let result = await executor({
     ...rc,
     ...(raw ? { request: { ...rc.request, variables: raw.variables } } : {}),
     document: entry.document,
     queryHash: entry.queryHash,
-    context: { ...rc.context, judge },
+    context: { ...rc.context, judge, ...(narrowing ? { narrowing } : {}) },
   });
   if (raw?.skipped) {
     const fetched = result;

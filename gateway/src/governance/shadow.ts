@@ -75,9 +75,10 @@ interface Tally {
  * field's released count is compared with the live one: more is WOULD_RELEASE, fewer (withheld,
  * or under a parent now withheld) is WOULD_WITHHOLD.
  *
- * Limit: the data fetched is what the live policy planned. A field the live policy never lets
- * be fetched counts as released (as null) when the candidate allows it, which is the right
- * signal; a candidate condition on a field the live policy does not read sees no value, so it
+ * Limit: the data fetched is what the live policy planned, and for people outside the purpose
+ * what it could show them (authz/narrow-fetch.ts). A field the live policy never lets be fetched
+ * counts as released (as null) when the candidate allows it, which is the right signal (what is
+ * below it is not counted); a candidate condition on a field the live policy does not read sees no value, so it
  * counts as not matching.
  */
 export function createShadow(options: {

@@ -48,6 +48,35 @@ export interface PlanJudge {
 }
 
 /**
+ * An entity fetch split by purpose (authz/narrow-fetch.ts): the people the request's purpose
+ * covers get the fetch as planned; the rest get it without what no rule could show them.
+ */
+export interface NarrowedFetch {
+  /** Positions of the representations that get the fetch as planned. */
+  inside: number[];
+  /** Positions of the rest: people outside the purpose. */
+  outside: number[];
+  /** What those outside are asked; null when nothing the fetch asks could be shown them. */
+  asked: {
+    /**
+     * The planned fetch with a second entity field, aliased and given its own representations
+     * variable (authz/narrow-fetch.ts's OUTSIDE), asking those outside the narrowed selection:
+     * one request for everyone.
+     */
+    both: string;
+    /** The narrowed fetch alone, for when no one is inside. */
+    alone: string;
+    /** Variables the narrowed fetch alone no longer uses (not sent with it). */
+    unused: readonly string[];
+  } | null;
+}
+
+/** Splits an entity fetch by purpose; undefined when it cannot be narrowed or need not be. */
+export interface FetchNarrowing {
+  split(query: string, representations: readonly unknown[]): NarrowedFetch | undefined;
+}
+
+/**
  * What the access log is told about an answered request: the fields the filter released and
  * withheld and the people reached, gathered by the filter as it judged, never a second walk.
  */
@@ -92,5 +121,7 @@ export interface GatewayContext<A = unknown> {
   searchAccess?: (subgraph: string) => SearchAccess | undefined;
   /** Set by the gateway for the plan guard; never by a client. */
   judge?: PlanJudge;
+  /** Set by the gateway for its fetches to people outside the purpose; never by a client. */
+  narrowing?: FetchNarrowing;
   outcome: RequestOutcome;
 }

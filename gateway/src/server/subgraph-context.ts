@@ -19,6 +19,7 @@ import { AGENCY_UNAVAILABLE } from "../authz/filter.ts";
 import type { GatewayContext } from "../request/context.ts";
 import type { SubgraphAnswer, SubgraphTransport } from "../transport/subgraph-transport.ts";
 import type { FetchMetrics } from "./metrics.ts";
+import { sendNarrowed } from "./narrowed-send.ts";
 
 /**
  * Signs the context for one request to one subgraph: the token for the X-MASH-Context header,
@@ -156,21 +157,32 @@ export class SigningDataSource extends RemoteGraphQLDataSource<Partial<GatewayCo
     // Only a client's operation has an incoming request (the kind enum is not exported).
     const incoming = "incomingRequestContext" in options;
     const caller = incoming ? callerOf(options.context, this.subgraph) : gatewayCaller();
-    // The query first, then the request's other members (APQ is off): the bytes Apollo sends,
-    // and the bytes the context is bound to.
-    const body = JSON.stringify({ query, ...rest });
     const headers: Record<string, string> = {};
     if (http?.headers) for (const [name, value] of http.headers) headers[name] = value;
     headers["content-type"] = "application/json";
-    headers[CONTEXT_HEADER.toLowerCase()] = await this.sign(this.subgraph, caller, body);
-    const url = this.url as string;
-    const answer = await this.options.transport.post(url, headers, body, this.options.timeoutMs);
-    const parsed = parsedBody(answer);
-    if (answer.status < 200 || answer.status > 299) throw errorOf(url, answer, parsed);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
-      throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
-    if (incoming) restrictCachePolicy(options.incomingRequestContext, answer.cacheControl);
-    return parsed as GatewayGraphQLResponse;
+    const post = async (text: string, variables: typeof rest.variables) => {
+      // The query first, then the request's other members (APQ is off): the bytes Apollo sends,
+      // and the bytes the context is bound to.
+      const body = JSON.stringify({ query: text, ...rest, variables });
+      const signed = { ...headers };
+      signed[CONTEXT_HEADER.toLowerCase()] = await this.sign(this.subgraph, caller, body);
+      const url = this.url as string;
+      const answer = await this.options.transport.post(url, signed, body, this.options.timeoutMs);
+      const parsed = parsedBody(answer);
+      if (answer.status < 200 || answer.status > 299) throw errorOf(url, answer, parsed);
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+      if (incoming) restrictCachePolicy(options.incomingRequestContext, answer.cacheControl);
+      return parsed as GatewayGraphQLResponse;
+    };
+    const representations = rest.variables?.representations;
+    const split =
+      incoming && Array.isArray(representations)
+        ? options.context.narrowing?.split(query, representations)
+        : undefined;
+    if (!split || !Array.isArray(representations)) return post(query, rest.variables);
+    // People outside the purpose are asked only what they may be shown (authz/narrow-fetch.ts).
+    return sendNarrowed(split, { query, variables: rest.variables, representations }, post);
   }
 }
 
