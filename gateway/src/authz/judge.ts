@@ -83,11 +83,21 @@ export function createJudge(authority: Authority, request: RequestAuthorization)
     if (byKey.size >= MAX_CORES) byKey.delete(byKey.keys().next().value as string);
     byKey.set(key, core);
   }
+  // A judge depends on its core and the enquiry's people alone: the hub's answer is one object
+  // while it is cached (purpose.ts), so the requests stating it share one judge.
+  let made = judgesOf.get(core);
+  if (!made) {
+    made = { none: undefined, by: new WeakMap() };
+    judgesOf.set(core, made);
+  }
+  const enquiry = request.enquiry;
+  const known = enquiry ? made.by.get(enquiry) : made.none;
+  if (known) return known;
   const shared = core;
-  const subjects = request.enquiry?.subjects;
+  const subjects = enquiry?.subjects;
   const inEnquiry = (scope: string | undefined) =>
     shared.linked && scope !== undefined && (subjects?.has(scope) ?? false);
-  return {
+  const judge: Judge = {
     ...shared,
     key,
     inEnquiry,
@@ -97,7 +107,16 @@ export function createJudge(authority: Authority, request: RequestAuthorization)
       if (error) throw error;
     },
   };
+  if (enquiry) made.by.set(enquiry, judge);
+  else made.none = judge;
+  return judge;
 }
+
+/** The judges made on each core: one without an enquiry, one per enquiry object stated. */
+const judgesOf = new WeakMap<
+  Core,
+  { none: Judge | undefined; by: WeakMap<StatedEnquiry, Judge> }
+>();
 
 function createCore(authority: Authority, request: RequestAuthorization): Core {
   const { policy } = authority;
