@@ -149,3 +149,38 @@ describe("an enquiry's details", () => {
     );
   });
 });
+
+describe("judges shared by the requests stating one enquiry", () => {
+  const enquiry = (subjects: string[], open = true) => ({
+    id: "ENQ-1",
+    open,
+    subjects: new Set(subjects),
+    participants: new Set(["childrens-services"]),
+  });
+  const stating = (e: ReturnType<typeof enquiry>): RequestAuthorization => ({
+    roles: ["social_worker"],
+    agency: "childrens-services",
+    enquiry: e,
+    breakGlass: false,
+  });
+
+  it("is one judge while the hub's answer is one object, and a new one for a new answer", () => {
+    const first = enquiry(["S-1"]);
+    const judge = createJudge(authority, stating(first));
+    expect(createJudge(authority, stating(first))).toBe(judge);
+    expect(judge.inEnquiry("S-1")).toBe(true);
+    // The hub's answer after a change (the cache forgot it): its people, not the old ones.
+    const changed = enquiry(["S-2"]);
+    const next = createJudge(authority, stating(changed));
+    expect(next).not.toBe(judge);
+    expect(next.inEnquiry("S-1")).toBe(false);
+    expect(next.inEnquiry("S-2")).toBe(true);
+    // Closed: no one is in it, whatever object the answer is.
+    const closed = createJudge(authority, stating(enquiry(["S-1"], false)));
+    expect(closed.inEnquiry("S-1")).toBe(false);
+    // Without an enquiry: one judge for the role set, in no enquiry.
+    const none = createJudge(authority, as(["social_worker"], "childrens-services"));
+    expect(createJudge(authority, as(["social_worker"], "childrens-services"))).toBe(none);
+    expect(none.inEnquiry("S-1")).toBe(false);
+  });
+});
