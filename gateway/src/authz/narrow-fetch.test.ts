@@ -29,6 +29,13 @@ const judgeWith = (outsideMay: string[] = ["Subject.name", "Subject.police", "Po
     mayShowOutside: (type: string, field: string) => outsideMay.includes(`${type}.${field}`),
   }) as unknown as Judge;
 
+/** The narrowing for one request, told its plan (as the plan guard tells it) and its inputs. */
+const narrowingFor = (judge: Judge, inputs: string[] = []) => {
+  const narrowing = fetchNarrowing(schema, judge);
+  narrowing?.planned({}, new Set(inputs));
+  return narrowing;
+};
+
 const entities = (selection: string, variables = "") =>
   `query Q__police__1($representations:[_Any!]!${variables}){_entities(representations:$representations){...on Subject{${selection}}}}`;
 
@@ -46,7 +53,7 @@ const rootOf = (query: string, key: string) => {
 
 describe("entity fetches narrowed by purpose", () => {
   it("splits the people by the judge's own test, and asks the rest only what they may see", () => {
-    const split = fetchNarrowing(schema, judgeWith())?.split(
+    const split = narrowingFor(judgeWith())?.split(
       entities("police{known incidents{id summary}} name"),
       [...reps("S-1", "S-9", "S-2", undefined), { __typename: "Other", id: "S-8" }],
     );
@@ -70,7 +77,7 @@ describe("entity fetches narrowed by purpose", () => {
       "Police.known",
       "Subject.household",
     ]);
-    const split = fetchNarrowing(schema, judge)?.split(
+    const split = narrowingFor(judge)?.split(
       entities(
         "__typename _authz_Subject__grading: name badge{grading} household{police{incidents{id}}} police{grading}",
       ),
@@ -85,15 +92,12 @@ describe("entity fetches narrowed by purpose", () => {
   });
 
   it("asks nothing of people outside when nothing asked could be shown them", () => {
-    const split = fetchNarrowing(schema, judgeWith([]))?.split(
-      entities("police{known}"),
-      reps("S-1", "S-9"),
-    );
+    const split = narrowingFor(judgeWith([]))?.split(entities("police{known}"), reps("S-1", "S-9"));
     expect(split).toMatchObject({ inside: [0], outside: [1], asked: null });
   });
 
   it("leaves a fetch as planned when nothing is narrowed, or where it cannot tell", () => {
-    const narrowing = fetchNarrowing(schema, judgeWith(["Subject.police", "Police.known"]));
+    const narrowing = narrowingFor(judgeWith(["Subject.police", "Police.known"]));
     // Everything asked may be shown outside too.
     expect(narrowing?.split(entities("police{known}"), reps("S-9"))).toBeUndefined();
     // Everyone is inside.
@@ -117,7 +121,7 @@ describe("entity fetches narrowed by purpose", () => {
   });
 
   it("drops the variables only a left-out field used from the narrowed fetch alone", () => {
-    const split = fetchNarrowing(schema, judgeWith())?.split(
+    const split = narrowingFor(judgeWith())?.split(
       entities("police{known incidents(since:$since){id}}", ",$since:String"),
       reps("S-1", "S-9"),
     );
@@ -131,10 +135,38 @@ describe("entity fetches narrowed by purpose", () => {
     narrowedFetches.enabled = false;
     try {
       expect(
-        fetchNarrowing(schema, judgeWith())?.split(entities("police{incidents{id}}"), reps("S-9")),
+        narrowingFor(judgeWith())?.split(entities("police{incidents{id}}"), reps("S-9")),
       ).toBeUndefined();
     } finally {
       narrowedFetches.enabled = true;
     }
+  });
+
+  it("narrows nothing before the plan guard has told it the plan", () => {
+    const narrowing = fetchNarrowing(schema, judgeWith());
+    expect(narrowing?.split(entities("police{incidents{id}}"), reps("S-9"))).toBeUndefined();
+  });
+
+  it("keeps what the plan hands to a later fetch, even where no one outside may see it", () => {
+    const split = narrowingFor(judgeWith(), ["Police.grading"])?.split(
+      entities("police{known grading incidents{id}}"),
+      reps("S-9"),
+    );
+    expect(rootOf(split?.asked?.alone ?? "", "_entities")).toBe(
+      "_entities(representations: $representations) { ... on Subject { police { known grading } } }",
+    );
+  });
+
+  it("drops a person's fragment left empty, and asks nothing when none is left", () => {
+    const twice = `query Q($representations:[_Any!]!,$x:Boolean!){_entities(representations:$representations){...on Subject{police{known}} ...on Subject @include(if:$x){badge{grading}} ...on Subject @skip(if:$x){household{id}}}}`;
+    const split = narrowingFor(judgeWith())?.split(twice, reps("S-9"));
+    expect(rootOf(split?.asked?.alone ?? "", "_entities")).toBe(
+      "_entities(representations: $representations) { ... on Subject { police { known } } ... on Subject @include(if: $x) { badge { __typename } } }",
+    );
+    const none = narrowingFor(judgeWith([]))?.split(
+      `query Q($representations:[_Any!]!,$x:Boolean!){_entities(representations:$representations){__typename ...on Subject @skip(if:$x){household{id}}}}`,
+      reps("S-9"),
+    );
+    expect(none?.asked).toBeNull();
   });
 });

@@ -1,5 +1,4 @@
 import type { GraphQLSchema } from "graphql";
-import { Lru } from "../limits/lru.ts";
 import type { FetchNarrowing, NarrowedFetch } from "../request/context.ts";
 import type { Judge } from "./judge.ts";
 import { narrowedSelection } from "./narrow-selection.ts";
@@ -24,31 +23,31 @@ type Narrowed = { asked: NarrowedFetch["asked"] };
 
 export { OUTSIDE } from "./narrow-selection.ts";
 
-// The planner's fetch texts, per judge core: a plan belongs to one core already (its documents
-// are re-keyed per authorization context), so this holds about one entry per cached plan fetch.
-const MAX_NARROWED = 2048;
-const MAX_NARROWED_CHARACTERS = 4_000_000;
-const narrowed = new Lru<string, { value: Narrowed | null; characters: number }>({
-  max: MAX_NARROWED,
-  maxSize: MAX_NARROWED_CHARACTERS,
-  sizeOf: (entry) => entry.characters,
-});
+/** For tests: a switch to send every fetch as planned (differential tests). */
+export const narrowedFetches = { enabled: true };
 
-/** For tests: the cache's fill, and a switch to plan every fetch as Apollo did (differential). */
-export const narrowedFetches = {
-  enabled: true,
-  get cached() {
-    return narrowed.size;
-  },
-};
+// Each plan's fetches, narrowed once per judge (a plan belongs to one authorization context
+// already: its document is re-keyed per context), kept while Apollo keeps the plan (its cache
+// is bounded: server/bounded-store.ts).
+const byPlan = new WeakMap<object, Map<string, Narrowed | null>>();
 
 /** The narrowing for one request's fetches; undefined when the policy has no person type. */
 export function fetchNarrowing(schema: GraphQLSchema, judge: Judge): FetchNarrowing | undefined {
   const { scopeType, scopeKey } = judge;
   if (!scopeType || !scopeKey) return undefined;
+  // Told by the plan guard, before any fetch: without the plan's inputs nothing is narrowed.
+  let plan: { inputs: ReadonlySet<string>; narrowed: Map<string, Narrowed | null> } | undefined;
   return {
+    planned(queryPlan, inputs) {
+      let narrowed = byPlan.get(queryPlan);
+      if (!narrowed) {
+        narrowed = new Map();
+        byPlan.set(queryPlan, narrowed);
+      }
+      plan = { inputs, narrowed };
+    },
     split(query, representations) {
-      if (!narrowedFetches.enabled) return undefined;
+      if (!narrowedFetches.enabled || !plan) return undefined;
       const inside: number[] = [];
       const outside: number[] = [];
       for (let i = 0; i < representations.length; i++) {
@@ -60,16 +59,12 @@ export function fetchNarrowing(schema: GraphQLSchema, judge: Judge): FetchNarrow
         else inside.push(i);
       }
       if (outside.length === 0) return undefined;
-      const cacheKey = `${judge.key}\n${query}`;
-      let entry = narrowed.get(cacheKey);
-      if (!entry) {
-        entry = {
-          value: narrowedSelection(schema, judge, scopeType, query),
-          characters: query.length,
-        };
-        narrowed.set(cacheKey, entry);
+      const key = `${judge.key}\n${query}`;
+      let value = plan.narrowed.get(key);
+      if (value === undefined) {
+        value = narrowedSelection(schema, judge, scopeType, query, plan.inputs);
+        plan.narrowed.set(key, value);
       }
-      const value = entry.value;
       if (!value) return undefined;
       return { inside, outside, asked: value.asked };
     },

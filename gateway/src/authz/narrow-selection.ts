@@ -23,7 +23,8 @@ import { HELPER_PREFIX } from "./rewrite.ts";
  * The texts of an entity fetch narrowed for people outside the purpose (narrow-fetch.ts says
  * why): each nullable field no rule needing no enquiry could show is left out; a non-null one is
  * kept (missing, it would null its parent), a field holding people keeps its whole selection (a
- * person below has a purpose of their own), helpers and __typename are always kept.
+ * person below has a purpose of their own), helpers, __typename and what the plan hands to a
+ * later fetch (entity keys, `@requires` inputs: the plan guard's planInputs) are always kept.
  */
 
 /** The alias and variable of the entity field for people outside the purpose. */
@@ -37,6 +38,7 @@ export function narrowedSelection(
   judge: Judge,
   scopeType: string,
   query: string,
+  inputs: ReadonlySet<string>,
 ): { asked: NarrowedFetch["asked"] } | null {
   try {
     const document = parse(query, { noLocation: true });
@@ -57,7 +59,7 @@ export function narrowedSelection(
       return null;
     const person = schema.getType(scopeType);
     if (!person || !root.selectionSet) return null;
-    const narrower = new Narrower(schema, judge, scopeType);
+    const narrower = new Narrower(schema, judge, scopeType, inputs);
     let asked = false;
     const selections: SelectionNode[] = [];
     for (const selection of root.selectionSet.selections) {
@@ -71,6 +73,8 @@ export function narrowedSelection(
       )
         return null;
       const kept = narrower.selections(person, selection.selectionSet);
+      // A fragment left empty would not parse: it goes (the narrower marked the change).
+      if (kept.length === 0) continue;
       if (kept.some((s) => !(s.kind === Kind.FIELD && s.name.value === "__typename"))) asked = true;
       selections.push({
         ...selection,
@@ -135,6 +139,8 @@ class Narrower {
     private readonly schema: GraphQLSchema,
     private readonly judge: Judge,
     private readonly scopeType: string,
+    /** What the plan hands from this fetch to a later one ("Type.field"): never left out. */
+    private readonly inputs: ReadonlySet<string>,
   ) {}
 
   /** Whether values of the type may be a person: their selections are theirs to decide. */
@@ -175,7 +181,11 @@ class Narrower {
       const def =
         isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
       if (!def) throw new Unnarrowable();
-      if (!isNonNullType(def.type) && !this.judge.mayShowOutside(parent.name, name)) {
+      if (
+        !isNonNullType(def.type) &&
+        !this.inputs.has(`${parent.name}.${name}`) &&
+        !this.judge.mayShowOutside(parent.name, name)
+      ) {
         this.changed = true;
         continue;
       }

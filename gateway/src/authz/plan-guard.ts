@@ -115,16 +115,18 @@ export function planGuard(schema: () => GraphQLSchema | undefined) {
     queryPlan: QueryPlan;
     requestContext: { context: unknown };
   }) => {
-    const judge = (requestContext.context as AuthorizationContext).judge;
+    const { judge, narrowing } = requestContext.context as AuthorizationContext;
     const full = schema();
     if (!judge || !full) return;
-    const core = judge.mayAllow;
-    if (passed.get(queryPlan)?.get(core) === full) return;
     let inputs = inputsCache.get(queryPlan);
     if (!inputs) {
       inputs = planInputs(full, queryPlan);
       inputsCache.set(queryPlan, inputs);
     }
+    // Fetches for people outside the purpose may leave out only what no later fetch needs.
+    narrowing?.planned(queryPlan, inputs);
+    const core = judge.mayAllow;
+    if (passed.get(queryPlan)?.get(core) === full) return;
     for (const fetch of fetches(queryPlan.node as PlanNode | undefined)) {
       for (const [type, field] of fetchedFields(full, fetch.operation)) {
         // Helper fields (condition fields, the person's key and flag) are fetched for the gateway

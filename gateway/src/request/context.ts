@@ -73,6 +73,8 @@ export interface NarrowedFetch {
 
 /** Splits an entity fetch by purpose; undefined when it cannot be narrowed or need not be. */
 export interface FetchNarrowing {
+  /** The request's plan and what it hands from fetch to fetch ("Type.field"): never left out. */
+  planned(plan: object, inputs: ReadonlySet<string>): void;
   split(query: string, representations: readonly unknown[]): NarrowedFetch | undefined;
 }
 

@@ -31,14 +31,37 @@ describe("the planned fetch's answer, joined", () => {
     expect(joinedAnswer(2, undefined, [])).toEqual({ data: { _entities: [null, null] } });
   });
 
-  it("hands on an answer out of shape, and a null data with its errors moved", () => {
+  it("refuses an answer out of shape, and moves a null data's errors", () => {
     const short = { data: { _entities: [{ a: 1 }] } };
-    expect(joinedAnswer(3, short, [{ key: "_entities", positions: [0, 2] }])).toBe(short);
+    expect(() => joinedAnswer(3, short, [{ key: "_entities", positions: [0, 2] }])).toThrow(
+      /no list of 2 at _entities/,
+    );
     const failed = joinedAnswer(
       3,
       { data: null, errors: [{ message: "e", path: ["_entities", 1] }] },
       [{ key: "_entities", positions: [0, 2] }],
     );
     expect(failed).toEqual({ data: null, errors: [{ message: "e", path: ["_entities", 2] }] });
+  });
+
+  it("never lets the second field's name reach a path: an unplaceable error goes at _entities", () => {
+    const answer = joinedAnswer(
+      2,
+      {
+        data: null,
+        errors: [
+          { message: "a", path: [OUTSIDE] },
+          { message: "b", path: [OUTSIDE, 7, "police"] },
+        ],
+      },
+      [
+        { key: "_entities", positions: [0] },
+        { key: OUTSIDE, positions: [1] },
+      ],
+    );
+    expect(answer.errors).toEqual([
+      { message: "a", path: ["_entities"] },
+      { message: "b", path: ["_entities"] },
+    ]);
   });
 });

@@ -49,9 +49,10 @@ type Answer = {
 /**
  * The planned fetch's answer, from the answer to what was sent (none when nothing was): each
  * part's entities (at its key: `_entities`, or OUTSIDE) in their planned places, null for those
- * never asked, and each error's index moved to its planned place under `_entities`, so Apollo
- * merges and locates as if the planned fetch had been made. An answer out of shape is handed on
- * as it is, for Apollo to refuse as it refuses any such answer.
+ * never asked, and each error under a part's key moved under `_entities` at its planned place
+ * (or at `_entities` itself where it names no entity of the part), so Apollo merges and locates
+ * as if the planned fetch had been made. An answer out of shape is refused, as the agency not
+ * answering (Apollo would refuse it too, but could show an error's path under OUTSIDE).
  */
 export function joinedAnswer<A extends Answer>(
   count: number,
@@ -64,17 +65,20 @@ export function joinedAnswer<A extends Answer>(
   const errors = answer.errors?.map((error) => {
     const path = error.path;
     const positions = typeof path?.[0] === "string" ? byKey.get(path[0]) : undefined;
-    const at = path?.[1];
-    const planned = positions && typeof at === "number" ? positions[at] : undefined;
-    return planned === undefined || !path
-      ? error
-      : { ...error, path: ["_entities", planned, ...path.slice(2)] };
+    if (!path || !positions) return error;
+    const at = path[1];
+    const planned = typeof at === "number" ? positions[at] : undefined;
+    return {
+      ...error,
+      path: planned === undefined ? ["_entities"] : ["_entities", planned, ...path.slice(2)],
+    };
   });
   const data = answer.data;
   if (data !== null && data !== undefined) {
     for (const { key, positions } of parts) {
       const got = data[key];
-      if (!Array.isArray(got) || got.length !== positions.length) return answer;
+      if (!Array.isArray(got) || got.length !== positions.length)
+        throw new Error(`The entity fetch's answer has no list of ${positions.length} at ${key}`);
       for (let i = 0; i < got.length; i++) entities[positions[i] as number] = got[i];
     }
   }
