@@ -177,8 +177,22 @@ function createCore(authority: Authority, request: RequestAuthorization): Core {
   const mayAllowOn = (type: string, field: string) =>
     authority.mayAllow(outside, type, field) ||
     (linked !== undefined && authority.mayAllow(linked, type, field));
-  const mayAllowAnywhere = new Map<string, boolean>();
-  const mayAllowOutside = new Map<string, boolean>();
+  // On an interface or union, a field may be seen if it may be seen on some member: each
+  // object is then judged as the concrete type it is. Remembered: the rewrite, the plan guard
+  // and the fetches' narrowing ask on every request.
+  const onSomeMember = (decide: (type: string, field: string) => boolean) => {
+    const remembered = new Map<string, boolean>();
+    return (type: string, field: string) => {
+      const key = `${type}.${field}`;
+      let allowed = remembered.get(key);
+      if (allowed === undefined) {
+        const members = policy.possibleTypes.get(type);
+        allowed = members ? members.some((member) => decide(member, field)) : decide(type, field);
+        remembered.set(key, allowed);
+      }
+      return allowed;
+    };
+  };
   const readsAll = (
     ability: ReturnType<Authority["ability"]>,
     type: string,
@@ -201,33 +215,8 @@ function createCore(authority: Authority, request: RequestAuthorization): Core {
     scopeType: scope?.type,
     scopeKey: scope?.key,
     scopeFlag: scope?.flag,
-    // On an interface or union, a field may be seen if it may be seen on some member: each
-    // object is then judged as the concrete type it is. Remembered: the rewrite and the plan
-    // guard ask on every request.
-    mayAllow(type, field) {
-      const key = `${type}.${field}`;
-      let allowed = mayAllowAnywhere.get(key);
-      if (allowed === undefined) {
-        const members = policy.possibleTypes.get(type);
-        allowed = members
-          ? members.some((member) => mayAllowOn(member, field))
-          : mayAllowOn(type, field);
-        mayAllowAnywhere.set(key, allowed);
-      }
-      return allowed;
-    },
-    mayShowOutside(type, field) {
-      const key = `${type}.${field}`;
-      let allowed = mayAllowOutside.get(key);
-      if (allowed === undefined) {
-        const members = policy.possibleTypes.get(type);
-        allowed = members
-          ? members.some((member) => authority.mayAllow(outside, member, field))
-          : authority.mayAllow(outside, type, field);
-        mayAllowOutside.set(key, allowed);
-      }
-      return allowed;
-    },
+    mayAllow: onSomeMember(mayAllowOn),
+    mayShowOutside: onSomeMember((type, field) => authority.mayAllow(outside, type, field)),
     helperFields(type) {
       let list = helpers.get(type);
       if (!list) {
