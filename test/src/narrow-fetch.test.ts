@@ -197,4 +197,19 @@ describe("entity fetches narrowed to what people outside the purpose may be show
     expect(asked(health?.query ?? "", "_entities")).toContain("known");
     expect(asked(health?.query ?? "", "_entities")).not.toContain("gpPractice");
   });
+
+  // Last: it stops an agency. A narrowed fetch that fails fails as the planned one did.
+  it("an agency that does not answer is missing the same way, narrowed or not", async () => {
+    await system.subgraphs.find((s) => s.name === "health")?.stop();
+    for (const c of [cases[0], cases[1]] as (typeof cases)[number][]) {
+      narrowedFetches.enabled = true;
+      const narrowed = await ask(c);
+      narrowedFetches.enabled = false;
+      const planned = await ask(c);
+      narrowedFetches.enabled = true;
+      expect(narrowed.text).toContain("AGENCY_UNAVAILABLE");
+      expect(narrowed.text).toBe(planned.text);
+      expect(narrowed.record).toEqual(planned.record);
+    }
+  });
 });
