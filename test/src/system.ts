@@ -253,11 +253,18 @@ async function recordingProxy(
     for (const [k, v] of Object.entries(req.headers)) {
       if (typeof v === "string" && k !== "host" && k !== "content-length") headers[k] = v;
     }
-    const upstream = await fetch(target.url, {
-      method: req.method,
-      headers,
-      body: req.method === "POST" ? body : undefined,
-    });
+    let upstream: Response;
+    try {
+      upstream = await fetch(target.url, {
+        method: req.method,
+        headers,
+        body: req.method === "POST" ? body : undefined,
+      });
+    } catch {
+      // The agency is down (a test stopped it): a gateway behind a real proxy sees a 502.
+      res.writeHead(502).end();
+      return;
+    }
     res.writeHead(upstream.status, {
       "content-type": upstream.headers.get("content-type") ?? "application/json",
     });
