@@ -78,8 +78,8 @@ interface Tally {
  * Limit: the data fetched is what the live policy planned, and for people outside the purpose
  * what it could show them (authz/narrow-fetch.ts). A field the live policy never lets be fetched
  * counts as released (as null) when the candidate allows it, which is the right signal (what is
- * below it is not counted); a candidate condition on a field the live policy does not read sees no value, so it
- * counts as not matching.
+ * below it is not counted); a candidate condition on a field the live policy does not read sees
+ * no value, so it counts as not matching.
  */
 export function createShadow(options: {
   candidates: () => readonly ShadowCandidate[];
