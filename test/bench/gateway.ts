@@ -26,6 +26,13 @@ export interface LoadResult {
   mainCpuUs?: number;
   /** The access log's writing thread's (sqlite-append-thread.ts), where Linux tells it. */
   accessLogCpuUs?: number;
+  /**
+   * The main thread's CPU over the rounds' wall time: near 1, the event loop is what limits
+   * req/s (the machine's second core has room); well under, something else does.
+   */
+  mainBusy?: number;
+  /** Bytes read per answer, headers included (autocannon's count). */
+  answerBytes: number;
   /** "on" rows: each round's on/off, and their median (the figure to compare runs by). */
   ratios?: number[];
   ratio?: number;
@@ -68,6 +75,12 @@ const LIST = `query List($ids: [ID!]!) { subjects(ids: $ids) { id name { given f
   police { known incidents { id category } } socialCare { known openCase } health { known gpPractice { name } }
   education { known attendancePercent } probation { known mappaLevel } adultSocialCare { known } } }`;
 
+/**
+ * What browsers and Node's fetch (the workspace, the console, clients/kit) send: the gateway
+ * gzips its longer answers for them (server/compress-reply.ts), off and on alike.
+ */
+export const ACCEPT_ENCODING = "gzip, deflate, br";
+
 async function load(
   url: string,
   headers: Record<string, string>,
@@ -81,7 +94,7 @@ async function load(
     method: "POST",
     connections: 8,
     duration: seconds,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", "accept-encoding": ACCEPT_ENCODING, ...headers },
     requests: bodies.map((body) => ({ method: "POST", body })),
   });
   // autocannon emits a response event per request; its types do not declare it.
@@ -98,6 +111,7 @@ async function load(
   return {
     times,
     requests: result.requests.total,
+    bytes: result.throughput.total,
     // autocannon's average is over whole seconds; a round is a fraction of them.
     rps: result.requests.total / elapsed,
     errors: errors + result.errors + result.non2xx,
@@ -166,6 +180,7 @@ export async function benchGateway(
       const runs: Record<"on" | "off", Load[]> = { off: [], on: [] };
       const cpuUs = { off: 0, on: 0 };
       const mainCpuUs = { off: 0, on: 0 };
+      const wallUs = { off: 0, on: 0 };
       // Undefined until a round is told it (serve.ts found the thread by its name).
       const accessLogCpuUs: Record<"on" | "off", number | undefined> = {
         off: undefined,
@@ -192,6 +207,7 @@ export async function benchGateway(
           runs[mode].push(run);
           cpuUs[mode] += used;
           if (main !== undefined) mainCpuUs[mode] += main;
+          wallUs[mode] += nowUs() - start;
           if (after.accessLog !== undefined && before.accessLog !== undefined)
             accessLogCpuUs[mode] = (accessLogCpuUs[mode] ?? 0) + after.accessLog - before.accessLog;
           roundMainUs[mode].push(
@@ -232,6 +248,9 @@ export async function benchGateway(
           errors: list.reduce((n, r) => n + r.errors, 0),
           cpuUs: cpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
           mainCpuUs: mainCpuUs[mode] / list.reduce((n, r) => n + r.requests, 0),
+          ...(mainCpuUs[mode] > 0 ? { mainBusy: mainCpuUs[mode] / wallUs[mode] } : {}),
+          answerBytes:
+            list.reduce((n, r) => n + r.bytes, 0) / list.reduce((n, r) => n + r.requests, 0),
           ...(accessLogCpuUs[mode] === undefined
             ? {}
             : {

@@ -26,7 +26,17 @@ interface Profile {
   timeDeltas: number[];
 }
 
-/** A part of the request path: a sample belongs to the first part any frame of its stack matches. */
+/**
+ * A part of the request path: a sample belongs to the first part any frame of its stack matches,
+ * so what the filter or the access log calls (graphql-js's serialize, node:crypto) counts as
+ * theirs. The frames that only hand the request on (DISPATCH) claim their own time, not their
+ * callees': Apollo's plan execution, its fetches and their signed contexts start synchronously
+ * inside judgedExecution's call of the executor, and are Apollo's, as they are with enforcement
+ * off.
+ */
+/** judged-execution.ts and authorizing-gateway.ts call Apollo's executor. */
+const DISPATCH = /authz\/(judged-execution|authorizing-gateway)\.ts/;
+
 const PARTS: [name: string, matches: (f: CallFrame) => boolean][] = [
   ["located errors", (f) => f.url.includes("authz/located-error")],
   [
@@ -42,7 +52,7 @@ const PARTS: [name: string, matches: (f: CallFrame) => boolean][] = [
   ["error formatting (formatError)", (f) => f.url.includes("server/error-format")],
   [
     "judged pass (filter-pass, judge, memo)",
-    (f) => /authz\/(filter-pass|raw-checks|filter-plan|judge|verdict-memo|ability)/.test(f.url),
+    (f) => /authz\/(filter-pass|raw-checks|filter-plan|judge\.ts|verdict-memo|ability)/.test(f.url),
   ],
   ["filter by re-execution (filter.ts)", (f) => f.url.includes("authz/filter.ts")],
   ["rewrite, role schema", (f) => /authz\/(rewrite|role-schema|plan-guard)/.test(f.url)],
@@ -94,9 +104,11 @@ function analyse(dir: string) {
     }
     const leaf = stack[0]?.functionName;
     let name = leaf === "(idle)" ? "(idle)" : "other";
+    // A dispatching frame counts only as the leaf: its own time, not what it called.
+    const claiming = stack.filter((f, i) => i === 0 || !DISPATCH.test(f.url));
     if (name === "other")
       for (const [label, matches] of PARTS)
-        if (stack.some(matches)) {
+        if (claiming.some(matches)) {
           name = label;
           break;
         }

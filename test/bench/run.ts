@@ -3,7 +3,7 @@ import { type Backend, storeBackends } from "@mash/kit/testing";
 import { benchAudit, benchAuditParts } from "./audit.ts";
 import { benchFederation } from "./federation/bench.ts";
 import { federationMarkdown, federationRatios } from "./federation/report.ts";
-import { benchGateway, DEFAULT_ROUNDS } from "./gateway.ts";
+import { ACCEPT_ENCODING, benchGateway, DEFAULT_ROUNDS } from "./gateway.ts";
 import { benchMemory } from "./memory.ts";
 import { benchReport } from "./performance-report.ts";
 import { benchSearch } from "./search.ts";
@@ -68,10 +68,10 @@ if (!values.only || values.only === "gateway") {
     "\n## Gateway throughput: sharing rules enforced vs enforcement off (same run, same subgraphs)\n\n",
   );
   out(
-    `8 connections; as mgr.okafor with ENQ-2001; ${rounds} rounds of ${ms(Number(values.seconds) / rounds)} s per mode, off and on alternating which goes first. on/off: the median of the rounds' req/s ratios (the lowest and highest round in brackets). CPU off/on: the median of the rounds' main-thread CPU per request, off over on (above 1: enforcement costs the event loop less than Apollo's own shaping). The access-log thread's CPU (sqlite-append-thread.ts) is part of the server's; the rest of what is not the main thread's is V8's and libuv's helpers: garbage collection, and signature checks (the client's token, each fetch's signed context).\n\n`,
+    `8 connections; as mgr.okafor with ENQ-2001, asking \`accept-encoding: ${ACCEPT_ENCODING}\` as a browser does; ${rounds} rounds of ${ms(Number(values.seconds) / rounds)} s per mode, off and on alternating which goes first. on/off: the median of the rounds' req/s ratios (the lowest and highest round in brackets). CPU off/on: the median of the rounds' main-thread CPU per request, off over on (above 1: enforcement costs the event loop less than Apollo's own shaping). Event loop busy: the main thread's CPU over the rounds' wall time (near 100%, the event loop is what limits req/s). Answer bytes: read per request, headers included (gzipped where the gateway compressed). The access-log thread's CPU (sqlite-append-thread.ts) is part of the server's; the rest of what is not the main thread's is V8's and libuv's helpers: garbage collection, and signature checks (the client's token, each fetch's signed context).\n\n`,
   );
   out(
-    "| scenario | enforcement | requests | req/s | p50 ms | p95 ms | non-200 | server CPU µs/req (main thread) | access-log thread µs/req | on/off | CPU off/on |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+    "| scenario | enforcement | requests | req/s | p50 ms | p95 ms | non-200 | server CPU µs/req (main thread) | event loop busy | access-log thread µs/req | answer bytes | on/off | CPU off/on |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
   );
   const spread = (xs: number[] | undefined) =>
     xs && xs.length > 0 ? ` (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})` : "";
@@ -79,7 +79,7 @@ if (!values.only || values.only === "gateway") {
     const ratio = r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}${spread(r.ratios)}`;
     const cpu = r.cpuRatio === undefined ? "" : `${r.cpuRatio.toFixed(2)}${spread(r.cpuRatios)}`;
     out(
-      `| ${r.scenario} | ${r.mode} | ${r.requests} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${r.errors} | ${r.cpuUs.toFixed(0)} (${r.mainCpuUs?.toFixed(0) ?? "?"}) | ${r.accessLogCpuUs?.toFixed(0) ?? "?"} | ${ratio} | ${cpu} |\n`,
+      `| ${r.scenario} | ${r.mode} | ${r.requests} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${r.errors} | ${r.cpuUs.toFixed(0)} (${r.mainCpuUs?.toFixed(0) ?? "?"}) | ${r.mainBusy === undefined ? "?" : `${(100 * r.mainBusy).toFixed(0)}%`} | ${r.accessLogCpuUs?.toFixed(0) ?? "?"} | ${r.answerBytes.toFixed(0)} | ${ratio} | ${cpu} |\n`,
     );
   }
   out("\n## Authorization cost per request (SubjectOverview, in process)\n\n");
