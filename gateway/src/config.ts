@@ -7,6 +7,7 @@ import { parseOrigins, positive, redisUrl, wholeNumber } from "./config-values.t
 import { impactMinCount, policyPollMs, policyStoreConfig } from "./governance/policy-config.ts";
 import { defaultQueryLimits, type QueryLimits } from "./limits/query-limits-config.ts";
 import { defaultRateLimit, type RateLimitConfig } from "./limits/rate-limit-config.ts";
+import { type ReplyCompression, replyCompressionFrom } from "./server/compress-reply.ts";
 import { type MetricsAccess, metricsAccessFrom } from "./server/metrics-access.ts";
 import { type SubgraphClientTls, subgraphTlsFrom } from "./transport/subgraph-tls-config.ts";
 
@@ -43,6 +44,8 @@ export interface GatewayConfig {
   limits: QueryLimits & { maxTokens: number };
   /** The largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** `MASH_HTTP_COMPRESSION`: the APIs' longer answers gzipped for clients that take it. */
+  compression: ReplyCompression;
   /** Origins allowed to call the gateway from a browser (CORS); empty allows same-origin only. */
   corsOrigins: string[];
   /** The sharing rules: roles.yaml and one file per agency. */
@@ -138,6 +141,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     subgraphTimeoutMs: timeout,
     subgraphRequestTimeoutMs: positive(env, "MASH_SUBGRAPH_REQUEST_TIMEOUT_MS", 5000),
     maxBodyBytes: positive(env, "MASH_MAX_BODY_BYTES", 100_000),
+    compression: replyCompressionFrom(env),
     limits: {
       maxDepth: positive(env, "MASH_MAX_QUERY_DEPTH", defaultQueryLimits.maxDepth),
       maxAliases: positive(env, "MASH_MAX_ALIASES", defaultQueryLimits.maxAliases),

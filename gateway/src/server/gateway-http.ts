@@ -55,6 +55,7 @@ export async function createGatewayHttp(deps: GatewayHttpDeps): Promise<GatewayH
     createRouter({
       logger: deps.logger,
       corsOrigins: config.corsOrigins,
+      compression: config.compression,
       health: unlessDraining(
         healthHandler({
           subgraphs: [...deps.subgraphs],

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "@mash/kit";
 import { sendJson } from "@mash/kit/http";
 import type { PipelineRequest, Reply } from "../pipeline/pipeline.ts";
+import { type ReplyCompression, sendCompressible } from "./compress-reply.ts";
 import { handleCors, setSecurityHeaders } from "./http-policy.ts";
 
 /** A pipeline for one API: the request in, the reply to send. */
@@ -11,6 +12,8 @@ export type Api = (request: PipelineRequest<never>) => Promise<Reply>;
 export interface Routes {
   logger: Logger;
   corsOrigins: readonly string[];
+  /** How the APIs' answers go out (compress-reply.ts). */
+  compression: ReplyCompression;
   health: (res: ServerResponse) => Promise<void>;
   /**
    * /health/ready: whether this gateway should be sent requests (a load balancer's check). It
@@ -26,16 +29,23 @@ export interface Routes {
   apis: Record<string, Api>;
 }
 
-export function sendReply(res: ServerResponse, reply: Reply) {
+export function sendReply(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reply: Reply,
+  compression: ReplyCompression,
+) {
   // Encoded once: its length and its bytes from one pass over a text that can be 200 KB. The
   // graph's answers come as bytes already (result-json.ts).
   const body = typeof reply.body === "string" ? Buffer.from(reply.body) : reply.body;
-  res.writeHead(reply.status, {
-    ...reply.headers,
-    "content-length": body.length,
-    "cache-control": "no-store",
-  });
-  res.end(body);
+  sendCompressible(
+    req,
+    res,
+    reply.status,
+    { ...reply.headers, "cache-control": "no-store" },
+    body,
+    compression,
+  );
 }
 
 /** Routes a request by path; one request id each, returned as X-Request-Id. */
@@ -69,7 +79,7 @@ export function createRouter(routes: Routes) {
     if (api) {
       const address = req.socket.remoteAddress ?? "unknown";
       api({ req, requestId, address })
-        .then((reply) => sendReply(res, reply))
+        .then((reply) => sendReply(req, res, reply, routes.compression))
         .catch(failed);
       return;
     }
