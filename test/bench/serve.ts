@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { startGateway } from "@mash/gateway";
 import { createLogger } from "@mash/kit";
 import { WRITER_THREAD_NAME } from "../../gateway/src/audit/sqlite-append-thread.ts";
+import { replyCompressionFrom } from "../../gateway/src/server/compress-reply.ts";
 import { startSystem, testGatewayConfig } from "../src/system.ts";
 
 /**
@@ -9,9 +10,17 @@ import { startSystem, testGatewayConfig } from "../src/system.ts";
  * loop: the seven subgraphs, the gateway with enforcement, and a second gateway with enforcement
  * off over the same subgraphs. Prints one JSON line with the URLs and headers, then waits.
  */
-const system = await startSystem({ subjects: Number(process.env.BENCH_SUBJECTS ?? 2000) });
+// MASH_HTTP_COMPRESSION=off runs both gateways without gzip, as before it (compress-reply.ts).
+const compression = replyCompressionFrom(process.env);
+const system = await startSystem({
+  subjects: Number(process.env.BENCH_SUBJECTS ?? 2000),
+  gateway: { compression },
+});
 const off = await startGateway(
-  testGatewayConfig(system.subgraphs.map((s) => ({ name: s.name, url: s.url }))),
+  testGatewayConfig(
+    system.subgraphs.map((s) => ({ name: s.name, url: s.url })),
+    { compression },
+  ),
   {
     logger: createLogger("bench", "silent"),
     identity: system.identity,
