@@ -33,9 +33,12 @@ const LEVEL = 1;
 /**
  * How an answer goes out: its bytes gzipped on libuv's threads (not the event loop) when the
  * client's Accept-Encoding takes gzip and the answer is long enough, else as they are. The text
- * is the same either way: compression only changes what a withheld value could never be part of
- * (it is not in the answer), and the record was written before the reply got here. Should zlib
- * fail, the answer goes uncompressed: the same content, never an error in its place.
+ * is the same either way, and a withheld value is never part of it, so the compressed size can
+ * tell nothing of one; the record was written before the reply got here. No BREACH-style
+ * guessing either: that needs a page on another site to send requests with the victim's
+ * credentials and text of its choosing, and ours are authenticated by a bearer header such a
+ * page cannot attach. Should zlib fail, the answer goes uncompressed: the same content, never
+ * an error in its place.
  */
 export function sendCompressible(
   req: IncomingMessage,
