@@ -28,7 +28,7 @@ export interface LoadResult {
   accessLogCpuUs?: number;
   /**
    * The main thread's CPU over the rounds' wall time: near 1, the event loop is what limits
-   * req/s (the machine's second core has room); well under, something else does.
+   * req/s; well under, requests wait on something else (threads, sockets, the client).
    */
   mainBusy?: number;
   /** Bytes read per answer, headers included (autocannon's count). */
