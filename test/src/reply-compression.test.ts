@@ -1,6 +1,6 @@
-import { request } from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawRequest } from "../../gateway/src/server/raw-request.test-support.ts";
 import { contractOperation } from "./contract.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 
@@ -20,31 +20,18 @@ describe("answers compressed for clients that take gzip", () => {
 
   async function post(body: string, as: string, acceptEncoding: string) {
     const url = new URL(system.gatewayUrl);
-    const headers = {
-      "content-type": "application/json",
-      "accept-encoding": acceptEncoding,
-      ...(await system.headersFor({ as, enquiry: "ENQ-2001" })),
-    };
-    return new Promise<{ status: number; headers: Record<string, unknown>; bytes: Buffer }>(
-      (resolve, reject) => {
-        const req = request(
-          { host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                bytes: Buffer.concat(chunks),
-              }),
-            );
-          },
-        );
-        req.on("error", reject);
-        req.end(body);
+    const reply = await rawRequest({
+      port: url.port,
+      path: url.pathname,
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "accept-encoding": acceptEncoding,
+        ...(await system.headersFor({ as, enquiry: "ENQ-2001" })),
       },
-    );
+      body,
+    });
+    return { status: reply.status, headers: reply.headers, bytes: reply.body };
   }
 
   const LIST = `query List($ids: [ID!]!) { subjects(ids: $ids) { id name { given family } dateOfBirth

@@ -1,4 +1,4 @@
-import { createServer, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { ConfigError } from "@mash/kit/errors";
@@ -9,6 +9,7 @@ import {
   replyCompressionFrom,
   sendCompressible,
 } from "./compress-reply.ts";
+import { rawRequest } from "./raw-request.test-support.ts";
 
 // An answer's shape: the same withheld-field error again and again.
 const error = `{"message":"Withheld.","path":["subjects",3,"address"],"extensions":{"code":"UNAUTHORIZED_FIELD_OR_TYPE"}}`;
@@ -37,25 +38,12 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 /** The raw reply: node:http does not decompress, so what was sent is what is seen. */
-function get(query: string, acceptEncoding?: string) {
-  return new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
-    const req = request(
-      {
-        port,
-        host: "127.0.0.1",
-        path: `/?${query}`,
-        headers: acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on("error", reject);
-    req.end();
+const get = (query: string, acceptEncoding?: string) =>
+  rawRequest({
+    port,
+    path: `/?${query}`,
+    headers: acceptEncoding === undefined ? {} : { "accept-encoding": acceptEncoding },
   });
-}
 
 describe("answers gzipped for clients that take gzip", () => {
   it("gzips a long answer when asked, to the same bytes, with its length and Vary", async () => {

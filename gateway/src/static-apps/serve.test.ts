@@ -1,5 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,36 +11,16 @@ import {
   buildGovernanceConsole,
 } from "@mash/web/build";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawRequest } from "../server/raw-request.test-support.ts";
 import { prefersHtml } from "./prefers-html.ts";
 import { createConsoleHandler } from "./serve.ts";
 
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 const FALLBACK = "handled by the gateway";
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
 /** node:http rather than fetch, which would normalise `..` out of the path before sending it. */
-function send(port: number, path: string, headers: Record<string, string> = {}, method = "GET") {
-  return new Promise<Reply>((resolvePromise, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () =>
-        resolvePromise({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks),
-        }),
-      );
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const send = (port: number, path: string, headers: Record<string, string> = {}, method = "GET") =>
+  rawRequest({ port, path, headers, method });
 
 async function listen(distDir: string, governanceDistDir = distDir): Promise<Server> {
   const handler = createConsoleHandler({ distDir, governanceDistDir });
