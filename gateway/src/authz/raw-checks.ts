@@ -1,4 +1,5 @@
 import {
+  type GraphQLEnumType,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLOutputType,
@@ -34,20 +35,38 @@ import { helperAlias, TYPENAME_ALIAS } from "./rewrite.ts";
 const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 const BUILT_IN = new Set(["String", "Int", "Float", "Boolean", "ID"]);
 
+/**
+ * What kind of leaf a type is, read once per type: graphql-js's isEnumType is an instanceof
+ * check that, outside production, looks up class names when it is false (a custom scalar), and
+ * validLeaf runs for every leaf of every answer the pass reads fetched.
+ */
+type LeafKind = "String" | "Int" | "Float" | "Boolean" | "ID" | "enum" | "custom";
+const leafKinds = new WeakMap<GraphQLNamedType, LeafKind>();
+
+function leafKindOf(named: GraphQLNamedType): LeafKind {
+  let kind = leafKinds.get(named);
+  if (kind === undefined) {
+    // No other type of a schema can carry a built-in scalar's name, so the name decides first.
+    if (BUILT_IN.has(named.name)) kind = named.name as LeafKind;
+    else kind = isEnumType(named) ? "enum" : "custom";
+    leafKinds.set(named, kind);
+  }
+  return kind;
+}
+
 /** federation-internals' isValidLeafValue, on graphql-js types: what Apollo's shaping accepts. */
 export function validLeaf(named: GraphQLNamedType, value: unknown): boolean {
-  const name = named.name;
-  const enumType = isEnumType(named);
+  const kind = leafKindOf(named);
   // Custom scalars: anything (Apollo cannot know what a subgraph's scalar holds).
-  if (!enumType && !BUILT_IN.has(name)) return true;
-  if (typeof value === "boolean") return name === "Boolean";
+  if (kind === "custom") return true;
+  if (typeof value === "boolean") return kind === "Boolean";
   if (typeof value === "number" && Number.isFinite(value)) {
-    if (name === "Int" || name === "ID") return INTEGER.test(String(value));
-    return name === "Float";
+    if (kind === "Int" || kind === "ID") return INTEGER.test(String(value));
+    return kind === "Float";
   }
   if (typeof value === "string") {
-    if (enumType) return named.getValue(value) !== undefined;
-    return name !== "Boolean" && name !== "Int" && name !== "Float";
+    if (kind === "enum") return (named as GraphQLEnumType).getValue(value) !== undefined;
+    return kind !== "Boolean" && kind !== "Int" && kind !== "Float";
   }
   return false;
 }
