@@ -12,6 +12,7 @@ import {
   publicContextJwk,
 } from "../subgraphs/kit/src/trust/keys.ts";
 import { cacheDir, root, type ServerBundles } from "./bundle-check.ts";
+import { serverNodeFlags } from "./node-flags.ts";
 import { preflight } from "./preflight.ts";
 import { productionBundles } from "./production.ts";
 import { restartPolicyFrom } from "./restart-policy.ts";
@@ -33,12 +34,14 @@ let stopping = false;
 
 /** How a process is started: from its bundle, or from source through tsx if bundling failed. */
 function commandFor(prepared: Prepared, entry: string, source: string): string[] {
-  if (prepared.kind === "sources") return ["--import", "tsx", source];
+  // V8's young generation sized for a server's allocation rate (node-flags.ts).
+  const flags = serverNodeFlags(process.env);
+  if (prepared.kind === "sources") return [...flags, "--import", "tsx", source];
   const bundle = prepared.bundles.entries[entry];
   if (!bundle) throw new Error(`no bundle for ${entry}`);
   // Stack traces name the bundle's lines unless NODE_OPTIONS=--enable-source-maps, which maps
   // them to the TypeScript as tsx does; always on, it costs each process ~50 ms of CPU at start.
-  return [bundle];
+  return [...flags, bundle];
 }
 
 async function stopAll(exitCode: number): Promise<never> {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generatePopulation } from "@mash/kit";
 import autocannon from "autocannon";
+import { serverNodeFlags } from "../../scripts/node-flags.ts";
 import { benchAuthorizationCost } from "./authz-cost.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -138,11 +139,17 @@ export async function benchGateway(
   const profile = process.env.MASH_BENCH_PROFILE
     ? ["--cpu-prof", `--cpu-prof-dir=${process.env.MASH_BENCH_PROFILE}`]
     : [];
-  const server = spawn(process.execPath, [...profile, "--import", "tsx", "test/bench/serve.ts"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit", "ipc"],
-    env: { ...process.env, LOG_LEVEL: "error" },
-  });
+  // V8's young generation as npm start sizes it (node-flags.ts), for both gateways in it.
+  const flags = serverNodeFlags(process.env);
+  const server = spawn(
+    process.execPath,
+    [...profile, ...flags, "--import", "tsx", "test/bench/serve.ts"],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
+      env: { ...process.env, LOG_LEVEL: "error" },
+    },
+  );
   try {
     const info = await new Promise<{ on: string; off: string; headers: Record<string, string> }>(
       (resolve, reject) => {

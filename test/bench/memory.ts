@@ -4,6 +4,7 @@ import type { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { serverNodeFlags } from "../../scripts/node-flags.ts";
 import { prepareServerBundles } from "../../scripts/server-bundles.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -172,11 +173,17 @@ export async function benchMemory(
   seconds = 60,
   kind: MemoryLoad = "new documents",
 ): Promise<MemoryResult> {
-  const subgraphs = spawn(process.execPath, ["--import", "tsx", "test/bench/memory-subgraphs.ts"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-    env: { ...process.env, LOG_LEVEL: "error" },
-  });
+  // Both with V8's young generation as npm start sizes it (node-flags.ts).
+  const flags = serverNodeFlags(process.env);
+  const subgraphs = spawn(
+    process.execPath,
+    [...flags, "--import", "tsx", "test/bench/memory-subgraphs.ts"],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, LOG_LEVEL: "error" },
+    },
+  );
   let gateway: ChildProcess | undefined;
   try {
     const system = await waitFor<{ urls: string; dataDir: string } & Workload>(
@@ -204,6 +211,7 @@ export async function benchMemory(
     gateway = spawn(
       process.execPath,
       [
+        ...flags,
         "--expose-gc",
         "--import",
         GC_HOOK,

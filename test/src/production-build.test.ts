@@ -16,6 +16,7 @@ import { loadFixtures, newContextKeyPair } from "@mash/kit";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProduction, type ProductionBuild } from "../../scripts/build-production.ts";
+import { serverNodeFlags } from "../../scripts/node-flags.ts";
 import { type ProductionManifest, productionBundles } from "../../scripts/production.ts";
 
 /**
@@ -127,11 +128,19 @@ function childrenOf(pid: number): number[] {
  * Plain node running one of `scripts`, in production: no tsx on the way in. (The launcher's own
  * NODE_ENV is set once it runs, which /proc does not show; its children start with it.)
  */
-function expectPlainNode(pid: number, scripts: string[], args: string[] = [], started = true) {
+function expectPlainNode(
+  pid: number,
+  scripts: string[],
+  args: string[] = [],
+  started = true,
+  /** Node's own flags, before the script: what the launcher gives its servers (node-flags.ts). */
+  flags: string[] = [],
+) {
   const { argv, env } = processOf(pid);
   expect(argv[0]).toBe(process.execPath);
-  expect(scripts).toContain(argv[1]);
-  expect(argv.slice(2)).toEqual(args);
+  expect(argv.slice(1, 1 + flags.length)).toEqual(flags);
+  expect(scripts).toContain(argv[1 + flags.length]);
+  expect(argv.slice(2 + flags.length)).toEqual(args);
   expect(argv.join(" ")).not.toMatch(/tsx/);
   expect(env.NODE_OPTIONS ?? "").not.toMatch(/tsx/);
   if (started) expect(env.NODE_ENV).toBe("production");
@@ -270,8 +279,10 @@ describe("the production build", () => {
       const children = childrenOf(pid);
       // The gateway and the seven agencies; nothing compiling anything.
       expect(children).toHaveLength(8);
-      for (const child of children) expectPlainNode(child, bundles);
-      expect(children.map((child) => processOf(child).argv[1]).sort()).toEqual(
+      // Each with V8's young generation sized for a server.
+      const flags = serverNodeFlags({});
+      for (const child of children) expectPlainNode(child, bundles, [], true, flags);
+      expect(children.map((child) => processOf(child).argv[1 + flags.length]).sort()).toEqual(
         [build.entries.gateway, ...build.agencies.map((name) => build.entries[`agency-${name}`])]
           .map(String)
           .sort(),

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SEMI_SPACE_MB } from "../../scripts/node-flags.ts";
 import { devToken, launch, root, startScript } from "./start-process.ts";
 
 /**
@@ -24,6 +25,8 @@ describe("npm start", () => {
       MASH_SUBGRAPH_BASE_PORT: "0",
       MASH_DATA_DIR: dataDir,
       MASH_SEED_SUBJECTS: "100",
+      // The operator's own choice of young generation would leave ours out (node-flags.ts).
+      NODE_OPTIONS: "",
     });
     try {
       const url = await system.ready();
@@ -32,6 +35,13 @@ describe("npm start", () => {
       expect(output).toMatch(/Development sign-in/);
       // The servers run from their bundles, not from source through tsx.
       expect(output).not.toMatch(/Could not bundle the servers/);
+      // Each with V8's young generation sized for a server.
+      const servers = system.servers();
+      expect(servers.size).toBe(8);
+      for (const [name, pid] of servers) {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+        expect(argv, name).toContain(`--max-semi-space-size=${SEMI_SPACE_MB}`);
+      }
       const health = await fetch(url.replace("/graphql", "/health"));
       expect(health.status).toBe(200);
       const token = devToken("pc.jones", dataDir);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { serverNodeFlags } from "../../../scripts/node-flags.ts";
 
 /** What a child prints before its JSON once it serves: log lines (JSON too) may come first. */
 export const READY = "BENCH-READY";
@@ -33,6 +34,8 @@ export async function startChild<T>(
     process.execPath,
     [
       ...profile,
+      // What npm start gives its servers, bare Apollo's alike: the ratio compares code.
+      ...serverNodeFlags(process.env),
       ...(script.endsWith(".mjs") ? [] : ["--import", "tsx"]),
       `test/bench/federation/${script}`,
       ...args,
