@@ -48,23 +48,24 @@ export function sendCompressible(
   body: Buffer | Uint8Array,
   compression: ReplyCompression,
 ): void {
-  if (compression === "off" || body.length < COMPRESS_FROM_BYTES) {
-    res.writeHead(status, { ...headers, "content-length": body.length });
+  const asIs = (sent: Record<string, string | number>) => {
+    res.writeHead(status, { ...sent, "content-length": body.length });
     res.end(body);
+  };
+  if (compression === "off" || body.length < COMPRESS_FROM_BYTES) {
+    asIs(headers);
     return;
   }
   // Whether it is compressed depends on the request's Accept-Encoding: caches must know that.
   const varied = { ...headers, vary: withVary(res.getHeader("vary")) };
   if (!acceptsGzip(req)) {
-    res.writeHead(status, { ...varied, "content-length": body.length });
-    res.end(body);
+    asIs(varied);
     return;
   }
   gzip(body, { level: LEVEL }, (error, zipped) => {
     if (res.destroyed) return;
     if (error) {
-      res.writeHead(status, { ...varied, "content-length": body.length });
-      res.end(body);
+      asIs(varied);
       return;
     }
     res.writeHead(status, {
